@@ -1,0 +1,52 @@
+"""The FastAPI application: routers, error handlers and the lifespan that owns the dispatcher."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from anyio import to_thread
+from fastapi import FastAPI
+
+from fmu_gateway_api import __version__
+from fmu_gateway_api.accounts.endpoints import router as keys_router
+from fmu_gateway_api.context import Context
+from fmu_gateway_api.errors import install_error_handlers
+from fmu_gateway_api.fmus.endpoints import router as fmus_router
+from fmu_gateway_api.health.endpoints import router as health_router
+from fmu_gateway_api.library.endpoints import router as library_router
+from fmu_gateway_api.migrate import upgrade
+from fmu_gateway_api.runners.local import LocalRunner
+from fmu_gateway_api.settings import Settings, get_settings
+from fmu_gateway_api.simulations.dispatcher import Dispatcher
+from fmu_gateway_api.simulations.endpoints import router as simulations_router
+
+log = logging.getLogger(__name__)
+
+
+def create_app(settings: Settings | None = None, *, migrate: bool = True) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # Simulation requests wait for their result in worker threads; give them room.
+        to_thread.current_default_thread_limiter().total_tokens = 200
+        ctx = Context.create(settings)
+        if migrate:
+            upgrade(ctx.engine)
+        ctx.dispatcher = Dispatcher(ctx, LocalRunner(settings))
+        ctx.dispatcher.start()
+        app.state.ctx = ctx
+        try:
+            yield
+        finally:
+            ctx.dispatcher.stop()
+            ctx.engine.dispose()
+
+    app = FastAPI(title="FMU Gateway", version=__version__, lifespan=lifespan,
+                  openapi_url=None, docs_url=None, redoc_url=None)
+    install_error_handlers(app)
+    for router in (health_router, keys_router, library_router, fmus_router, simulations_router):
+        app.include_router(router)
+    return app

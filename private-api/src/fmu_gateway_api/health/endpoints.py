@@ -1,0 +1,63 @@
+"""Liveness, readiness and the OpenAPI document (the file in shared-specs, served as it is)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Response
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from sqlalchemy import text
+
+from fmu_gateway_api import __version__
+from fmu_gateway_api.contract import contract_json, contract_yaml
+from fmu_gateway_api.deps import ContextDep
+from fmu_gateway_api.errors import ServiceUnavailable, problem_response
+
+router = APIRouter(tags=["meta"])
+
+
+class Health(BaseModel):
+    status: str
+    version: str
+
+
+class Readiness(BaseModel):
+    status: str
+    checks: dict[str, str]
+
+
+@router.get("/v1/health", operation_id="getHealth")
+def health() -> Health:
+    return Health(status="ok", version=__version__)
+
+
+@router.get("/v1/ready", operation_id="getReadiness", responses={503: {"description": "not ready"}})
+def ready(ctx: ContextDep) -> JSONResponse:
+    checks: dict[str, str] = {}
+    try:
+        with ctx.engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        checks["database"] = "ok"
+    except Exception as exc:  # readiness reports, it does not raise
+        checks["database"] = f"error: {type(exc).__name__}"
+    try:
+        checks["blob_store"] = "ok" if ctx.blobs.healthy() else "error"
+    except OSError as exc:
+        checks["blob_store"] = f"error: {exc.strerror}"
+    runner = ctx.dispatcher.runner if ctx.dispatcher else None
+    checks["runner"] = "ok" if runner is not None and runner.ready() else "error: not running"
+    checks["library"] = f"ok ({len(ctx.library.models)} models)" if ctx.library.models else "empty"
+    failing = [k for k, v in checks.items() if k != "library" and v != "ok"]
+    if failing:
+        return problem_response(ServiceUnavailable(f"not ready: {', '.join(failing)}", slug="not-ready",
+                                                   checks=checks))
+    return JSONResponse(Readiness(status="ok", checks=checks).model_dump())
+
+
+@router.get("/v1/openapi.yaml", operation_id="getOpenApiYaml", include_in_schema=True)
+def openapi_yaml() -> Response:
+    return Response(contract_yaml(), media_type="application/yaml")
+
+
+@router.get("/v1/openapi.json", operation_id="getOpenApiJson")
+def openapi_json() -> JSONResponse:
+    return JSONResponse(contract_json())

@@ -1,0 +1,1 @@
+"""Runner backends: one sandbox per simulation. No HTTP here."""

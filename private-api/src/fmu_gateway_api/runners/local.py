@@ -1,0 +1,351 @@
+"""Local backend: one fresh OS process per run (the embedded default, no Docker needed).
+
+Isolation per run: its own scratch directory, a scrubbed environment, new network and mount namespaces
+with a private /tmp where the machine allows, its own uid when we run as root (so every process it
+forks can be found and killed), rlimits on memory, CPU, file size and processes, and a hard wall-clock
+kill of the whole process group. A warm pool keeps pre-started sandboxes that have already paid the
+Python and FMPy imports; each takes exactly one job, then exits and is replaced.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import queue
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+import numpy as np
+
+from fmu_gateway_api.runners.base import SANDBOX_ENTRY, JobSpec, RunFailure, RunOutcome
+from fmu_gateway_api.settings import Settings
+
+log = logging.getLogger(__name__)
+_STREAM_CAP = 64 * 1024
+EXIT_MODEL_ERROR = 3
+
+
+class _Drain(threading.Thread):
+    """Reads a pipe to its end, keeping only the last bytes: a chatty model cannot fill our memory."""
+
+    def __init__(self, stream: IO[bytes]) -> None:
+        super().__init__(daemon=True)
+        self.stream = stream
+        self.buf = bytearray()
+        self.total = 0
+
+    def run(self) -> None:
+        for chunk in iter(lambda: self.stream.read(65536), b""):
+            self.total += len(chunk)
+            self.buf += chunk
+            if len(self.buf) > _STREAM_CAP:
+                del self.buf[: len(self.buf) - _STREAM_CAP]
+        self.stream.close()
+
+    def text(self) -> str:
+        return self.buf.decode("utf-8", "replace")
+
+
+@dataclass
+class _Sandbox:
+    proc: subprocess.Popen[bytes]
+    uid: int | None
+    warm: bool
+    out: _Drain
+    err: _Drain
+
+
+class LocalRunner:
+    name = "local"
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._as_root = os.geteuid() == 0
+        self.scratch = scratch_root(settings, self._as_root)
+        slots = settings.runner_concurrency + settings.runner_warm_pool + 2
+        self._free_uids: queue.Queue[int] = queue.Queue()
+        for i in range(slots):
+            self._free_uids.put(settings.runner_uid_base + i)
+        self._warm: queue.Queue[_Sandbox] = queue.Queue()
+        self._running: dict[str, _Sandbox] = {}
+        self._cancelled: set[str] = set()
+        self._lock = threading.Lock()
+        self._closed = False
+        for _ in range(settings.runner_warm_pool):
+            self._refill()
+
+    # -- sandboxes ---------------------------------------------------------------------------------
+    def _spawn(self, warm: bool, job_file: Path | None = None) -> _Sandbox:
+        uid = self._free_uids.get(timeout=30) if self._as_root else None
+        argv = [sys.executable, "-I", "-B", str(SANDBOX_ENTRY)]
+        if uid is not None:
+            argv += ["--uid", str(uid)]
+        if not self.settings.runner_network_isolation:
+            argv.append("--no-isolate-network")
+        argv += ["--serve"] if warm else [str(job_file)]
+        env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8", "OPENBLAS_NUM_THREADS": "1",
+               "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "HOME": "/nonexistent"}
+        proc = subprocess.Popen(
+            argv, stdin=subprocess.PIPE if warm else subprocess.DEVNULL, stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE, env=env, cwd="/", start_new_session=True, close_fds=True,
+        )
+        assert proc.stdout is not None and proc.stderr is not None
+        out, err = _Drain(proc.stdout), _Drain(proc.stderr)
+        out.start()
+        err.start()
+        return _Sandbox(proc=proc, uid=uid, warm=warm, out=out, err=err)
+
+    def _refill(self) -> None:
+        if self._closed or self.settings.runner_warm_pool <= 0:
+            return
+        try:
+            self._warm.put(self._spawn(warm=True))
+        except (OSError, queue.Empty):
+            log.exception("could not start a warm sandbox")
+
+    def _take_warm(self) -> _Sandbox | None:
+        while True:
+            try:
+                box = self._warm.get_nowait()
+            except queue.Empty:
+                return None
+            if box.proc.poll() is None:
+                return box
+            self._reap(box)
+
+    def _kill(self, box: _Sandbox) -> None:
+        """Kill the sandbox and everything it started."""
+        with _suppress():
+            os.killpg(box.proc.pid, signal.SIGKILL)
+        if box.uid is not None:
+            # Anything forked under the run's own uid, even after setsid(), dies here.
+            for _ in range(3):
+                subprocess.run(["kill", "-9", "-1"], user=box.uid, group=box.uid, check=False,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                if not _has_processes(box.uid):
+                    break
+
+    def _reap(self, box: _Sandbox) -> None:
+        """Kill the sandbox, wait for it and give its uid back."""
+        self._kill(box)
+        if box.proc.stdin is not None and not box.proc.stdin.closed:
+            with _suppress():
+                box.proc.stdin.close()
+        with _suppress():
+            box.proc.wait(timeout=5)
+        box.out.join(timeout=2)
+        box.err.join(timeout=2)
+        if box.uid is not None:
+            self._free_uids.put(box.uid)
+
+    # -- Runner --------------------------------------------------------------------------------------
+    def run(self, job: JobSpec) -> RunOutcome:
+        t0 = time.perf_counter()
+        workdir = self.scratch / f"{job.job_id}-{uuid.uuid4().hex[:8]}"
+        workdir.mkdir(mode=0o700)
+        box: _Sandbox | None = None
+        try:
+            box = self._take_warm()
+            warm = box is not None
+            uid = box.uid if box else None
+            if box is None and self._as_root:
+                uid = None  # decided by _spawn below; chown after
+            job_file = self._prepare(job, workdir)
+            if box is None:
+                box = self._spawn(warm=False, job_file=job_file)
+                uid = box.uid
+            if uid is not None:
+                _chown_tree(workdir, uid)
+            if warm:
+                assert box.proc.stdin is not None
+                box.proc.stdin.write(f"{job_file}\n".encode())
+                box.proc.stdin.close()
+                threading.Thread(target=self._refill, daemon=True).start()
+            with self._lock:
+                self._running[job.job_id] = box
+            outcome = self._wait(job, box, workdir)
+            outcome.provenance.update({"runner": self.name, "warm_start": warm,
+                                       "total_wall_time_s": round(time.perf_counter() - t0, 6)})
+            return outcome
+        except OSError as exc:
+            log.exception("sandbox failed to start")
+            return RunOutcome(None, RunFailure("sandbox-failed", f"the sandbox could not start: {exc}",
+                                               platform=True))
+        finally:
+            with self._lock:
+                self._running.pop(job.job_id, None)
+                self._cancelled.discard(job.job_id)
+            if box is not None:
+                self._reap(box)
+            shutil.rmtree(workdir, ignore_errors=True)
+
+    def _prepare(self, job: JobSpec, workdir: Path) -> Path:
+        fmu = workdir / "model.fmu"
+        shutil.copyfile(job.fmu_path, fmu)
+        fmu.chmod(0o444)
+        s = self.settings
+        limits = {"memory_mb": s.runner_memory_mb, "cpu_seconds": job.timeout_s, "max_processes":
+                  s.runner_max_processes, "max_file_mb": max(1, s.runner_max_output_bytes // (1 << 20)),
+                  "tmp_mb": 256}
+        job_file = workdir / "job.json"
+        job_file.write_text(json.dumps(job.to_sandbox("model.fmu", limits)))
+        (workdir / "out").mkdir()
+        return job_file
+
+    def _wait(self, job: JobSpec, box: _Sandbox, workdir: Path) -> RunOutcome:
+        timed_out = False
+        try:
+            code = box.proc.wait(timeout=job.timeout_s)
+        except subprocess.TimeoutExpired:
+            timed_out = True
+            with _suppress():
+                os.killpg(box.proc.pid, signal.SIGKILL)
+            code = box.proc.wait()
+        # Nothing of the run may still be alive while we read what it left behind.
+        self._kill(box)
+        box.out.join(timeout=2)
+        box.err.join(timeout=2)
+        stream_log = (box.err.text() + box.out.text())[-8000:]
+        if job.job_id in self._cancelled:
+            return RunOutcome(None, RunFailure("simulation-cancelled", "the simulation was cancelled"))
+        if timed_out:
+            return RunOutcome(None, RunFailure(
+                "simulation-timeout", f"the simulation did not finish within its timeout of {job.timeout_s:g} s "
+                "and was stopped"), log=stream_log)
+        return self._collect(job, code, workdir / "out", stream_log)
+
+    def _collect(self, job: JobSpec, code: int, out: Path, stream_log: str) -> RunOutcome:
+        error_file, outcome_file, result_file = out / "error.json", out / "outcome.json", out / "result.npy"
+        if code == EXIT_MODEL_ERROR and _is_regular(error_file):
+            err = _read_json(error_file)
+            slug = "model-out-of-memory" if err.get("kind") == "memory" else "model-error"
+            detail = f"the model failed: {err.get('message', 'unknown error')}"
+            return RunOutcome(None, RunFailure(slug, detail), log=(err.get("log") or "") + stream_log)
+        if code < 0:
+            sig = -code
+            name = signal.Signals(sig).name if sig in signal.Signals._value2member_map_ else str(sig)
+            reasons = {signal.SIGSEGV: ("model-crashed", "the model crashed (segmentation fault)"),
+                       signal.SIGBUS: ("model-crashed", "the model crashed (bus error)"),
+                       signal.SIGABRT: ("model-crashed", "the model aborted"),
+                       signal.SIGFPE: ("model-crashed", "the model crashed (floating-point exception)"),
+                       signal.SIGXCPU: ("simulation-timeout", "the model used up its CPU time limit"),
+                       signal.SIGKILL: ("model-killed", "the sandbox was killed, most likely for exceeding "
+                                        f"its memory limit of {self.settings.runner_memory_mb} MiB")}
+            slug, detail = reasons.get(signal.Signals(sig), ("model-crashed", f"the model died from {name}"))
+            return RunOutcome(None, RunFailure(slug, detail), log=stream_log)
+        if code == 0 and _is_regular(result_file) and _is_regular(outcome_file):
+            size = result_file.stat().st_size
+            if size > self.settings.runner_max_output_bytes:
+                return RunOutcome(None, RunFailure(
+                    "output-too-large", f"the result is {size} bytes, above the limit of "
+                    f"{self.settings.runner_max_output_bytes} bytes; use a longer output interval or "
+                    "fewer output variables"))
+            try:
+                with _open_nofollow(result_file) as fh:
+                    result = np.load(fh, allow_pickle=False)
+            except (ValueError, OSError) as exc:
+                return RunOutcome(None, RunFailure("model-error", f"the sandbox wrote an unreadable result: {exc}"))
+            info = _read_json(outcome_file)
+            provenance = {k: info[k] for k in ("fmpy_version", "wall_time_s", "cpu_time_s", "max_rss_kb",
+                                               "isolation") if k in info}
+            return RunOutcome(result, None, provenance, log=str(info.get("log") or "") + stream_log)
+        if code == 0:
+            return RunOutcome(None, RunFailure("model-error", "the model ended the sandbox without a result "
+                                               "(did it call exit()?)"), log=stream_log)
+        if code == 4:
+            return RunOutcome(None, RunFailure("sandbox-failed", "the sandbox could not read its job",
+                                               platform=True), log=stream_log)
+        return RunOutcome(None, RunFailure("model-crashed", f"the model ended the sandbox with exit code {code}"),
+                          log=stream_log)
+
+    def cancel(self, job_id: str) -> bool:
+        with self._lock:
+            box = self._running.get(job_id)
+            if box is None:
+                return False
+            self._cancelled.add(job_id)
+        with _suppress():
+            os.killpg(box.proc.pid, signal.SIGKILL)
+        return True
+
+    def ready(self) -> bool:
+        return SANDBOX_ENTRY.is_file() and not self._closed
+
+    def close(self) -> None:
+        self._closed = True
+        while True:
+            try:
+                box = self._warm.get_nowait()
+            except queue.Empty:
+                break
+            self._reap(box)
+
+
+class _suppress:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: Any) -> bool:
+        return exc[0] is not None and issubclass(exc[0], (OSError, subprocess.TimeoutExpired))
+
+
+def scratch_root(settings: Settings, as_root: bool) -> Path:
+    """Where run directories live. Every ancestor must let the sandbox's own uid pass through."""
+    root = settings.scratch_dir or settings.data_dir / "scratch"
+    if as_root and not _traversable(root.resolve().parent):
+        root = Path("/var/tmp/fmu-gateway-scratch")
+        log.warning("the data directory is not traversable by sandbox users; using %s for scratch", root)
+    root.mkdir(parents=True, exist_ok=True)
+    root.chmod(0o711)
+    return root
+
+
+def _traversable(path: Path) -> bool:
+    for p in (path, *path.parents):
+        if not p.stat().st_mode & 0o001:
+            return False
+    return True
+
+
+def _is_regular(path: Path) -> bool:
+    # The sandbox owns out/: never follow a link it may have planted there.
+    return path.is_file() and not path.is_symlink()
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    try:
+        with _open_nofollow(path) as fh:
+            data = json.loads(fh.read(1 << 20))
+        return data if isinstance(data, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def _open_nofollow(path: Path) -> IO[bytes]:
+    return os.fdopen(os.open(path, os.O_RDONLY | os.O_NOFOLLOW), "rb")
+
+
+def _chown_tree(root: Path, uid: int) -> None:
+    os.chown(root, uid, uid)
+    for child in root.iterdir():
+        os.chown(child, uid, uid, follow_symlinks=False)
+
+
+def _has_processes(uid: int) -> bool:
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            try:
+                if os.stat(entry.path).st_uid == uid:
+                    return True
+            except OSError:
+                continue
+    return False

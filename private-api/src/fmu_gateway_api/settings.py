@@ -1,0 +1,84 @@
+"""One settings object for the whole service, read from the environment."""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parents[3]
+
+
+def _default_library_dir() -> Path:
+    return REPO_ROOT / "build" / "models"
+
+
+class Settings(BaseSettings):
+    """Every setting has an environment variable `FMU_GATEWAY_<NAME>`; a few well-known ones
+    (DATABASE_URL) are also read without the prefix. The README documents the table."""
+
+    model_config = SettingsConfigDict(env_prefix="FMU_GATEWAY_", extra="ignore")
+
+    environment: Literal["development", "test", "production"] = "development"
+    database_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("FMU_GATEWAY_DATABASE_URL", "DATABASE_URL")
+    )
+    data_dir: Path = Path("var")
+    scratch_dir: Path | None = None
+    library_dir: Path = Field(default_factory=_default_library_dir)
+    host: str = "127.0.0.1"
+    port: int = 8000
+
+    max_upload_bytes: int = 256 * 1024 * 1024
+    max_archive_entries: int = 5000
+    max_uncompressed_bytes: int = 1024 * 1024 * 1024
+    build_timeout_s: float = 180.0
+
+    runner: Literal["local"] = "local"
+    runner_concurrency: int = Field(default_factory=lambda: max(2, os.cpu_count() or 2))
+    runner_warm_pool: int = 1
+    runner_memory_mb: int = 1024
+    runner_max_processes: int = 32
+    runner_max_output_bytes: int = 256 * 1024 * 1024
+    runner_network_isolation: bool = True
+    runner_uid_base: int = 970000
+
+    sim_default_timeout_s: float = 60.0
+    sim_max_timeout_s: float = 600.0
+    sim_max_wait_s: float = 60.0
+    sim_default_wait_s: float = 30.0
+    sim_max_output_points: int = 1_000_000
+    result_retention_days: int = 30
+
+    log_level: str = "INFO"
+
+    @model_validator(mode="after")
+    def _check(self) -> Settings:
+        if self.sim_default_timeout_s > self.sim_max_timeout_s:
+            raise ValueError("sim_default_timeout_s must not exceed sim_max_timeout_s")
+        return self
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        """The database URL in SQLAlchemy form; a SQLite file in the data directory when unset."""
+        url = self.database_url
+        if not url:
+            return f"sqlite:///{(self.data_dir / 'fmu-gateway.db').resolve()}"
+        if url.startswith("postgres://"):
+            url = "postgresql://" + url[len("postgres://") :]
+        if url.startswith("postgresql://"):
+            url = "postgresql+psycopg://" + url[len("postgresql://") :]
+        return url
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.sqlalchemy_url.startswith("sqlite")
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

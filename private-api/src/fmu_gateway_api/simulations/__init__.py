@@ -1,0 +1,1 @@
+"""Simulations: admission, the job queue, results and KPIs."""

@@ -1,0 +1,168 @@
+"""The job dispatcher: worker threads take queued simulations from the database and run each in its own
+sandbox through the runner. The queue is the simulations table, so a restart loses nothing."""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+import time
+import uuid
+from datetime import timedelta
+from typing import Any
+
+from fmu_gateway_api.context import Context
+from fmu_gateway_api.db import session_scope
+from fmu_gateway_api.fmus.service import fmu_path_for
+from fmu_gateway_api.runners.base import JobSpec, Runner, RunOutcome
+from fmu_gateway_api.simulations import repository
+from fmu_gateway_api.simulations.results import compute_kpis, encode, result_document
+from fmu_gateway_api.tables import Simulation, utcnow
+
+log = logging.getLogger(__name__)
+MAX_ATTEMPTS = 2
+
+
+class Dispatcher:
+    def __init__(self, ctx: Context, runner: Runner) -> None:
+        self.ctx = ctx
+        self.runner = runner
+        self.worker_id = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+        self._wake = threading.Condition()
+        self._done = threading.Condition()
+        self._stop = threading.Event()
+        self._threads: list[threading.Thread] = []
+        self._postgres = not ctx.settings.is_sqlite
+
+    # -- lifecycle -------------------------------------------------------------------------------------
+    def start(self) -> None:
+        self.recover()
+        for i in range(self.ctx.settings.runner_concurrency):
+            t = threading.Thread(target=self._loop, name=f"dispatcher-{i}", daemon=True)
+            t.start()
+            self._threads.append(t)
+
+    def stop(self) -> None:
+        self._stop.set()
+        with self._wake:
+            self._wake.notify_all()
+        for t in self._threads:
+            t.join(timeout=10)
+        self.runner.close()
+
+    def recover(self) -> None:
+        """Jobs left 'running' by a process that died: run again once, else fail them."""
+        with session_scope(self.ctx.sessions) as session:
+            for sim in repository.running_jobs(session):
+                if sim.worker and sim.worker.split(":")[0] != socket.gethostname():
+                    started = sim.started_at
+                    if started is not None and started.tzinfo is None:
+                        started = started.replace(tzinfo=utcnow().tzinfo)
+                    if started and utcnow() - started < timedelta(seconds=sim.timeout_s + 120):
+                        continue  # another replica may still be running it
+                if sim.attempts < MAX_ATTEMPTS:
+                    log.warning("requeueing %s left running by %s", sim.id, sim.worker)
+                    repository.requeue(session, sim.id)
+                else:
+                    repository.finish(session, sim.id, status="failed", finished_at=utcnow(),
+                                      error={"type": "worker-lost", "detail": "the worker running this "
+                                             "simulation stopped twice; it was not run again",
+                                             "platform": True})
+
+    def wake(self) -> None:
+        with self._wake:
+            self._wake.notify()
+
+    def wait(self, sim_id: str, timeout: float) -> str | None:
+        """Block until the job has ended or the timeout passes; returns its last known status."""
+        deadline = time.monotonic() + timeout
+        while True:
+            with session_scope(self.ctx.sessions) as session:
+                status = repository.status_of(session, sim_id)
+            remaining = deadline - time.monotonic()
+            if status not in ("queued", "running") or remaining <= 0:
+                return status
+            with self._done:
+                self._done.wait(timeout=min(remaining, 0.5))
+
+    # -- work ------------------------------------------------------------------------------------------
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            try:
+                sim_id = self._claim()
+            except Exception:
+                log.exception("claiming a job failed")
+                sim_id = None
+            if sim_id is None:
+                with self._wake:
+                    self._wake.wait(timeout=1.0)
+                continue
+            try:
+                self._execute(sim_id)
+            except Exception:
+                log.exception("job %s failed in the dispatcher", sim_id)
+                self._fail(sim_id, {"type": "internal-error", "detail": "the service failed while running "
+                                    "this simulation", "platform": True})
+            with self._done:
+                self._done.notify_all()
+
+    def _claim(self) -> str | None:
+        with session_scope(self.ctx.sessions) as session:
+            return repository.claim_next(session, self.worker_id, utcnow(), self._postgres)
+
+    def _execute(self, sim_id: str) -> None:
+        with session_scope(self.ctx.sessions) as session:
+            sim = repository.get(session, sim_id)
+            assert sim is not None
+            spec = self._spec(sim)
+        outcome = self.runner.run(spec)
+        self._store(sim_id, sim, outcome)
+
+    def _spec(self, sim: Simulation) -> JobSpec:
+        r = sim.request
+        return JobSpec(
+            job_id=sim.id, fmu_path=fmu_path_for(self.ctx, sim.fmu_id, sim.fmu_sha256),
+            fmi_type=r["interface"], start_time=r["start_time"], stop_time=r["stop_time"],
+            output_interval=r["output_interval"], solver=r["solver"] or "CVode",
+            relative_tolerance=r["relative_tolerance"], step_size=r.get("step_size"),
+            start_values=r["start_values"], inputs=r.get("inputs"), outputs=r["outputs"],
+            timeout_s=sim.timeout_s,
+        )
+
+    def _store(self, sim_id: str, sim: Simulation, outcome: RunOutcome) -> None:
+        r = sim.request
+        provenance: dict[str, Any] = {
+            "fmu_sha256": sim.fmu_sha256,
+            "interface": r["interface"],
+            "solver": {"name": r["solver"], "relative_tolerance": r["relative_tolerance"],
+                       "output_interval": r["output_interval"], "step_size": r.get("step_size")},
+            **outcome.provenance,
+        }
+        values: dict[str, Any] = {"finished_at": utcnow(), "provenance": provenance,
+                                  "log_tail": outcome.log[-20000:] or None}
+        if outcome.ok:
+            assert outcome.result is not None
+            units = fmu_units(self.ctx, sim)
+            doc = result_document(outcome.result, units)
+            values.update(status="succeeded", result_sha256=self.ctx.blobs.put_bytes(encode(doc)),
+                          kpis=compute_kpis(doc, r.get("kpis") or []))
+        else:
+            failure = outcome.failure
+            assert failure is not None
+            cancelled = failure.slug == "simulation-cancelled"
+            values.update(status="cancelled" if cancelled else "failed",
+                          error={"type": failure.slug, "detail": failure.detail, "platform": failure.platform})
+        with session_scope(self.ctx.sessions) as session:
+            repository.finish(session, sim_id, **values)
+
+    def _fail(self, sim_id: str, error: dict[str, Any]) -> None:
+        with session_scope(self.ctx.sessions) as session:
+            repository.finish(session, sim_id, status="failed", finished_at=utcnow(), error=error)
+
+
+def fmu_units(ctx: Context, sim: Simulation) -> dict[str, str]:
+    from fmu_gateway_api.fmus.service import description_for
+
+    desc = description_for(ctx, sim.fmu_id, sim.fmu_sha256)
+    return {v["name"]: v["unit"] for v in desc.get("variables", []) if v.get("unit")}

@@ -1,0 +1,115 @@
+"""HTTP routes for simulations and their results."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query, Request, Response, status
+from fastapi.responses import StreamingResponse
+
+from fmu_gateway_api.context import Context
+from fmu_gateway_api.deps import ContextDep, CurrentAccount, SessionDep
+from fmu_gateway_api.errors import Conflict, NotAcceptable, ServiceUnavailable
+from fmu_gateway_api.simulations import results, service
+from fmu_gateway_api.simulations.schemas import ResultData, SimulationCreate, SimulationList, SimulationOut
+from fmu_gateway_api.tables import Simulation
+
+router = APIRouter(tags=["simulations"])
+SimId = Annotated[str, Path(pattern=r"^sim_[0-9a-f]{32}$")]
+TERMINAL = ("succeeded", "failed", "cancelled")
+
+
+def simulation_out(sim: Simulation, result: dict[str, Any] | None = None) -> SimulationOut:
+    error = None
+    if sim.error:
+        error = {"type": sim.error.get("type", "error"), "detail": sim.error.get("detail", "")}
+    return SimulationOut(
+        id=sim.id, status=sim.status, fmu_id=sim.fmu_id, fmu_sha256=sim.fmu_sha256,  # type: ignore[arg-type]
+        cached=sim.cached, request=sim.request, kpis=sim.kpis, provenance=sim.provenance, error=error,
+        created_at=sim.created_at, started_at=sim.started_at, finished_at=sim.finished_at,
+        result_url=f"/v1/simulations/{sim.id}/result" if sim.status == "succeeded" else None,
+        result=ResultData(**result) if result is not None else None,
+    )
+
+
+def _load_result(ctx: Context, sim: Simulation) -> dict[str, Any]:
+    if sim.status != "succeeded" or not sim.result_sha256 or not ctx.blobs.exists(sim.result_sha256):
+        raise Conflict(f"simulation '{sim.id}' has no result (status: {sim.status})",
+                       slug="result-not-available", simulation_status=sim.status)
+    return results.decode(ctx.blobs.read_bytes(sim.result_sha256))
+
+
+@router.post("/v1/simulations", operation_id="createSimulation",
+             responses={202: {"model": SimulationOut}})
+def create_simulation(body: SimulationCreate, response: Response, ctx: ContextDep, session: SessionDep,
+                      caller: CurrentAccount) -> SimulationOut:
+    if ctx.dispatcher is None:
+        raise ServiceUnavailable("the simulation dispatcher is not running")
+    admission = service.submit(session, ctx, caller, body)
+    sim = admission.simulation
+    # The job must be durable before any sandbox may pick it up, so this request commits here, not at
+    # the end: the dispatcher reads it from the database.
+    session.commit()
+    if sim.status == "queued":
+        ctx.dispatcher.wake()
+        wait = min(body.wait_s if body.wait_s is not None else ctx.settings.sim_default_wait_s,
+                   ctx.settings.sim_max_wait_s)
+        ctx.dispatcher.wait(sim.id, wait)
+        session.expire_all()
+        sim = service.get(session, caller, sim.id)
+    response.headers["Location"] = f"/v1/simulations/{sim.id}"
+    if sim.status not in TERMINAL:
+        response.status_code = status.HTTP_202_ACCEPTED
+        return simulation_out(sim)
+    response.status_code = status.HTTP_200_OK if not sim.cached else status.HTTP_200_OK
+    return simulation_out(sim, _load_result(ctx, sim) if sim.status == "succeeded" else None)
+
+
+@router.get("/v1/simulations", operation_id="listSimulations")
+def list_simulations(session: SessionDep, caller: CurrentAccount,
+                     limit: Annotated[int, Query(ge=1, le=500)] = 50) -> SimulationList:
+    return SimulationList(items=[simulation_out(s) for s in service.list_recent(session, caller, limit)])
+
+
+@router.get("/v1/simulations/{simulation_id}", operation_id="getSimulation")
+def get_simulation(simulation_id: SimId, session: SessionDep, caller: CurrentAccount) -> SimulationOut:
+    return simulation_out(service.get(session, caller, simulation_id))
+
+
+@router.get("/v1/simulations/{simulation_id}/result", operation_id="getSimulationResult",
+            responses={200: {"content": {"application/json": {}, "text/csv": {}}}})
+def get_result(simulation_id: SimId, request: Request, ctx: ContextDep, session: SessionDep,
+               caller: CurrentAccount,
+               format: Annotated[str | None, Query(pattern="^(json|csv)$")] = None) -> Response:
+    sim = service.get(session, caller, simulation_id)
+    kind = format or _negotiate(request.headers.get("accept"))
+    doc = _load_result(ctx, sim)
+    if kind == "csv":
+        return StreamingResponse(results.csv_chunks(doc), media_type="text/csv; charset=utf-8",
+                                 headers={"Content-Disposition": f'attachment; filename="{sim.id}.csv"'})
+    body = results.encode({"simulation_id": sim.id, **doc})
+    return Response(body, media_type="application/json")
+
+
+def _negotiate(accept: str | None) -> str:
+    """JSON unless the client prefers CSV; 406 when it accepts neither."""
+    if not accept:
+        return "json"
+    best, best_q = None, -1.0
+    for part in accept.split(","):
+        media, _, params = part.strip().partition(";")
+        q = 1.0
+        for p in params.split(";"):
+            key, _, value = p.strip().partition("=")
+            if key == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        kind = {"application/json": "json", "text/csv": "csv", "*/*": "json", "application/*": "json",
+                "text/*": "csv"}.get(media.strip().lower())
+        if kind and q > 0 and q > best_q:
+            best, best_q = kind, q
+    if best is None:
+        raise NotAcceptable("the result is available as application/json or text/csv")
+    return best

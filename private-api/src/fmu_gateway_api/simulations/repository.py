@@ -1,0 +1,78 @@
+"""All SQL about simulations, including the job queue."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, text, update
+from sqlalchemy.orm import Session
+
+from fmu_gateway_api.tables import Simulation
+
+
+def add(session: Session, sim: Simulation) -> None:
+    session.add(sim)
+    session.flush()
+
+
+def get(session: Session, sim_id: str) -> Simulation | None:
+    return session.get(Simulation, sim_id)
+
+
+def get_for_account(session: Session, account_id: str, sim_id: str) -> Simulation | None:
+    return session.scalars(
+        select(Simulation).where(Simulation.id == sim_id, Simulation.account_id == account_id)
+    ).first()
+
+
+def list_for_account(session: Session, account_id: str, limit: int) -> list[Simulation]:
+    return list(session.scalars(
+        select(Simulation).where(Simulation.account_id == account_id)
+        .order_by(Simulation.created_at.desc()).limit(limit)
+    ))
+
+
+def find_cached(session: Session, request_hash: str) -> Simulation | None:
+    return session.scalars(
+        select(Simulation)
+        .where(Simulation.request_hash == request_hash, Simulation.status == "succeeded",
+               Simulation.result_sha256.is_not(None))
+        .order_by(Simulation.created_at).limit(1)
+    ).first()
+
+
+def claim_next(session: Session, worker: str, now: datetime, postgres: bool) -> str | None:
+    """Take the oldest queued job. PostgreSQL: SKIP LOCKED lets many dispatchers share the queue;
+    SQLite: the write lock of BEGIN IMMEDIATE serialises claimers, so the plain form is safe."""
+    lock = "FOR UPDATE SKIP LOCKED" if postgres else ""
+    row = session.execute(
+        text(f"""
+            UPDATE simulations SET status = 'running', worker = :worker, started_at = :now,
+                   attempts = attempts + 1
+            WHERE id = (SELECT id FROM simulations WHERE status = 'queued'
+                        ORDER BY created_at LIMIT 1 {lock})
+              AND status = 'queued'
+            RETURNING id
+        """),
+        {"worker": worker, "now": now},
+    ).first()
+    return str(row[0]) if row else None
+
+
+def finish(session: Session, sim_id: str, **values: Any) -> None:
+    session.execute(update(Simulation).where(Simulation.id == sim_id, Simulation.status == "running")
+                    .values(**values))
+
+
+def running_jobs(session: Session) -> list[Simulation]:
+    return list(session.scalars(select(Simulation).where(Simulation.status == "running")))
+
+
+def requeue(session: Session, sim_id: str) -> None:
+    session.execute(update(Simulation).where(Simulation.id == sim_id, Simulation.status == "running")
+                    .values(status="queued", worker=None, started_at=None))
+
+
+def status_of(session: Session, sim_id: str) -> str | None:
+    return session.scalar(select(Simulation.status).where(Simulation.id == sim_id))

@@ -1,0 +1,211 @@
+"""Simulations: check a request against the model, canonicalise it, serve it from the cache or queue it."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from fmu_gateway_api.accounts.service import Caller, new_id
+from fmu_gateway_api.context import Context
+from fmu_gateway_api.errors import InvalidRequest, NotFound
+from fmu_gateway_api.fmus.service import ResolvedFmu, resolve
+from fmu_gateway_api.simulations import repository
+from fmu_gateway_api.simulations.results import kpi_key
+from fmu_gateway_api.simulations.schemas import SimulationCreate
+from fmu_gateway_api.tables import Simulation, utcnow
+
+FMPY_VERSION = "0.3.32"
+_REAL = {"Real", "Float64", "Float32"}
+_INT = {"Integer", "Int8", "UInt8", "Int16", "UInt16", "Int32", "UInt32", "Int64", "UInt64", "Enumeration"}
+
+
+class InvalidVariable(InvalidRequest):
+    slug, title = "invalid-variable", "Invalid variable"
+
+
+@dataclass(frozen=True)
+class Admission:
+    simulation: Simulation
+    fmu: ResolvedFmu
+
+
+def _bad(detail: str, variable: str | None = None, slug: str | None = None) -> InvalidRequest:
+    if variable is not None:
+        return InvalidVariable(detail, variable=variable)
+    return InvalidRequest(detail, slug=slug or "invalid-simulation-request")
+
+
+def _check_start_value(var: dict[str, Any], value: Any) -> Any:
+    name, vtype = var["name"], var["type"]
+    if var.get("causality") == "independent" or var.get("variability") == "constant":
+        raise _bad(f"'{name}' is {var.get('causality') if var.get('causality') == 'independent' else 'a constant'}"
+                   " and cannot be given a start value", name)
+    if var.get("causality") == "calculatedParameter" or (
+        var.get("initial") == "calculated" and var.get("causality") not in ("parameter", "input")
+    ):
+        raise _bad(f"'{name}' is calculated by the model and cannot be given a start value", name)
+    if vtype in _REAL:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise _bad(f"'{name}' is a {vtype} variable: give a number, not {json.dumps(value)}", name)
+        if not math.isfinite(float(value)):
+            raise _bad(f"'{name}' must be a finite number", name)
+        return float(value)
+    if vtype in _INT:
+        if isinstance(value, bool) or not isinstance(value, int | float) or float(value) != int(value):
+            raise _bad(f"'{name}' is an {vtype} variable: give a whole number, not {json.dumps(value)}", name)
+        return int(value)
+    if vtype == "Boolean":
+        if not isinstance(value, bool):
+            raise _bad(f"'{name}' is a Boolean variable: give true or false, not {json.dumps(value)}", name)
+        return value
+    if vtype == "String":
+        if not isinstance(value, str):
+            raise _bad(f"'{name}' is a String variable: give a string, not {json.dumps(value)}", name)
+        return value
+    raise _bad(f"'{name}' has type {vtype}, which cannot be given a start value here", name)
+
+
+def canonicalise(ctx: Context, fmu: ResolvedFmu, req: SimulationCreate) -> dict[str, Any]:
+    """Check the request against the model description and fill every default, so that two requests
+    that mean the same simulation have the same canonical form (and hash)."""
+    s = ctx.settings
+    desc = fmu.description
+    interfaces = desc["interfaces"]
+    if req.interface == "auto":
+        interface = "CoSimulation" if "CoSimulation" in interfaces else "ModelExchange"
+    elif req.interface not in interfaces:
+        raise _bad(f"this FMU does not implement {req.interface}; it implements {', '.join(interfaces)}",
+                   slug="interface-not-supported")
+    else:
+        interface = req.interface
+    de = desc.get("default_experiment") or {}
+    start = req.start_time if req.start_time is not None else (de.get("start_time") or 0.0)
+    stop = req.stop_time if req.stop_time is not None else (de.get("stop_time") or start + 1.0)
+    if not (math.isfinite(start) and math.isfinite(stop)) or stop <= start:
+        raise _bad(f"stop_time ({stop:g}) must be greater than start_time ({start:g})")
+    interval = req.output_interval or de.get("step_size") or (stop - start) / 500
+    points = (stop - start) / interval
+    if points > s.sim_max_output_points:
+        raise _bad(f"output_interval {interval:g} s gives {points:.0f} output points, above the limit of "
+                   f"{s.sim_max_output_points}; choose a longer interval")
+    if interface == "CoSimulation" and req.solver is not None:
+        raise _bad("solver applies to Model Exchange only: a Co-Simulation FMU brings its own solver",
+                   slug="solver-not-applicable")
+    solver = (req.solver or "CVode") if interface == "ModelExchange" else None
+    tolerance = req.relative_tolerance or de.get("tolerance") or 1e-5
+    timeout = req.timeout_s if req.timeout_s is not None else s.sim_default_timeout_s
+    if timeout > s.sim_max_timeout_s:
+        raise _bad(f"timeout_s {timeout:g} is above the maximum of {s.sim_max_timeout_s:g} s",
+                   slug="timeout-too-long")
+
+    variables = {v["name"]: v for v in desc["variables"]}
+    start_values = {}
+    for name in sorted(req.start_values):
+        var = variables.get(name)
+        if var is None:
+            raise _bad(f"the model has no variable named '{name}'", name)
+        start_values[name] = _check_start_value(var, req.start_values[name])
+
+    inputs = None
+    if req.inputs is not None:
+        times = req.inputs.time
+        if any(not math.isfinite(t) for t in times) or any(b < a for a, b in zip(times, times[1:])):
+            raise _bad("inputs.time must be finite and non-decreasing")
+        signals = {}
+        for name in sorted(req.inputs.signals):
+            var = variables.get(name)
+            if var is None:
+                raise _bad(f"the model has no variable named '{name}' (in inputs)", name)
+            if var.get("causality") != "input":
+                raise _bad(f"'{name}' is not an input of the model (its causality is {var.get('causality')})",
+                           name)
+            values = req.inputs.signals[name]
+            if len(values) != len(times):
+                raise _bad(f"inputs.signals['{name}'] has {len(values)} values for {len(times)} time points",
+                           name)
+            if any(not math.isfinite(v) for v in values):
+                raise _bad(f"inputs.signals['{name}'] must hold finite numbers", name)
+            signals[name] = values
+        inputs = {"time": times, "signals": signals}
+
+    if req.outputs:
+        outputs = list(dict.fromkeys(req.outputs))
+    else:
+        outputs = [v["name"] for v in desc["variables"] if v.get("causality") == "output"]
+        if not outputs:
+            outputs = list(desc.get("states") or [])
+    kpis = []
+    for spec in req.kpis:
+        if spec.variable not in variables:
+            raise _bad(f"the model has no variable named '{spec.variable}' (in kpis)", spec.variable)
+        if variables[spec.variable]["type"] not in _REAL | _INT | {"Boolean"}:
+            raise _bad(f"a KPI needs a numeric variable; '{spec.variable}' is {variables[spec.variable]['type']}",
+                       spec.variable)
+        if spec.variable not in outputs:
+            outputs.append(spec.variable)
+        kpis.append(spec.model_dump())
+    for name in outputs:
+        if name not in variables:
+            raise _bad(f"the model has no variable named '{name}' (in outputs)", name)
+    keys = [kpi_key(k) for k in kpis]
+    if len(set(keys)) != len(keys):
+        raise _bad("two KPIs have the same name; give them distinct names")
+
+    return {
+        "interface": interface,
+        "start_time": float(start),
+        "stop_time": float(stop),
+        "output_interval": float(interval),
+        "solver": solver,
+        "relative_tolerance": float(tolerance),
+        "step_size": req.step_size,
+        "start_values": start_values,
+        "inputs": inputs,
+        "outputs": outputs,
+        "kpis": kpis,
+        "timeout_s": float(timeout),
+    }
+
+
+def request_hash(fmu_sha256: str, canonical: dict[str, Any]) -> str:
+    """What determines the numbers: the FMU bytes, the canonical request (less its timeout) and FMPy."""
+    material = {k: v for k, v in canonical.items() if k != "timeout_s"}
+    blob = json.dumps({"fmu": fmu_sha256, "fmpy": FMPY_VERSION, "request": material},
+                      sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(blob.encode()).hexdigest()
+
+
+def submit(session: Session, ctx: Context, caller: Caller, req: SimulationCreate) -> Admission:
+    """Admit a simulation: a cached result at once, else a queued job."""
+    fmu = resolve(session, ctx, caller, req.fmu_id)
+    canonical = canonicalise(ctx, fmu, req)
+    digest = request_hash(fmu.sha256, canonical)
+    sim = Simulation(
+        id=new_id("sim"), account_id=caller.account_id, fmu_id=fmu.fmu_id, fmu_sha256=fmu.sha256,
+        request=canonical, request_hash=digest, status="queued", timeout_s=canonical["timeout_s"],
+        created_at=utcnow(),
+    )
+    hit = repository.find_cached(session, digest)
+    if hit is not None and ctx.blobs.exists(hit.result_sha256 or ""):
+        now = utcnow()
+        sim.status, sim.cached, sim.result_sha256 = "succeeded", True, hit.result_sha256
+        sim.kpis, sim.started_at, sim.finished_at = hit.kpis, now, now
+        sim.provenance = {**(hit.provenance or {}), "cached_from": hit.id}
+    repository.add(session, sim)
+    return Admission(simulation=sim, fmu=fmu)
+
+
+def get(session: Session, caller: Caller, sim_id: str) -> Simulation:
+    sim = repository.get_for_account(session, caller.account_id, sim_id)
+    if sim is None:
+        raise NotFound(f"no simulation '{sim_id}' in this account")
+    return sim
+
+
+def list_recent(session: Session, caller: Caller, limit: int) -> list[Simulation]:
+    return repository.list_for_account(session, caller.account_id, limit)

@@ -1,0 +1,103 @@
+"""Fixtures: one gateway per test session on SQLite (default) or PostgreSQL (TEST_DATABASE_URL or
+DATABASE_URL), a contract-checking client, and accounts."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from fmu_gateway_api.app import create_app
+from fmu_gateway_api.settings import Settings
+from tests.contract_client import ContractClient
+
+REPO = Path(__file__).resolve().parents[2]
+LIBRARY_DIR = Path(os.environ.get("FMU_GATEWAY_LIBRARY_DIR", REPO / "build" / "models"))
+POSTGRES_SKIP = "needs PostgreSQL: set TEST_DATABASE_URL (or DATABASE_URL) to a server this test may use"
+
+
+def postgres_url() -> str | None:
+    return os.environ.get("TEST_DATABASE_URL") or os.environ.get("DATABASE_URL") or None
+
+
+def library_fmu(name: str, fmi: int = 3) -> Path:
+    path = LIBRARY_DIR / f"fmi{fmi}" / f"{name}.fmu"
+    if not path.is_file():
+        pytest.fail(f"{path} is missing: run `make models`")
+    return path
+
+
+def testing_fmu(name: str) -> Path:
+    path = LIBRARY_DIR / "testing" / "fmi2" / f"{name}.fmu"
+    if not path.is_file():
+        pytest.fail(f"{path} is missing: run `make models`")
+    return path
+
+
+@pytest.fixture(scope="session")
+def database_url() -> Iterator[str | None]:
+    """A fresh PostgreSQL database for the session when a server is configured, else None (SQLite)."""
+    url = postgres_url()
+    if not url:
+        yield None
+        return
+    base = make_url(url.replace("postgresql://", "postgresql+psycopg://", 1) if url.startswith("postgresql://")
+                    else url)
+    name = f"fmu_gateway_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield base.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def make_settings(data_dir: Path, database_url: str | None, **overrides: Any) -> Settings:
+    # Not under /tmp: each sandbox gets a private /tmp, which would hide it.
+    scratch = Path(tempfile.mkdtemp(prefix="fmu-gw-scratch-", dir="/var/tmp"))
+    values: dict[str, Any] = {
+        "environment": "test", "database_url": database_url, "data_dir": data_dir, "scratch_dir": scratch,
+        "library_dir": LIBRARY_DIR, "runner_concurrency": 3, "runner_warm_pool": 1,
+        "sim_default_wait_s": 60.0, "sim_max_timeout_s": 120.0,
+    }
+    values.update(overrides)
+    return Settings(**values)
+
+
+@pytest.fixture(scope="session")
+def settings(tmp_path_factory: pytest.TempPathFactory, database_url: str | None) -> Settings:
+    return make_settings(tmp_path_factory.mktemp("gateway"), database_url)
+
+
+@pytest.fixture(scope="session")
+def raw_client(settings: Settings) -> Iterator[TestClient]:
+    with TestClient(create_app(settings), raise_server_exceptions=True) as client:
+        yield client
+
+
+@pytest.fixture(scope="session")
+def client(raw_client: TestClient) -> ContractClient:
+    return ContractClient(raw_client)
+
+
+def new_account(client: ContractClient, name: str = "test") -> dict[str, str]:
+    response = client.post("/v1/keys", json={"name": name})
+    assert response.status_code == 201, response.text
+    return {"Authorization": f"Bearer {response.json()['api_key']}"}
+
+
+@pytest.fixture
+def auth(client: ContractClient) -> dict[str, str]:
+    """Headers of a fresh account."""
+    return new_account(client)
