@@ -35,7 +35,7 @@ def library_fmu(name: str, fmi: int = 3) -> Path:
     return path
 
 
-def testing_fmu(name: str) -> Path:
+def hostile_fmu(name: str) -> Path:
     path = LIBRARY_DIR / "testing" / "fmi2" / f"{name}.fmu"
     if not path.is_file():
         pytest.fail(f"{path} is missing: run `make models`")
@@ -101,3 +101,29 @@ def new_account(client: ContractClient, name: str = "test") -> dict[str, str]:
 def auth(client: ContractClient) -> dict[str, str]:
     """Headers of a fresh account."""
     return new_account(client)
+
+
+@pytest.fixture(scope="session")
+def live_url(tmp_path_factory: pytest.TempPathFactory, database_url: str | None) -> Iterator[str]:
+    """A real uvicorn server on loopback, with its own data directory, for HTTP-level tests."""
+    import socket
+    import threading
+    import time
+
+    import uvicorn
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    settings = make_settings(tmp_path_factory.mktemp("live"), database_url)
+    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("the live server did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=30)

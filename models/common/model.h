@@ -1,0 +1,141 @@
+/*
+ * FMU Gateway model framework.
+ *
+ * A model is a table of variables (generated into model_config.h by
+ * models/build.py from models/<Name>/model.json) plus a handful of hooks
+ * implemented in models/<Name>/model.c.  The glue files fmi2_glue.c and
+ * fmi3_glue.c implement the FMI 2.0 / FMI 3.0 C APIs (Model Exchange and
+ * Co-Simulation) on top of the generic core in model_core.c.
+ *
+ * All values are stored in one double array indexed by value reference
+ * (Int32 and Boolean values are stored exactly as doubles).
+ */
+#ifndef FMUGW_MODEL_H
+#define FMUGW_MODEL_H
+
+#include <stddef.h>
+#include <stdbool.h>
+#include "model_config.h"
+
+#define NS_ALLOC (N_STATES > 0 ? N_STATES : 1)
+#define NZ_ALLOC (N_EVENT_INDICATORS > 0 ? N_EVENT_INDICATORS : 1)
+
+typedef enum { VT_FLOAT64, VT_INT32, VT_BOOLEAN } VarType;
+typedef enum { CAUS_PARAMETER, CAUS_CALCULATED_PARAMETER, CAUS_INPUT,
+               CAUS_OUTPUT, CAUS_LOCAL, CAUS_INDEPENDENT } Causality;
+typedef enum { VAR_CONSTANT, VAR_FIXED, VAR_TUNABLE, VAR_DISCRETE,
+               VAR_CONTINUOUS } Variability;
+
+typedef struct {
+    const char *name;
+    VarType type;
+    Causality causality;
+    Variability variability;
+    double start;
+    int hasStart;       /* initial = exact/approx (may be set before init) */
+    double nominal;
+} VarInfo;
+
+/* FMI status codes (identical numbering in FMI 2 and FMI 3) */
+enum { ST_OK = 0, ST_WARNING = 1, ST_DISCARD = 2, ST_ERROR = 3, ST_FATAL = 4 };
+
+typedef enum {
+    PH_INSTANTIATED, PH_INIT, PH_EVENT, PH_CONT, PH_STEP, PH_TERMINATED, PH_ERROR
+} Phase;
+
+struct Model;
+typedef void (*ModelLogFn)(struct Model *m, int status, const char *category,
+                           const char *message);
+
+typedef struct Model {
+    double v[N_VARS];             /* all variables, index == value reference */
+    char *instanceName;
+    int fmiVersion;               /* 2 or 3 */
+    bool isCS;                    /* instantiated for Co-Simulation */
+    Phase phase;
+    bool loggingOn;
+    ModelLogFn logfn;             /* set by the glue */
+    void *glue;                   /* glue private data (callbacks) */
+    bool dirty;                   /* outputs/derivatives need re-evaluation */
+
+    /* event handling, written by model_event_update() */
+    bool nextEventTimeDefined;
+    double nextEventTime;
+    bool newDiscreteStatesNeeded;
+    bool terminateSimulation;
+    bool valuesOfContinuousStatesChanged;
+    bool nominalsChanged;
+
+    double zprev[NZ_ALLOC];       /* CS: event indicators at last accepted point */
+    double startTime;
+    double stopTime;
+    bool stopTimeDefined;
+    void *user;                   /* per-model private data */
+} Model;
+
+/* variable access by name, e.g. V(h) inside a hook with a Model *m */
+#define V(name) (m->v[VR_##name])
+#define TIME (m->v[VR_time])
+
+extern const VarInfo MODEL_VARS[N_VARS];
+extern const unsigned STATE_VRS[NS_ALLOC];
+extern const unsigned DERIVATIVE_VRS[NS_ALLOC];
+/* event indicators are ordinary (local) variables computed by model_evaluate() */
+extern const unsigned EVENT_INDICATOR_VRS[NZ_ALLOC];
+
+/* ---- hooks every model.c implements ---------------------------------- */
+/* Initialization Mode: compute calculated start values (e.g. states from
+ * parameters) and schedule the first time event.  Must be idempotent. */
+void model_initialize(Model *m);
+/* compute outputs, locals, event indicator variables and state derivatives
+ * from time, states, inputs and parameters */
+void model_evaluate(Model *m);
+/* Event Mode: handle state / time events (may change states; then set
+ * m->valuesOfContinuousStatesChanged), set m->nextEventTime(Defined) */
+void model_event_update(Model *m);
+/* Co-Simulation hook called at the start of every doStep.  Return 0 to
+ * integrate with the built-in solver, 1 if the hook advanced the model
+ * itself, or an ST_* error code + 100 to fail the step. */
+int model_do_step(Model *m, double t, double h);
+/* release m->user */
+void model_cleanup(Model *m);
+
+/* ---- core API (model_core.c) ----------------------------------------- */
+Model *core_instantiate(const char *instanceName, int fmiVersion, bool isCS,
+                        bool loggingOn, ModelLogFn logfn, void *glue);
+void core_free(Model *m);
+void core_reset(Model *m);
+void core_log(Model *m, int status, const char *category, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 4, 5)))
+#endif
+    ;
+/* log unconditionally (even when logging is off) */
+void core_log_always(Model *m, int status, const char *category, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 4, 5)))
+#endif
+    ;
+void core_log_raw(Model *m, int status, const char *category, const char *message);
+
+int core_enter_init(Model *m, double startTime, bool stopDefined, double stopTime);
+int core_exit_init(Model *m);
+int core_get(Model *m, unsigned vr, VarType type, double *value);
+int core_set(Model *m, unsigned vr, VarType type, double value);
+void core_eval(Model *m);
+int core_set_time(Model *m, double t);
+int core_get_states(Model *m, double x[], size_t nx);
+int core_set_states(Model *m, const double x[], size_t nx);
+int core_get_derivatives(Model *m, double dx[], size_t nx);
+int core_get_event_indicators(Model *m, double z[], size_t nz);
+int core_get_nominals(Model *m, double n[], size_t nx);
+/* one call of the discrete update (ME: fmi2NewDiscreteStates /
+ * fmi3UpdateDiscreteStates) */
+int core_update_discrete(Model *m);
+/* CS: integrate from the current time over h */
+int core_do_step(Model *m, double t, double h);
+/* check the phase; logs and returns ST_ERROR if the function is illegal */
+int core_check_phase(Model *m, const char *fn, unsigned allowedMask);
+#define PH_MASK(p) (1u << (p))
+
+#endif

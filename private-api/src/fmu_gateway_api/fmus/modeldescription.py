@@ -1,0 +1,219 @@
+"""Reading an FMU's modelDescription.xml: a hostile-XML guard, then FMPy, then plain frozen dataclasses.
+
+Pure library code: no web framework imports. The archive checks that come first live in `archive.py`."""
+
+from __future__ import annotations
+
+import math
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from lxml import etree
+
+SUPPORTED_FMI_VERSIONS = ("2.0", "3.0")
+INTERFACES = ("ModelExchange", "CoSimulation")
+_MAX_FMPY_MESSAGE = 2000
+
+Start = float | int | bool | str | None
+
+
+class ModelDescriptionError(Exception):
+    """modelDescription.xml is unusable; `slug` is the stable problem type, `detail` is for a person."""
+
+    def __init__(self, slug: str, detail: str) -> None:
+        super().__init__(detail)
+        self.slug = slug
+        self.detail = detail
+
+
+@dataclass(frozen=True)
+class Variable:
+    name: str
+    value_reference: int
+    causality: str
+    variability: str
+    type: str
+    start: Start
+    unit: str | None
+    description: str | None
+    initial: str | None
+    declared_type: str | None
+
+
+@dataclass(frozen=True)
+class DefaultExperiment:
+    start_time: float | None
+    stop_time: float | None
+    tolerance: float | None
+    step_size: float | None
+
+
+@dataclass(frozen=True)
+class ParsedModelDescription:
+    """What the XML itself says; the archive layout (binaries, sources) is added by `archive.py`."""
+
+    fmi_version: str
+    model_name: str
+    instantiation_token: str
+    description: str | None
+    generation_tool: str | None
+    interfaces: tuple[str, ...]
+    model_identifiers: dict[str, str]
+    default_experiment: DefaultExperiment | None
+    variables: tuple[Variable, ...]
+
+
+def _invalid(detail: str) -> ModelDescriptionError:
+    return ModelDescriptionError("fmu-invalid-model-description", detail)
+
+
+def _has_dtd(xml: bytes) -> bool:
+    # A byte scan, so that entity expansion (billion laughs) never gets a chance to run; the UTF-16/32
+    # spellings close the obvious way round it.
+    for marker in ("<!DOCTYPE", "<!ENTITY"):
+        for encoding in ("utf-8", "utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"):
+            if marker.encode(encoding) in xml:
+                return True
+    return False
+
+
+def check_xml(xml: bytes) -> str:
+    """Refuse hostile or malformed XML before FMPy sees it; returns the fmiVersion attribute.
+
+    Raises ModelDescriptionError (`fmu-invalid-model-description` or `fmu-unsupported-fmi-version`)."""
+    if _has_dtd(xml):
+        raise _invalid("modelDescription.xml contains a DOCTYPE or ENTITY declaration, which is not allowed")
+    parser = etree.XMLParser(resolve_entities=False, load_dtd=False, no_network=True, huge_tree=False,
+                             dtd_validation=False)
+    try:
+        root = etree.fromstring(xml, parser)
+    except etree.XMLSyntaxError as exc:
+        raise _invalid(f"modelDescription.xml is not well-formed XML: {exc}") from None
+    if root.getroottree().docinfo.doctype:
+        raise _invalid("modelDescription.xml contains a DOCTYPE declaration, which is not allowed")
+    if root.tag != "fmiModelDescription":
+        raise _invalid(f"the root element of modelDescription.xml is <{root.tag}>, not <fmiModelDescription>")
+    version: str | None = root.get("fmiVersion")
+    if not version:
+        raise _invalid("<fmiModelDescription> has no fmiVersion attribute")
+    if not (version.startswith("2.") or version.startswith("3.")):
+        raise ModelDescriptionError(
+            "fmu-unsupported-fmi-version",
+            f"FMI version {version!r} is not supported; upload an FMU for FMI "
+            f"{' or '.join(SUPPORTED_FMI_VERSIONS)}")
+    token_attr = "guid" if version.startswith("2.") else "instantiationToken"
+    for attr in ("modelName", token_attr):
+        if not root.get(attr):
+            raise _invalid(f"<fmiModelDescription> has no {attr} attribute, which FMI {version} requires")
+    return version
+
+
+def _float(value: object) -> float | None:
+    if value is None or value == "":
+        return None
+    return float(str(value))
+
+
+def _start(raw: object, vtype: str) -> Start:
+    if raw is None:
+        return None
+    text = str(raw)
+    try:
+        if vtype in ("Real", "Float64", "Float32"):
+            return float(text)
+        if vtype in ("Integer", "Enumeration") or vtype.startswith(("Int", "UInt")):
+            return int(text)
+        if vtype == "Boolean":
+            if text in ("true", "1"):
+                return True
+            if text in ("false", "0"):
+                return False
+    except ValueError:
+        pass
+    # Arrays ("1 2 3"), binaries and strings stay as written.
+    return text
+
+
+def _variable(sv: Any) -> Variable:
+    declared = sv.declaredType
+    unit = sv.unit if sv.unit is not None else getattr(declared, "unit", None)
+    return Variable(
+        name=str(sv.name),
+        value_reference=int(sv.valueReference),
+        causality=str(sv.causality or "local"),
+        variability=str(sv.variability or "continuous"),
+        type=str(sv.type),
+        start=_start(sv.start, str(sv.type)),
+        unit=unit,
+        description=sv.description,
+        initial=sv.initial,
+        declared_type=declared.name if declared is not None else None,
+    )
+
+
+def parse_model_description(xml: bytes) -> ParsedModelDescription:
+    """Check `xml` (the bytes of modelDescription.xml) and read it with FMPy, validating against the schema,
+    so that what we report is exactly what FMPy will later simulate.
+
+    Raises ModelDescriptionError with `fmu-invalid-model-description`, `fmu-unsupported-fmi-version` or
+    `fmu-no-interface`."""
+    check_xml(xml)
+    from fmpy import read_model_description
+
+    with tempfile.TemporaryDirectory(prefix="fmu-md-") as tmp:
+        xml_path = Path(tmp) / "modelDescription.xml"
+        xml_path.write_bytes(xml)
+        try:
+            md = read_model_description(str(xml_path), validate=True)
+        except Exception as exc:  # FMPy signals every problem with a bare Exception or ValidationError
+            message = str(exc).strip() or type(exc).__name__
+            if message.startswith("Unsupported FMI version"):
+                raise ModelDescriptionError(
+                    "fmu-unsupported-fmi-version",
+                    f"{message}; supported versions are {', '.join(SUPPORTED_FMI_VERSIONS)}") from None
+            if len(message) > _MAX_FMPY_MESSAGE:
+                message = message[:_MAX_FMPY_MESSAGE] + " …"
+            raise _invalid(f"modelDescription.xml was rejected by FMPy: {message}") from None
+
+    identifiers: dict[str, str] = {}
+    for interface, impl in (("ModelExchange", md.modelExchange), ("CoSimulation", md.coSimulation)):
+        if impl is not None:
+            identifiers[interface] = str(impl.modelIdentifier)
+    if not identifiers:
+        scheduled = " (ScheduledExecution alone is not supported)" if md.scheduledExecution else ""
+        raise ModelDescriptionError(
+            "fmu-no-interface",
+            f"the FMU implements neither ModelExchange nor CoSimulation{scheduled}")
+
+    de = md.defaultExperiment
+    try:
+        experiment = None if de is None else DefaultExperiment(
+            start_time=_float(de.startTime), stop_time=_float(de.stopTime),
+            tolerance=_float(de.tolerance), step_size=_float(de.stepSize))
+    except ValueError as exc:
+        raise _invalid(f"<DefaultExperiment> has a value that is not a number: {exc}") from None
+
+    return ParsedModelDescription(
+        fmi_version=str(md.fmiVersion),
+        model_name=str(md.modelName),
+        instantiation_token=str(md.guid),
+        description=md.description,
+        generation_tool=md.generationTool,
+        interfaces=tuple(i for i in INTERFACES if i in identifiers),
+        model_identifiers=identifiers,
+        default_experiment=experiment,
+        variables=tuple(_variable(sv) for sv in md.modelVariables),
+    )
+
+
+def jsonable(value: Any) -> Any:
+    """Tuples to lists and non-finite floats to strings, so that strict JSON encoders accept the result."""
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [jsonable(v) for v in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    return value
