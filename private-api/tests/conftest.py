@@ -7,6 +7,7 @@ import os
 import tempfile
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -42,13 +43,9 @@ def hostile_fmu(name: str) -> Path:
     return path
 
 
-@pytest.fixture(scope="session")
-def database_url() -> Iterator[str | None]:
-    """A fresh PostgreSQL database for the session when a server is configured, else None (SQLite)."""
-    url = postgres_url()
-    if not url:
-        yield None
-        return
+@contextmanager
+def fresh_postgres(url: str) -> Iterator[str]:
+    """A brand-new PostgreSQL database on the server of `url`, dropped afterwards."""
     base = make_url(url.replace("postgresql://", "postgresql+psycopg://", 1) if url.startswith("postgresql://")
                     else url)
     name = f"fmu_gateway_test_{uuid.uuid4().hex[:10]}"
@@ -61,6 +58,28 @@ def database_url() -> Iterator[str | None]:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url() -> Iterator[str | None]:
+    """A fresh PostgreSQL database for the session when a server is configured, else None (SQLite)."""
+    url = postgres_url()
+    if not url:
+        yield None
+        return
+    with fresh_postgres(url) as fresh:
+        yield fresh
+
+
+@pytest.fixture
+def isolated_db(tmp_path: Path) -> Iterator[Settings]:
+    """Settings on a database of this test's own (no dispatcher of the shared app touches it)."""
+    url = postgres_url()
+    if not url:
+        yield make_settings(tmp_path, None)
+        return
+    with fresh_postgres(url) as fresh:
+        yield make_settings(tmp_path, fresh)
 
 
 def make_settings(data_dir: Path, database_url: str | None, **overrides: Any) -> Settings:
