@@ -2,18 +2,19 @@
 PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
-STAMP  := $(VENV)/.installed-$(shell cat private-api/pyproject.toml | cksum | cut -d' ' -f1)
+SDK    := $(wildcard open-sdk/pyproject.toml)
+STAMP  := $(VENV)/.installed-$(shell cat private-api/pyproject.toml $(SDK) | cksum | cut -d' ' -f1)
 MODELS := build/models
 PYTEST_ARGS ?=
 
-.PHONY: install models run test bench lint clean
+.PHONY: install models run test bench lint clean sdk runner-image
 
 install: $(STAMP)
 
-$(STAMP): private-api/pyproject.toml
+$(STAMP): private-api/pyproject.toml $(SDK)
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e 'private-api[test]'
+	$(PY) -m pip install --quiet -e 'private-api[test]' $(if $(SDK),-e 'open-sdk[cli,local,test]')
 	rm -f $(VENV)/.installed-*
 	touch $@
 
@@ -25,6 +26,13 @@ run: install models
 
 test: install models
 	$(PY) -m pytest private-api/tests $(PYTEST_ARGS)
+	$(if $(SDK),$(PY) -m pytest open-sdk/tests $(PYTEST_ARGS))
+
+sdk: install
+	$(PY) open-sdk/scripts/generate.py
+
+runner-image: install
+	bash deploy/build-runner-image.sh
 
 bench: install models
 	$(PY) bench/bench_core.py

@@ -17,7 +17,7 @@ from fmu_gateway_api.fmus.endpoints import router as fmus_router
 from fmu_gateway_api.health.endpoints import router as health_router
 from fmu_gateway_api.library.endpoints import router as library_router
 from fmu_gateway_api.migrate import upgrade
-from fmu_gateway_api.runners.local import LocalRunner
+from fmu_gateway_api.runners.factory import make_runner
 from fmu_gateway_api.settings import Settings, get_settings
 from fmu_gateway_api.simulations.dispatcher import Dispatcher
 from fmu_gateway_api.simulations.endpoints import router as simulations_router
@@ -35,7 +35,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
         ctx = Context.create(settings)
         if migrate:
             upgrade(ctx.engine)
-        ctx.dispatcher = Dispatcher(ctx, LocalRunner(settings))
+        ctx.dispatcher = Dispatcher(ctx, make_runner(settings))
         ctx.dispatcher.start()
         app.state.ctx = ctx
         try:

@@ -38,7 +38,10 @@ class Settings(BaseSettings):
     max_uncompressed_bytes: int = 1024 * 1024 * 1024
     build_timeout_s: float = 180.0
 
-    runner: Literal["local"] = "local"
+    runner: Literal["local", "docker", "ecs"] = "local"
+    runner_image: str = "fmu-gateway-runner:latest"
+    runner_cpus: float = 1.0
+    runner_tmpfs_mb: int = 256
     runner_concurrency: int = Field(default_factory=lambda: max(2, os.cpu_count() or 2))
     runner_warm_pool: int = 1
     runner_memory_mb: int = 1024
