@@ -5,6 +5,7 @@ the service (stdlib, NumPy and FMPy only) and is started with `python -I -B sand
 
     sandbox.py JOB_JSON            run the job now
     sandbox.py --serve [--uid N]   warm: isolate, import FMPy, then wait for one job path on stdin
+    sandbox.py --wait-file PATH    warm: the same, then wait until the job file PATH appears
 
 The job file names everything relative to the scratch directory it lives in. Outputs land in
 `out/`: result.npy (a structured array) and outcome.json, or error.json when the model failed.
@@ -69,10 +70,12 @@ def enter_job(job: dict[str, Any], uid: int | None) -> None:
         _isolation["private_tmp"] = True
         _mount_tmpfs("/dev/shm", min(tmp_mb, 64))
         os.environ["TMPDIR"] = "/tmp"
-    else:
+    elif os.access(os.getcwd(), os.W_OK):
         tmp = Path.cwd() / "tmp"
         tmp.mkdir(exist_ok=True)
         os.environ["TMPDIR"] = str(tmp)
+    else:  # a read-only job directory (a container): its /tmp is already a private tmpfs
+        os.environ["TMPDIR"] = "/tmp"
     os.environ["HOME"] = os.environ["TMPDIR"]
     import tempfile
 
@@ -223,6 +226,10 @@ def main(argv: list[str]) -> int:
         if not line:
             return EXIT_BAD_JOB
         job_file = line
+    elif "--wait-file" in argv:
+        job_file = argv[argv.index("--wait-file") + 1]
+        while not os.path.exists(job_file):  # written last, by an atomic rename, once all inputs are in place
+            time.sleep(0.005)
     else:
         job_file = argv[-1]
     try:
