@@ -128,11 +128,11 @@ class LocalRunner:
             os.killpg(box.proc.pid, signal.SIGKILL)
         if box.uid is not None:
             # Anything forked under the run's own uid, even after setsid(), dies here.
-            for _ in range(3):
-                subprocess.run(["kill", "-9", "-1"], user=box.uid, group=box.uid, check=False,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            for _ in range(5):
                 if not _has_processes(box.uid):
                     break
+                subprocess.run(["kill", "-9", "-1"], user=box.uid, group=box.uid, check=False,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
     def _reap(self, box: _Sandbox) -> None:
         """Kill the sandbox, wait for it and give its uid back."""

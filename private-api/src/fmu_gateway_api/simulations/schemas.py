@@ -49,6 +49,7 @@ class SimulationCreate(BaseModel):
     kpis: list[KpiSpec] = Field(default_factory=list, max_length=100)
     timeout_s: float | None = Field(default=None, gt=0)
     wait_s: float | None = Field(default=None, ge=0)
+    cache: bool = True
 
 
 class SimulationError(BaseModel):

@@ -190,7 +190,7 @@ def submit(session: Session, ctx: Context, caller: Caller, req: SimulationCreate
         request=canonical, request_hash=digest, status="queued", timeout_s=canonical["timeout_s"],
         created_at=utcnow(),
     )
-    hit = repository.find_cached(session, digest)
+    hit = repository.find_cached(session, digest) if req.cache else None
     if hit is not None and ctx.blobs.exists(hit.result_sha256 or ""):
         now = utcnow()
         sim.status, sim.cached, sim.result_sha256 = "succeeded", True, hit.result_sha256

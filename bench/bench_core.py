@@ -1,0 +1,112 @@
+"""Per-model latency: bare FMPy in-process against the HTTP API end to end (uncached and cached).
+
+Starts a gateway (`fmu-gateway-api serve`) on loopback with a throw-away data directory, talks to it
+over one keep-alive connection, and prints medians and the ratio API / FMPy for each library model.
+
+    make bench            # or: .venv/bin/python bench/bench_core.py [--repeat N] [--fmi 2|3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import fmpy
+import httpx
+
+REPO = Path(__file__).resolve().parents[1]
+LIBRARY = REPO / "build" / "models"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def start_gateway(data: Path, **env: str) -> tuple[subprocess.Popen[bytes], str]:
+    port = free_port()
+    scratch = Path(tempfile.mkdtemp(prefix="fmu-gw-bench-", dir="/var/tmp"))
+    environ = {**os.environ, "FMU_GATEWAY_DATA_DIR": str(data), "FMU_GATEWAY_SCRATCH_DIR": str(scratch),
+               "FMU_GATEWAY_LIBRARY_DIR": str(LIBRARY), "FMU_GATEWAY_LOG_LEVEL": "WARNING", **env}
+    environ.pop("DATABASE_URL", None)
+    proc = subprocess.Popen([sys.executable, "-m", "fmu_gateway_api.cli", "serve", "--port", str(port)],
+                            env=environ, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{url}/v1/ready", timeout=1).status_code == 200:
+                return proc, url
+        except httpx.TransportError:
+            time.sleep(0.1)
+    proc.kill()
+    raise SystemExit("the gateway did not start")
+
+
+def median_ms(samples: list[float]) -> float:
+    return statistics.median(samples) * 1000
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument("--fmi", type=int, choices=(2, 3), default=3)
+    args = parser.parse_args()
+    entries = [e for e in json.loads((LIBRARY / "library.json").read_text())
+               if e["fmi_version"] == f"{args.fmi}.0"]
+
+    with tempfile.TemporaryDirectory() as tmp:
+        proc, url = start_gateway(Path(tmp))
+        try:
+            with httpx.Client(base_url=url, timeout=120) as client:  # one keep-alive connection
+                key = client.post("/v1/keys", json={"name": "bench"}).json()["api_key"]
+                client.headers["Authorization"] = f"Bearer {key}"
+                rows = []
+                for entry in entries:
+                    path = str(LIBRARY / entry["file"])
+                    body = {"fmu_id": entry["id"], "interface": "CoSimulation"}
+                    first = client.post("/v1/simulations", json=body).json()  # warms caches, fixes settings
+                    req = first["request"]
+                    bare, api, cached = [], [], []
+                    for _ in range(args.repeat):
+                        t0 = time.perf_counter()
+                        fmpy.simulate_fmu(path, validate=False, fmi_type="CoSimulation",
+                                          start_time=req["start_time"], stop_time=req["stop_time"],
+                                          output_interval=req["output_interval"], output=req["outputs"],
+                                          relative_tolerance=req["relative_tolerance"], remote_platform=None)
+                        bare.append(time.perf_counter() - t0)
+                        t0 = time.perf_counter()
+                        r = client.post("/v1/simulations", json={**body, "cache": False})
+                        api.append(time.perf_counter() - t0)
+                        assert r.status_code == 200 and r.json()["status"] == "succeeded", r.text
+                        t0 = time.perf_counter()
+                        r = client.post("/v1/simulations", json=body)
+                        cached.append(time.perf_counter() - t0)
+                        assert r.json()["cached"], r.text
+                    rows.append((entry["id"], len(first["result"]["data"]["time"]), median_ms(bare),
+                                 median_ms(api), median_ms(cached)))
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)
+
+    print(f"FMU Gateway core bench: FMI {args.fmi}.0 Co-Simulation, {args.repeat} runs each, medians, "
+          f"{os.cpu_count()} CPUs, SQLite, local runner (warm pool)")
+    print(f"{'model':<26}{'points':>7}{'FMPy ms':>10}{'API ms':>9}{'cached ms':>11}{'API/FMPy':>10}"
+          f"{'cached/FMPy':>13}")
+    for model_id, points, bare_ms, api_ms, cached_ms in rows:
+        print(f"{model_id:<26}{points:>7}{bare_ms:>10.1f}{api_ms:>9.1f}{cached_ms:>11.1f}"
+              f"{api_ms / bare_ms:>10.2f}{cached_ms / bare_ms:>13.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
