@@ -24,14 +24,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-import numpy as np
-
 from fmu_gateway_api.runners.base import SANDBOX_ENTRY, JobSpec, RunFailure, RunOutcome
+from fmu_gateway_api.runners.outcome import cancelled, collect
+from fmu_gateway_api.runners.outcome import timed_out as timed_out_outcome
 from fmu_gateway_api.settings import Settings
 
 log = logging.getLogger(__name__)
 _STREAM_CAP = 64 * 1024
-EXIT_MODEL_ERROR = 3
 
 
 class _Drain(threading.Thread):
@@ -216,56 +215,14 @@ class LocalRunner:
         box.err.join(timeout=2)
         stream_log = (box.err.text() + box.out.text())[-8000:]
         if job.job_id in self._cancelled:
-            return RunOutcome(None, RunFailure("simulation-cancelled", "the simulation was cancelled"))
+            return cancelled()
         if timed_out:
-            return RunOutcome(None, RunFailure(
-                "simulation-timeout", f"the simulation did not finish within its timeout of {job.timeout_s:g} s "
-                "and was stopped"), log=stream_log)
+            return timed_out_outcome(job.timeout_s, stream_log)
         return self._collect(job, code, workdir / "out", stream_log)
 
     def _collect(self, job: JobSpec, code: int, out: Path, stream_log: str) -> RunOutcome:
-        error_file, outcome_file, result_file = out / "error.json", out / "outcome.json", out / "result.npy"
-        if code == EXIT_MODEL_ERROR and _is_regular(error_file):
-            err = _read_json(error_file)
-            slug = "model-out-of-memory" if err.get("kind") == "memory" else "model-error"
-            detail = f"the model failed: {err.get('message', 'unknown error')}"
-            return RunOutcome(None, RunFailure(slug, detail), log=(err.get("log") or "") + stream_log)
-        if code < 0:
-            sig = -code
-            name = signal.Signals(sig).name if sig in signal.Signals._value2member_map_ else str(sig)
-            reasons = {signal.SIGSEGV: ("model-crashed", "the model crashed (segmentation fault)"),
-                       signal.SIGBUS: ("model-crashed", "the model crashed (bus error)"),
-                       signal.SIGABRT: ("model-crashed", "the model aborted"),
-                       signal.SIGFPE: ("model-crashed", "the model crashed (floating-point exception)"),
-                       signal.SIGXCPU: ("simulation-timeout", "the model used up its CPU time limit"),
-                       signal.SIGKILL: ("model-killed", "the sandbox was killed, most likely for exceeding "
-                                        f"its memory limit of {self.settings.runner_memory_mb} MiB")}
-            slug, detail = reasons.get(signal.Signals(sig), ("model-crashed", f"the model died from {name}"))
-            return RunOutcome(None, RunFailure(slug, detail), log=stream_log)
-        if code == 0 and _is_regular(result_file) and _is_regular(outcome_file):
-            size = result_file.stat().st_size
-            if size > self.settings.runner_max_output_bytes:
-                return RunOutcome(None, RunFailure(
-                    "output-too-large", f"the result is {size} bytes, above the limit of "
-                    f"{self.settings.runner_max_output_bytes} bytes; use a longer output interval or "
-                    "fewer output variables"))
-            try:
-                with _open_nofollow(result_file) as fh:
-                    result = np.load(fh, allow_pickle=False)
-            except (ValueError, OSError) as exc:
-                return RunOutcome(None, RunFailure("model-error", f"the sandbox wrote an unreadable result: {exc}"))
-            info = _read_json(outcome_file)
-            provenance = {k: info[k] for k in ("fmpy_version", "wall_time_s", "cpu_time_s", "max_rss_kb",
-                                               "isolation") if k in info}
-            return RunOutcome(result, None, provenance, log=str(info.get("log") or "") + stream_log)
-        if code == 0:
-            return RunOutcome(None, RunFailure("model-error", "the model ended the sandbox without a result "
-                                               "(did it call exit()?)"), log=stream_log)
-        if code == 4:
-            return RunOutcome(None, RunFailure("sandbox-failed", "the sandbox could not read its job",
-                                               platform=True), log=stream_log)
-        return RunOutcome(None, RunFailure("model-crashed", f"the model ended the sandbox with exit code {code}"),
-                          log=stream_log)
+        return collect(code, out, stream_log, memory_mb=self.settings.runner_memory_mb,
+                       max_output_bytes=self.settings.runner_max_output_bytes)
 
     def cancel(self, job_id: str) -> bool:
         with self._lock:
@@ -314,24 +271,6 @@ def _traversable(path: Path) -> bool:
         if not p.stat().st_mode & 0o001:
             return False
     return True
-
-
-def _is_regular(path: Path) -> bool:
-    # The sandbox owns out/: never follow a link it may have planted there.
-    return path.is_file() and not path.is_symlink()
-
-
-def _read_json(path: Path) -> dict[str, Any]:
-    try:
-        with _open_nofollow(path) as fh:
-            data = json.loads(fh.read(1 << 20))
-        return data if isinstance(data, dict) else {}
-    except (OSError, ValueError):
-        return {}
-
-
-def _open_nofollow(path: Path) -> IO[bytes]:
-    return os.fdopen(os.open(path, os.O_RDONLY | os.O_NOFOLLOW), "rb")
 
 
 def _chown_tree(root: Path, uid: int) -> None:
