@@ -1,0 +1,52 @@
+"""FMU Gateway SDK: simulate FMI 2.0/3.0 FMUs on an FMU Gateway from Python.
+
+    from fmu_gateway_sdk import Gateway
+
+    gw = Gateway()                                   # FMU_GATEWAY_URL / FMU_GATEWAY_API_KEY, or a local gateway
+    result = gw.simulate("lib:BouncingBall", stop_time=3, kpis=["max(h)"])
+    print(result.kpis)
+    result.to_pandas()
+"""
+
+from fmu_gateway_sdk._client import Gateway, __version__, input_series, kpi_spec
+from fmu_gateway_sdk._errors import (
+    APIConnectionError,
+    AuthenticationError,
+    BadRequestError,
+    ConflictError,
+    FmuGatewayError,
+    InternalServerError,
+    NotFoundError,
+    PaymentRequired,
+    PermissionDeniedError,
+    RateLimitError,
+    SimulationFailed,
+    UnprocessableEntityError,
+)
+from fmu_gateway_sdk._generated.models import Fmu, KeyCreated, LibraryModel, ModelInfo, Variable
+from fmu_gateway_sdk._results import SimulationResult
+
+__all__ = [
+    "APIConnectionError",
+    "AuthenticationError",
+    "BadRequestError",
+    "ConflictError",
+    "Fmu",
+    "FmuGatewayError",
+    "Gateway",
+    "InternalServerError",
+    "KeyCreated",
+    "LibraryModel",
+    "ModelInfo",
+    "NotFoundError",
+    "PaymentRequired",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "SimulationFailed",
+    "SimulationResult",
+    "UnprocessableEntityError",
+    "Variable",
+    "__version__",
+    "input_series",
+    "kpi_spec",
+]

@@ -1,0 +1,208 @@
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.problem import Problem
+from ...models.simulation import Simulation
+from ...models.simulation_create import SimulationCreate
+from ...types import Response
+
+
+def _get_kwargs(
+    *,
+    body: SimulationCreate,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/v1/simulations",
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Problem | Simulation | None:
+    if response.status_code == 200:
+        response_200 = Simulation.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 202:
+        response_202 = Simulation.from_dict(response.json())
+
+        return response_202
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Problem | Simulation]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    body: SimulationCreate,
+) -> Response[Problem | Simulation]:
+    """Run a simulation
+
+     Checks the request against the model description, then runs it in a fresh sandbox. Waits up to
+    `wait_s` seconds (bounded by the server) for the result: 200 with the result inline when it has
+    ended (also when the model failed: see `status` and `error`), else 202 with the simulation to
+    poll. An identical request on the same FMU returns the stored result at once, with
+    `cached: true`.
+
+    Args:
+        body (SimulationCreate):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | Simulation]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient | Client,
+    body: SimulationCreate,
+) -> Problem | Simulation | None:
+    """Run a simulation
+
+     Checks the request against the model description, then runs it in a fresh sandbox. Waits up to
+    `wait_s` seconds (bounded by the server) for the result: 200 with the result inline when it has
+    ended (also when the model failed: see `status` and `error`), else 202 with the simulation to
+    poll. An identical request on the same FMU returns the stored result at once, with
+    `cached: true`.
+
+    Args:
+        body (SimulationCreate):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | Simulation
+    """
+
+    return sync_detailed(
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    body: SimulationCreate,
+) -> Response[Problem | Simulation]:
+    """Run a simulation
+
+     Checks the request against the model description, then runs it in a fresh sandbox. Waits up to
+    `wait_s` seconds (bounded by the server) for the result: 200 with the result inline when it has
+    ended (also when the model failed: see `status` and `error`), else 202 with the simulation to
+    poll. An identical request on the same FMU returns the stored result at once, with
+    `cached: true`.
+
+    Args:
+        body (SimulationCreate):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | Simulation]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient | Client,
+    body: SimulationCreate,
+) -> Problem | Simulation | None:
+    """Run a simulation
+
+     Checks the request against the model description, then runs it in a fresh sandbox. Waits up to
+    `wait_s` seconds (bounded by the server) for the result: 200 with the result inline when it has
+    ended (also when the model failed: see `status` and `error`), else 202 with the simulation to
+    poll. An identical request on the same FMU returns the stored result at once, with
+    `cached: true`.
+
+    Args:
+        body (SimulationCreate):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | Simulation
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            body=body,
+        )
+    ).parsed

@@ -1,0 +1,151 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.problem_checks import ProblemChecks
+    from ..models.problem_errors_item import ProblemErrorsItem
+
+
+T = TypeVar("T", bound="Problem")
+
+
+@_attrs_define
+class Problem:
+    """RFC 9457 problem details. Extra members depend on the type.
+
+    Attributes:
+        type_ (str): Stable: https://fmu-gateway.dev/problems/<slug>
+        title (str):
+        status (int):
+        detail (str):
+        instance (str | Unset):
+        variable (str | Unset): The variable a simulation request got wrong.
+        checks (ProblemChecks | Unset): Readiness checks, on a not-ready answer.
+        errors (list[ProblemErrorsItem] | Unset): Field-level errors of a malformed request.
+    """
+
+    type_: str
+    title: str
+    status: int
+    detail: str
+    instance: str | Unset = UNSET
+    variable: str | Unset = UNSET
+    checks: ProblemChecks | Unset = UNSET
+    errors: list[ProblemErrorsItem] | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        type_ = self.type_
+
+        title = self.title
+
+        status = self.status
+
+        detail = self.detail
+
+        instance = self.instance
+
+        variable = self.variable
+
+        checks: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.checks, Unset):
+            checks = self.checks.to_dict()
+
+        errors: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.errors, Unset):
+            errors = []
+            for errors_item_data in self.errors:
+                errors_item = errors_item_data.to_dict()
+                errors.append(errors_item)
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "type": type_,
+                "title": title,
+                "status": status,
+                "detail": detail,
+            }
+        )
+        if instance is not UNSET:
+            field_dict["instance"] = instance
+        if variable is not UNSET:
+            field_dict["variable"] = variable
+        if checks is not UNSET:
+            field_dict["checks"] = checks
+        if errors is not UNSET:
+            field_dict["errors"] = errors
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.problem_checks import ProblemChecks  # noqa: PLC0415
+        from ..models.problem_errors_item import ProblemErrorsItem  # noqa: PLC0415
+
+        d = dict(src_dict)
+        type_ = d.pop("type")
+
+        title = d.pop("title")
+
+        status = d.pop("status")
+
+        detail = d.pop("detail")
+
+        instance = d.pop("instance", UNSET)
+
+        variable = d.pop("variable", UNSET)
+
+        _checks = d.pop("checks", UNSET)
+        checks: ProblemChecks | Unset
+        if isinstance(_checks, Unset):
+            checks = UNSET
+        else:
+            checks = ProblemChecks.from_dict(_checks)
+
+        _errors = d.pop("errors", UNSET)
+        errors: list[ProblemErrorsItem] | Unset = UNSET
+        if _errors is not UNSET:
+            errors = []
+            for errors_item_data in _errors:
+                errors_item = ProblemErrorsItem.from_dict(errors_item_data)
+
+                errors.append(errors_item)
+
+        problem = cls(
+            type_=type_,
+            title=title,
+            status=status,
+            detail=detail,
+            instance=instance,
+            variable=variable,
+            checks=checks,
+            errors=errors,
+        )
+
+        problem.additional_properties = d
+        return problem
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,14 @@
+from typing import Literal
+
+SimulationCreateSolverType2Type1 = Literal["CVode", "Euler"]
+
+SIMULATION_CREATE_SOLVER_TYPE_2_TYPE_1_VALUES: set[SimulationCreateSolverType2Type1] = {
+    "CVode",
+    "Euler",
+}
+
+
+def check_simulation_create_solver_type_2_type_1(value: str) -> SimulationCreateSolverType2Type1:
+    if value in SIMULATION_CREATE_SOLVER_TYPE_2_TYPE_1_VALUES:
+        return value
+    raise TypeError(f"Unexpected value {value!r}. Expected one of {SIMULATION_CREATE_SOLVER_TYPE_2_TYPE_1_VALUES!r}")

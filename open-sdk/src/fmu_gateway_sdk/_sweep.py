@@ -1,0 +1,82 @@
+"""Parameter sweeps: many simulations at once, gathered into one tidy DataFrame."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from typing import TYPE_CHECKING, Any
+
+from fmu_gateway_sdk._errors import FmuGatewayError, SimulationFailed
+from fmu_gateway_sdk._progress import progress_bar
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from fmu_gateway_sdk._client import FmuLike, Gateway, KpiLike
+    from fmu_gateway_sdk._results import SimulationResult
+
+
+def grid_points(grid: Mapping[str, Sequence[Any]] | Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Every combination of a mapping of value lists, or the given list of dicts."""
+    if isinstance(grid, Mapping):
+        names = list(grid)
+        return [dict(zip(names, combo, strict=True)) for combo in itertools.product(*grid.values())]
+    return [dict(point) for point in grid]
+
+
+def run_sweep(gateway: Gateway, fmu: FmuLike, grid: Mapping[str, Sequence[Any]] | Sequence[Mapping[str, Any]],
+              *, kpis: Iterable[KpiLike] | None, long: bool, max_workers: int, progress: bool | None,
+              **options: Any) -> pd.DataFrame:
+    import pandas as pd
+
+    points = grid_points(grid)
+    fmu_id = gateway._fmu_id(fmu)  # upload once, not once per run
+    base = dict(options.pop("start_values", None) or {})
+    kpi_list = list(kpis or [])
+    outcomes: dict[int, SimulationResult | FmuGatewayError] = {}
+    bar = progress_bar(progress, total=len(points), desc="sweep")
+    try:
+        with ThreadPoolExecutor(max_workers=max(1, max_workers)) as pool:
+            futures = {
+                pool.submit(gateway.simulate, fmu_id, start_values={**base, **point}, kpis=kpi_list,
+                            progress=False, **options): run
+                for run, point in enumerate(points)
+            }
+            for future in as_completed(futures):
+                run = futures[future]
+                try:
+                    outcomes[run] = future.result()
+                except SimulationFailed as exc:
+                    outcomes[run] = exc
+                bar.update(1)
+    finally:
+        bar.close()
+
+    if long:
+        frames = []
+        for run, point in enumerate(points):
+            outcome = outcomes[run]
+            if isinstance(outcome, FmuGatewayError):
+                continue
+            frame = outcome.to_pandas()
+            for name, value in reversed(list(point.items())):
+                frame.insert(0, name, value)
+            frame.insert(0, "run", run)
+            frames.append(frame)
+        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+    rows = []
+    for run, point in enumerate(points):
+        outcome = outcomes[run]
+        row: dict[str, Any] = {"run": run, **point}
+        if isinstance(outcome, FmuGatewayError):
+            sim = getattr(outcome, "simulation", {})
+            row.update({"status": sim.get("status", "failed"), "cached": False,
+                        "simulation_id": sim.get("id"), "error": outcome.detail})
+        else:
+            row.update(outcome.kpis)
+            row.update({"status": outcome.status, "cached": outcome.cached, "simulation_id": outcome.id,
+                        "error": None})
+        rows.append(row)
+    return pd.DataFrame(rows)
