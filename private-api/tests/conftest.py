@@ -19,6 +19,7 @@ from sqlalchemy.engine import make_url
 from fmu_gateway_api.app import create_app
 from fmu_gateway_api.settings import Settings
 from tests.contract_client import ContractClient
+from tests.fakes.stripe_server import FakeStripe
 
 REPO = Path(__file__).resolve().parents[2]
 LIBRARY_DIR = Path(os.environ.get("FMU_GATEWAY_LIBRARY_DIR", REPO / "build" / "models"))
@@ -82,21 +83,36 @@ def isolated_db(tmp_path: Path) -> Iterator[Settings]:
         yield make_settings(tmp_path, fresh)
 
 
-def make_settings(data_dir: Path, database_url: str | None, **overrides: Any) -> Settings:
+WEBHOOK_SECRET = "whsec_fmu_gateway_tests"
+
+
+def make_settings(data_dir: Path, database_url: str | None, stripe: FakeStripe | None = None,
+                  **overrides: Any) -> Settings:
     # Not under /tmp: each sandbox gets a private /tmp, which would hide it.
     scratch = Path(tempfile.mkdtemp(prefix="fmu-gw-scratch-", dir="/var/tmp"))
     values: dict[str, Any] = {
         "environment": "test", "database_url": database_url, "data_dir": data_dir, "scratch_dir": scratch,
         "library_dir": LIBRARY_DIR, "runner_concurrency": 3, "runner_warm_pool": 1,
-        "sim_default_wait_s": 60.0, "sim_max_timeout_s": 120.0,
+        "sim_default_wait_s": 60.0, "sim_max_timeout_s": 120.0, "redis_url": None,
     }
+    if stripe is not None:
+        values.update(stripe_enabled=True, stripe_api_key="sk_test_fmu_gateway", stripe_api_base=stripe.url,
+                      stripe_webhook_secret=WEBHOOK_SECRET, outbox_poll_s=0.2)
     values.update(overrides)
     return Settings(**values)
 
 
 @pytest.fixture(scope="session")
-def settings(tmp_path_factory: pytest.TempPathFactory, database_url: str | None) -> Settings:
-    return make_settings(tmp_path_factory.mktemp("gateway"), database_url)
+def fake_stripe() -> Iterator[FakeStripe]:
+    server = FakeStripe().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def settings(tmp_path_factory: pytest.TempPathFactory, database_url: str | None,
+             fake_stripe: FakeStripe) -> Settings:
+    return make_settings(tmp_path_factory.mktemp("gateway"), database_url, stripe=fake_stripe)
 
 
 @pytest.fixture(scope="session")
@@ -110,10 +126,36 @@ def client(raw_client: TestClient) -> ContractClient:
     return ContractClient(raw_client)
 
 
+ISSUED_KEYS: list[str] = []
+
+
 def new_account(client: ContractClient, name: str = "test") -> dict[str, str]:
     response = client.post("/v1/keys", json={"name": name})
     assert response.status_code == 201, response.text
+    ISSUED_KEYS.append(response.json()["api_key"])
     return {"Authorization": f"Bearer {response.json()['api_key']}"}
+
+
+def account_id(client: ContractClient, auth: dict[str, str]) -> str:
+    return str(client.get("/v1/account", headers=auth).json()["account_id"])
+
+
+def grant(ctx: Any, account: str, credits: int) -> None:
+    """What an operator does with `fmu-gateway-api grant-credits`."""
+    from fmu_gateway_api.billing import service as billing
+    from fmu_gateway_api.db import session_scope
+
+    with session_scope(ctx.sessions) as session:
+        billing.add_credits(session, account, credits, kind="grant", reference=f"test:{uuid.uuid4().hex}")
+
+
+def set_tier(ctx: Any, account: str, tier: str) -> None:
+    from fmu_gateway_api.billing import service as billing
+    from fmu_gateway_api.db import session_scope
+
+    with session_scope(ctx.sessions) as session:
+        billing.set_tier(session, account, tier, ctx)
+    ctx.key_cache.clear()
 
 
 @pytest.fixture
@@ -123,7 +165,8 @@ def auth(client: ContractClient) -> dict[str, str]:
 
 
 @pytest.fixture(scope="session")
-def live_url(tmp_path_factory: pytest.TempPathFactory, database_url: str | None) -> Iterator[str]:
+def live_url(tmp_path_factory: pytest.TempPathFactory, database_url: str | None,
+             fake_stripe: FakeStripe) -> Iterator[str]:
     """A real uvicorn server on loopback, with its own data directory, for HTTP-level tests."""
     import socket
     import threading
@@ -134,7 +177,7 @@ def live_url(tmp_path_factory: pytest.TempPathFactory, database_url: str | None)
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    settings = make_settings(tmp_path_factory.mktemp("live"), database_url)
+    settings = make_settings(tmp_path_factory.mktemp("live"), database_url, stripe=fake_stripe)
     server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

@@ -11,6 +11,8 @@ from fastapi import FastAPI
 
 from fmu_gateway_api import __version__
 from fmu_gateway_api.accounts.endpoints import router as keys_router
+from fmu_gateway_api.billing.endpoints import router as billing_router
+from fmu_gateway_api.billing.outbox import OutboxDispatcher
 from fmu_gateway_api.context import Context
 from fmu_gateway_api.errors import install_error_handlers
 from fmu_gateway_api.fmus.endpoints import router as fmus_router
@@ -37,16 +39,21 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
             upgrade(ctx.engine)
         ctx.dispatcher = Dispatcher(ctx, make_runner(settings))
         ctx.dispatcher.start()
+        if ctx.stripe is not None:
+            ctx.outbox = OutboxDispatcher(ctx)
+            ctx.outbox.start()
         app.state.ctx = ctx
         try:
             yield
         finally:
+            if ctx.outbox is not None:
+                ctx.outbox.stop()
             ctx.dispatcher.stop()
             ctx.engine.dispose()
 
     app = FastAPI(title="FMU Gateway", version=__version__, lifespan=lifespan,
                   openapi_url=None, docs_url=None, redoc_url=None)
     install_error_handlers(app)
-    for router in (health_router, keys_router, library_router, fmus_router, simulations_router):
+    for router in (health_router, keys_router, billing_router, library_router, fmus_router, simulations_router):
         app.include_router(router)
     return app

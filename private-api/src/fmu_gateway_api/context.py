@@ -1,18 +1,26 @@
-"""What a running service holds: settings, database, blob store, library and the job dispatcher."""
+"""What a running service holds: settings, database, blob store, library, pricing, token service,
+Stripe, rate limiter and the job dispatcher."""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from cryptography.hazmat.primitives import serialization
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from fmu_gateway_api.auth.ratelimit import RateLimiter, make_rate_limiter
+from fmu_gateway_api.auth.tokens import TokenService, load_signing_keys
+from fmu_gateway_api.billing.pricing import Pricing
 from fmu_gateway_api.db import make_engine, make_session_factory
 from fmu_gateway_api.kit.blobs import BlobStore
 from fmu_gateway_api.settings import Settings
 
 if TYPE_CHECKING:
+    from fmu_gateway_api.billing.outbox import OutboxDispatcher
+    from fmu_gateway_api.billing.stripe_gateway import StripeGateway
     from fmu_gateway_api.library.service import Library
     from fmu_gateway_api.simulations.dispatcher import Dispatcher
 
@@ -24,7 +32,14 @@ class Context:
     sessions: sessionmaker[Session]
     blobs: BlobStore
     library: Library
-    dispatcher: Dispatcher | None = field(default=None)
+    pricing: Pricing
+    tokens: TokenService
+    token_secret: bytes
+    rate_limiter: RateLimiter
+    stripe: StripeGateway | None = None
+    dispatcher: Dispatcher | None = None
+    outbox: OutboxDispatcher | None = None
+    key_cache: dict[str, tuple[float, Any]] = field(default_factory=dict)
 
     @classmethod
     def create(cls, settings: Settings) -> Context:
@@ -34,14 +49,23 @@ class Context:
         # Traverse-only: the sandbox user may reach its own scratch directory, never list or read the rest.
         settings.data_dir.chmod(0o711)
         engine = make_engine(settings)
+        keys = load_signing_keys(settings.jwt_keys, settings.data_dir)
+        raw = keys[0].private.private_bytes(serialization.Encoding.Raw, serialization.PrivateFormat.Raw,
+                                            serialization.NoEncryption())
+        stripe = None
+        if settings.stripe_enabled:
+            from fmu_gateway_api.billing.stripe_gateway import StripeGateway
+
+            stripe = StripeGateway(settings)
         return cls(
             settings=settings,
             engine=engine,
             sessions=make_session_factory(engine),
             blobs=BlobStore(settings.data_dir / "blobs"),
             library=Library.load(settings.library_dir),
+            pricing=Pricing.load(settings.pricing_file),
+            tokens=TokenService(keys, issuer=settings.jwt_issuer, ttl_s=settings.jwt_ttl_s),
+            token_secret=hashlib.sha256(b"fmu-gateway payment tokens\0" + raw).digest(),
+            rate_limiter=make_rate_limiter(settings.redis_url),
+            stripe=stripe,
         )
-
-    @property
-    def scratch_root(self) -> str:
-        return str(self.settings.data_dir / "scratch")

@@ -1,16 +1,20 @@
-"""Named dependencies: the request's unit of work and who is calling."""
+"""Named dependencies: the request's unit of work, and the edge that turns a key into a caller.
+
+The edge is the only code that reads a raw API key. It verifies the key, mints a short-lived internal
+JWT, and everything behind it (services, the dispatcher, runners) sees only what that token says."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, Response
 from sqlalchemy.orm import Session
 
 from fmu_gateway_api.accounts.service import Caller, authenticate
+from fmu_gateway_api.auth.tokens import AUDIENCE_API, InvalidToken, looks_like_jwt
 from fmu_gateway_api.context import Context
-from fmu_gateway_api.errors import Unauthorized
+from fmu_gateway_api.errors import ProblemError, Unauthorized
 
 
 def get_context(request: Request) -> Context:
@@ -38,28 +42,64 @@ def get_session(ctx: ContextDep) -> Iterator[Session]:
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 
+class RateLimited(ProblemError):
+    status, slug, title = 429, "rate-limited", "Too many requests"
+
+
 def bearer_token(request: Request) -> str | None:
     header = request.headers.get("authorization")
     if not header:
         return None
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise Unauthorized("The Authorization header must be 'Bearer <api key>'.")
+        raise Unauthorized("The Authorization header must be 'Bearer <api key or token>'.")
     return token.strip()
 
 
-def get_caller(request: Request, session: SessionDep) -> Caller:
+def _edge(request: Request, response: Response, ctx: Context, session: Session, token: str) -> Caller:
+    if looks_like_jwt(token):  # a partner's token from POST /v1/auth/token
+        internal = token
+    else:
+        identity = authenticate(session, ctx, token)
+        internal = ctx.tokens.mint(subject=identity.account_id, key_id=identity.key_id, tier=identity.tier,
+                                   scopes=["api"])
+    try:
+        claims = ctx.tokens.verify(internal, AUDIENCE_API)
+    except InvalidToken as exc:
+        raise Unauthorized(f"The token is not valid: {exc}") from None
+    request.state.internal_token = internal
+    caller = Caller.from_claims(claims)
+    if ctx.settings.rate_limit_enabled:
+        limit = ctx.pricing.tier(caller.tier).requests_per_minute
+        decision = ctx.rate_limiter.hit(f"key:{caller.key_id or caller.account_id}", limit)
+        if not decision.allowed:
+            # Checked before anything is admitted: a 429 never debits.
+            raise RateLimited(f"more than {limit} requests a minute for this key ({caller.tier} tier); "
+                              f"retry in {decision.reset_s} s",
+                              headers={**decision.headers(), "Retry-After": str(decision.reset_s)})
+        response.headers.update(decision.headers())
+    return caller
+
+
+def get_caller(request: Request, response: Response, ctx: ContextDep, session: SessionDep) -> Caller:
     token = bearer_token(request)
     if token is None:
         raise Unauthorized("This operation needs an API key: send 'Authorization: Bearer <api key>'. "
                            "Create one with POST /v1/keys.")
-    return authenticate(session, token)
+    return _edge(request, response, ctx, session, token)
 
 
-def get_optional_caller(request: Request, session: SessionDep) -> Caller | None:
+def get_optional_caller(request: Request, response: Response, ctx: ContextDep,
+                        session: SessionDep) -> Caller | None:
     token = bearer_token(request)
-    return authenticate(session, token) if token else None
+    return _edge(request, response, ctx, session, token) if token else None
+
+
+def get_edge_token(request: Request, caller: Annotated[Caller, Depends(get_caller)]) -> str:
+    token: str = request.state.internal_token
+    return token
 
 
 CurrentAccount = Annotated[Caller, Depends(get_caller)]
 OptionalAccount = Annotated[Caller | None, Depends(get_optional_caller)]
+EdgeToken = Annotated[str, Depends(get_edge_token)]

@@ -58,11 +58,42 @@ class Settings(BaseSettings):
     result_retention_days: int = 30
 
     log_level: str = "INFO"
+    public_url: str = "http://127.0.0.1:8000"
+    pricing_file: Path = Field(default_factory=lambda: REPO_ROOT / "shared-specs" / "pricing.yaml")
+
+    # Keys and internal tokens
+    key_cache_ttl_s: float = Field(default=5.0, ge=0, le=5.0)
+    jwt_keys: str | None = Field(default=None, description="JSON list of {kid, private_key_pem}; first signs")
+    jwt_ttl_s: int = Field(default=300, ge=10, le=300)
+    jwt_issuer: str = "fmu-gateway"
+    rate_limit_enabled: bool = True
+    redis_url: str | None = Field(default=None, validation_alias=AliasChoices("FMU_GATEWAY_REDIS_URL", "REDIS_URL"))
+
+    # Stripe
+    stripe_enabled: bool = Field(default=False, validation_alias=AliasChoices("FMU_GATEWAY_STRIPE_ENABLED",
+                                                                            "STRIPE_ENABLED"))
+    stripe_api_key: str | None = Field(default=None, validation_alias=AliasChoices("FMU_GATEWAY_STRIPE_API_KEY",
+                                                                                 "STRIPE_API_KEY"))
+    stripe_webhook_secret: str | None = Field(
+        default=None, validation_alias=AliasChoices("FMU_GATEWAY_STRIPE_WEBHOOK_SECRET", "STRIPE_WEBHOOK_SECRET"))
+    stripe_api_base: str | None = None
+    stripe_webhook_tolerance_s: int = 300
+    outbox_poll_s: float = 1.0
+    outbox_max_backoff_s: float = 300.0
+    payment_token_ttl_s: int = 3600
 
     @model_validator(mode="after")
     def _check(self) -> Settings:
         if self.sim_default_timeout_s > self.sim_max_timeout_s:
             raise ValueError("sim_default_timeout_s must not exceed sim_max_timeout_s")
+        if self.stripe_enabled and not (self.stripe_api_key and self.stripe_webhook_secret):
+            raise ValueError("STRIPE_ENABLED needs STRIPE_API_KEY and STRIPE_WEBHOOK_SECRET")
+        if self.environment == "production":
+            # Outside development, secrets have no usable defaults.
+            if not self.jwt_keys:
+                raise ValueError("production needs FMU_GATEWAY_JWT_KEYS (signing keys of internal tokens)")
+            if not self.database_url:
+                raise ValueError("production needs DATABASE_URL")
         return self
 
     @property

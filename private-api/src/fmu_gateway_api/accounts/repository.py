@@ -30,3 +30,11 @@ def find_active_key(session: Session, key_hash: str) -> tuple[ApiKey, Account] |
 
 def touch_key(session: Session, key_id: str, when: datetime) -> None:
     session.execute(update(ApiKey).where(ApiKey.id == key_id).values(last_used_at=when))
+
+
+def keys_of(session: Session, account_id: str) -> list[ApiKey]:
+    return list(session.scalars(select(ApiKey).where(ApiKey.account_id == account_id).order_by(ApiKey.created_at)))
+
+
+def get_key(session: Session, account_id: str, key_id: str) -> ApiKey | None:
+    return session.scalars(select(ApiKey).where(ApiKey.id == key_id, ApiKey.account_id == account_id)).first()

@@ -20,3 +20,22 @@ class KeyCreated(BaseModel):
     prefix: str
     name: str | None
     created_at: datetime
+
+
+class KeyOut(BaseModel):
+    key_id: str
+    prefix: str
+    name: str | None
+    created_at: datetime
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+
+class KeyList(BaseModel):
+    items: list[KeyOut]
+
+
+class TokenOut(BaseModel):
+    access_token: str
+    token_type: str
+    expires_in: int

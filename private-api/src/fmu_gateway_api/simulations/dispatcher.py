@@ -12,6 +12,7 @@ import uuid
 from datetime import timedelta
 from typing import Any
 
+from fmu_gateway_api.billing import service as billing
 from fmu_gateway_api.context import Context
 from fmu_gateway_api.db import session_scope
 from fmu_gateway_api.fmus.service import fmu_path_for
@@ -64,11 +65,11 @@ class Dispatcher:
                 if sim.attempts < MAX_ATTEMPTS:
                     log.warning("requeueing %s left running by %s", sim.id, sim.worker)
                     repository.requeue(session, sim.id)
-                else:
-                    repository.finish(session, sim.id, status="failed", finished_at=utcnow(),
-                                      error={"type": "worker-lost", "detail": "the worker running this "
-                                             "simulation stopped twice; it was not run again",
-                                             "platform": True})
+                elif repository.finish(session, sim.id, status="failed", finished_at=utcnow(),
+                                        error={"type": "worker-lost", "detail": "the worker running this "
+                                               "simulation stopped twice; it was not run again",
+                                               "platform": True}):
+                    billing.finalize(session, self.ctx, sim, refund=True)
 
     def wake(self) -> None:
         with self._wake:
@@ -108,8 +109,9 @@ class Dispatcher:
                 self._done.notify_all()
 
     def _claim(self) -> str | None:
+        limits = {name: tier.concurrent_runs for name, tier in self.ctx.pricing.tiers.items()}
         with session_scope(self.ctx.sessions) as session:
-            return repository.claim_next(session, self.worker_id, utcnow(), self._postgres)
+            return repository.claim_next(session, self.worker_id, utcnow(), self._postgres, limits)
 
     def _execute(self, sim_id: str) -> None:
         with session_scope(self.ctx.sessions) as session:
@@ -153,12 +155,18 @@ class Dispatcher:
             cancelled = failure.slug == "simulation-cancelled"
             values.update(status="cancelled" if cancelled else "failed",
                           error={"type": failure.slug, "detail": failure.detail, "platform": failure.platform})
+        platform = outcome.failure is not None and outcome.failure.platform
         with session_scope(self.ctx.sessions) as session:
-            repository.finish(session, sim_id, **values)
+            if repository.finish(session, sim_id, **values):
+                # The cost is settled in the same transaction that ends the run: a refund when we failed.
+                billing.finalize(session, self.ctx, sim, refund=platform)
 
     def _fail(self, sim_id: str, error: dict[str, Any]) -> None:
         with session_scope(self.ctx.sessions) as session:
-            repository.finish(session, sim_id, status="failed", finished_at=utcnow(), error=error)
+            if repository.finish(session, sim_id, status="failed", finished_at=utcnow(), error=error):
+                sim = repository.get(session, sim_id)
+                assert sim is not None
+                billing.finalize(session, self.ctx, sim, refund=bool(error.get("platform")))
 
 
 def fmu_units(ctx: Context, sim: Simulation) -> dict[str, str]:

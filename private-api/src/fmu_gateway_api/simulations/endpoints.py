@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Request, Response, status
+from fastapi import APIRouter, Header, Path, Query, Request, Response, status
 from fastapi.responses import StreamingResponse
 
 from fmu_gateway_api.context import Context
@@ -42,10 +42,13 @@ def _load_result(ctx: Context, sim: Simulation) -> dict[str, Any]:
 @router.post("/v1/simulations", operation_id="createSimulation",
              responses={202: {"model": SimulationOut}})
 def create_simulation(body: SimulationCreate, response: Response, ctx: ContextDep, session: SessionDep,
-                      caller: CurrentAccount) -> SimulationOut:
+                      caller: CurrentAccount,
+                      idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
+                      payment_token: Annotated[str | None, Header(max_length=300)] = None) -> SimulationOut:
     if ctx.dispatcher is None:
         raise ServiceUnavailable("the simulation dispatcher is not running")
-    admission = service.submit(session, ctx, caller, body)
+    admission = service.submit(session, ctx, caller, body, idempotency_key=idempotency_key,
+                               payment_token=payment_token)
     sim = admission.simulation
     # The job must be durable before any sandbox may pick it up, so this request commits here, not at
     # the end: the dispatcher reads it from the database.
@@ -60,8 +63,12 @@ def create_simulation(body: SimulationCreate, response: Response, ctx: ContextDe
     response.headers["Location"] = f"/v1/simulations/{sim.id}"
     if sim.status not in TERMINAL:
         response.status_code = status.HTTP_202_ACCEPTED
+        if admission.replayed:
+            response.headers["Idempotent-Replayed"] = "true"
         return simulation_out(sim)
-    response.status_code = status.HTTP_200_OK if not sim.cached else status.HTTP_200_OK
+    response.status_code = status.HTTP_200_OK
+    if admission.replayed:
+        response.headers["Idempotent-Replayed"] = "true"
     return simulation_out(sim, _load_result(ctx, sim) if sim.status == "succeeded" else None)
 
 

@@ -42,27 +42,44 @@ def find_cached(session: Session, request_hash: str) -> Simulation | None:
     ).first()
 
 
-def claim_next(session: Session, worker: str, now: datetime, postgres: bool) -> str | None:
-    """Take the oldest queued job. PostgreSQL: SKIP LOCKED lets many dispatchers share the queue;
-    SQLite: the write lock of BEGIN IMMEDIATE serialises claimers, so the plain form is safe."""
-    lock = "FOR UPDATE SKIP LOCKED" if postgres else ""
+def claim_next(session: Session, worker: str, now: datetime, postgres: bool,
+               concurrency: dict[str, int] | None = None) -> str | None:
+    """Take the oldest queued job whose account is under its tier's concurrent-run limit.
+
+    PostgreSQL: SKIP LOCKED lets many dispatchers share the queue (two of them may briefly exceed an
+    account's limit by one each); SQLite: BEGIN IMMEDIATE serialises claimers, so the plain form is safe."""
+    lock = "FOR UPDATE OF s SKIP LOCKED" if postgres else ""
+    params: dict[str, Any] = {"worker": worker, "now": now}
+    limit_sql = "1000000"
+    if concurrency:
+        cases = []
+        for i, (tier, limit) in enumerate(sorted(concurrency.items())):
+            params[f"t{i}"], params[f"l{i}"] = tier, limit
+            cases.append(f"WHEN :t{i} THEN :l{i}")
+        limit_sql = f"CASE a.tier {' '.join(cases)} ELSE 1 END"
     row = session.execute(
         text(f"""
             UPDATE simulations SET status = 'running', worker = :worker, started_at = :now,
                    attempts = attempts + 1
-            WHERE id = (SELECT id FROM simulations WHERE status = 'queued'
-                        ORDER BY created_at LIMIT 1 {lock})
+            WHERE id = (
+                SELECT s.id FROM simulations s JOIN accounts a ON a.id = s.account_id
+                WHERE s.status = 'queued'
+                  AND (SELECT count(*) FROM simulations r
+                       WHERE r.account_id = s.account_id AND r.status = 'running') < {limit_sql}
+                ORDER BY s.created_at LIMIT 1 {lock})
               AND status = 'queued'
             RETURNING id
         """),
-        {"worker": worker, "now": now},
+        params,
     ).first()
     return str(row[0]) if row else None
 
 
-def finish(session: Session, sim_id: str, **values: Any) -> None:
-    session.execute(update(Simulation).where(Simulation.id == sim_id, Simulation.status == "running")
-                    .values(**values))
+def finish(session: Session, sim_id: str, **values: Any) -> bool:
+    """End a running job once; False when it had already ended (cancelled, or finished elsewhere)."""
+    result = session.execute(update(Simulation).where(Simulation.id == sim_id, Simulation.status == "running")
+                             .values(**values))
+    return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
 def running_jobs(session: Session) -> list[Simulation]:

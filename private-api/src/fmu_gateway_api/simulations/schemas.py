@@ -82,3 +82,4 @@ class SimulationOut(BaseModel):
 
 class SimulationList(BaseModel):
     items: list[SimulationOut]
+

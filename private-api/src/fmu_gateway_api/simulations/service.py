@@ -11,9 +11,12 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from fmu_gateway_api.accounts.service import Caller, new_id
+from fmu_gateway_api.billing import service as billing
+from fmu_gateway_api.billing.pricing import Tier
 from fmu_gateway_api.context import Context
 from fmu_gateway_api.errors import InvalidRequest, NotFound
 from fmu_gateway_api.fmus.service import ResolvedFmu, resolve
+from fmu_gateway_api.kit import idempotency
 from fmu_gateway_api.simulations import repository
 from fmu_gateway_api.simulations.results import kpi_key
 from fmu_gateway_api.simulations.schemas import SimulationCreate
@@ -32,6 +35,7 @@ class InvalidVariable(InvalidRequest):
 class Admission:
     simulation: Simulation
     fmu: ResolvedFmu
+    replayed: bool = False
 
 
 def _bad(detail: str, variable: str | None = None, slug: str | None = None) -> InvalidRequest:
@@ -70,7 +74,7 @@ def _check_start_value(var: dict[str, Any], value: Any) -> Any:
     raise _bad(f"'{name}' has type {vtype}, which cannot be given a start value here", name)
 
 
-def canonicalise(ctx: Context, fmu: ResolvedFmu, req: SimulationCreate) -> dict[str, Any]:
+def canonicalise(ctx: Context, fmu: ResolvedFmu, req: SimulationCreate, max_timeout: float) -> dict[str, Any]:
     """Check the request against the model description and fill every default, so that two requests
     that mean the same simulation have the same canonical form (and hash)."""
     s = ctx.settings
@@ -98,9 +102,9 @@ def canonicalise(ctx: Context, fmu: ResolvedFmu, req: SimulationCreate) -> dict[
                    slug="solver-not-applicable")
     solver = (req.solver or "CVode") if interface == "ModelExchange" else None
     tolerance = req.relative_tolerance or de.get("tolerance") or 1e-5
-    timeout = req.timeout_s if req.timeout_s is not None else s.sim_default_timeout_s
-    if timeout > s.sim_max_timeout_s:
-        raise _bad(f"timeout_s {timeout:g} is above the maximum of {s.sim_max_timeout_s:g} s",
+    timeout = req.timeout_s if req.timeout_s is not None else min(s.sim_default_timeout_s, max_timeout)
+    if timeout > max_timeout:
+        raise _bad(f"timeout_s {timeout:g} is above the maximum of {max_timeout:g} s for this account's tier",
                    slug="timeout-too-long")
 
     variables = {v["name"]: v for v in desc["variables"]}
@@ -180,23 +184,47 @@ def request_hash(fmu_sha256: str, canonical: dict[str, Any]) -> str:
     return hashlib.sha256(blob.encode()).hexdigest()
 
 
-def submit(session: Session, ctx: Context, caller: Caller, req: SimulationCreate) -> Admission:
-    """Admit a simulation: a cached result at once, else a queued job."""
+def _prepare(session: Session, ctx: Context, caller: Caller, req: SimulationCreate) -> tuple[ResolvedFmu, dict[str, Any], str, Tier, Simulation | None]:
+    tier = ctx.pricing.tier(caller.tier)
     fmu = resolve(session, ctx, caller, req.fmu_id)
-    canonical = canonicalise(ctx, fmu, req)
+    canonical = canonicalise(ctx, fmu, req, min(ctx.settings.sim_max_timeout_s, tier.max_run_seconds))
     digest = request_hash(fmu.sha256, canonical)
+    hit = repository.find_cached(session, digest) if req.cache else None
+    if hit is not None and not ctx.blobs.exists(hit.result_sha256 or ""):
+        hit = None
+    return fmu, canonical, digest, tier, hit
+
+
+def quote(session: Session, ctx: Context, caller: Caller, req: SimulationCreate) -> billing.Quote:
+    """What this request would cost now (a cached result is free), without running or charging it."""
+    _fmu, _canonical, _digest, tier, hit = _prepare(session, ctx, caller, req)
+    return billing.quote(session, ctx, caller.account_id, tier, cached=hit is not None)
+
+
+def submit(session: Session, ctx: Context, caller: Caller, req: SimulationCreate, *,
+           idempotency_key: str | None = None, payment_token: str | None = None) -> Admission:
+    """Admit a simulation: a cached result at once, else a paid, queued job (or 402, nothing changed)."""
+    body = idempotency.body_hash(req.model_dump(mode="json"))
+    if idempotency_key:
+        earlier = idempotency.replay(session, caller.account_id, "createSimulation", idempotency_key, body)
+        if earlier is not None:
+            sim = get(session, caller, earlier)
+            return Admission(simulation=sim, fmu=resolve(session, ctx, caller, sim.fmu_id), replayed=True)
+    fmu, canonical, digest, tier, hit = _prepare(session, ctx, caller, req)
     sim = Simulation(
         id=new_id("sim"), account_id=caller.account_id, fmu_id=fmu.fmu_id, fmu_sha256=fmu.sha256,
         request=canonical, request_hash=digest, status="queued", timeout_s=canonical["timeout_s"],
-        created_at=utcnow(),
+        created_at=utcnow(), cached=False, attempts=0,
     )
-    hit = repository.find_cached(session, digest) if req.cache else None
-    if hit is not None and ctx.blobs.exists(hit.result_sha256 or ""):
+    if hit is not None:
         now = utcnow()
         sim.status, sim.cached, sim.result_sha256 = "succeeded", True, hit.result_sha256
         sim.kpis, sim.started_at, sim.finished_at = hit.kpis, now, now
         sim.provenance = {**(hit.provenance or {}), "cached_from": hit.id}
+    billing.charge(session, ctx, sim, tier, payment_token)
     repository.add(session, sim)
+    if idempotency_key:
+        idempotency.remember(session, caller.account_id, "createSimulation", idempotency_key, body, sim.id)
     return Admission(simulation=sim, fmu=fmu)
 
 

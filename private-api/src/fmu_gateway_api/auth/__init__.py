@@ -1,0 +1,1 @@
+"""The edge: API keys become short-lived internal JWTs; rate limits."""

@@ -1,0 +1,1 @@
+"""Pricing, the credits ledger, Stripe checkout, webhooks and metered usage."""

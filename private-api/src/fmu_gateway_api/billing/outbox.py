@@ -1,0 +1,100 @@
+"""The usage outbox: sends metered runs to Stripe as Billing Meter events.
+
+Each event's identifier is its ledger entry id, and the same value keys the request's idempotency, so
+a retry after a crash (sent but not yet marked) is de-duplicated by Stripe. An event is leased before it
+is sent, in its own short transaction: a dispatcher that dies mid-send leaves it to be sent again after
+the lease, never lost. 429, 5xx, time-outs and other errors back off exponentially."""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+from collections.abc import Callable
+from datetime import timedelta
+
+import stripe
+
+from fmu_gateway_api.billing import repository
+from fmu_gateway_api.billing.stripe_gateway import StripeUnavailable
+from fmu_gateway_api.context import Context
+from fmu_gateway_api.db import session_scope
+from fmu_gateway_api.tables import Account, OutboxEvent, utcnow
+
+log = logging.getLogger(__name__)
+
+
+class OutboxDispatcher:
+    def __init__(self, ctx: Context, *, lease_s: float = 30.0, batch: int = 50,
+                 after_send: Callable[[OutboxEvent], None] | None = None) -> None:
+        self.ctx = ctx
+        self.lease_s = lease_s
+        self.batch = batch
+        self.after_send = after_send  # a test's hook to die between send and mark
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._postgres = not ctx.settings.is_sqlite
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._loop, name="outbox", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self.run_once()
+            except Exception:
+                log.exception("outbox round failed")
+            self._stop.wait(self.ctx.settings.outbox_poll_s)
+
+    def run_once(self) -> int:
+        """Send what is due; returns how many events were delivered."""
+        gateway = self.ctx.stripe
+        if gateway is None:
+            return 0
+        now = utcnow()
+        with session_scope(self.ctx.sessions) as session:
+            due = repository.due_outbox(session, now, self.batch, self._postgres)
+            for event in due:  # lease: nobody else sends it while we try
+                event.next_attempt_at = now + timedelta(seconds=self.lease_s)
+            leased = [(e.id, e.attempts, dict(e.payload)) for e in due]
+        sent = 0
+        for event_id, attempts, payload in leased:
+            try:
+                customer = self._customer(payload["account_id"])
+                gateway.send_meter_event(event_name=payload["event_name"], customer_id=customer,
+                                         value=int(payload["value"]), identifier=payload["identifier"],
+                                         timestamp=int(payload["timestamp"]))
+            except (StripeUnavailable, stripe.StripeError) as exc:
+                self._backoff(event_id, attempts + 1, str(exc))
+                continue
+            if self.after_send is not None:
+                self.after_send(OutboxEvent(id=event_id, payload=payload))
+            with session_scope(self.ctx.sessions) as session:
+                repository.mark_sent(session, event_id, utcnow())
+            sent += 1
+        return sent
+
+    def _customer(self, account_id: str) -> str:
+        with session_scope(self.ctx.sessions) as session:
+            account = session.get(Account, account_id)
+            if account is not None and account.stripe_customer_id:
+                return account.stripe_customer_id
+        assert self.ctx.stripe is not None
+        customer = self.ctx.stripe.ensure_customer(account_id)  # idempotent per account at Stripe
+        with session_scope(self.ctx.sessions) as session:
+            account = session.get(Account, account_id)
+            if account is not None:
+                account.stripe_customer_id = customer
+        return customer
+
+    def _backoff(self, event_id: int, attempts: int, error: str) -> None:
+        delay = min(self.ctx.settings.outbox_max_backoff_s, 2.0 ** min(attempts, 20)) * random.uniform(0.5, 1.0)
+        log.warning("meter event %s failed (attempt %s), retrying in %.1f s: %s", event_id, attempts, delay, error)
+        with session_scope(self.ctx.sessions) as session:
+            repository.mark_failed(session, event_id, attempts, utcnow() + timedelta(seconds=delay), error)

@@ -1,0 +1,312 @@
+"""Money: what a run costs, who pays it (credits, a payment token, or the metered invoice), refunds when
+the platform failed, checkout, and the Stripe webhook. Services never commit; the caller's unit of work
+does, so a balance changes only together with its ledger entry."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import logging
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from fmu_gateway_api.billing import repository
+from fmu_gateway_api.billing.pricing import Tier
+from fmu_gateway_api.billing.stripe_gateway import StripeUnavailable
+from fmu_gateway_api.context import Context
+from fmu_gateway_api.db import session_scope
+from fmu_gateway_api.errors import InvalidRequest, NotFound, ProblemError, ServiceUnavailable
+from fmu_gateway_api.tables import Account, CheckoutSession, LedgerEntry, OutboxEvent, Simulation, utcnow
+
+log = logging.getLogger(__name__)
+RUN_CHECKOUT_REUSE = timedelta(minutes=30)
+
+
+class PaymentRequired(ProblemError):
+    status, slug, title = 402, "payment-required", "Payment required"
+
+
+class InvalidSignature(ProblemError):
+    status, slug, title = 400, "invalid-signature", "Invalid webhook signature"
+
+
+class PaymentsDisabled(ProblemError):
+    status, slug, title = 404, "payments-disabled", "Payments are not enabled"
+
+
+class InvalidPaymentToken(ProblemError):
+    status, slug, title = 402, "invalid-payment-token", "Invalid payment token"
+
+
+def _entry_id() -> str:
+    return f"led_{uuid.uuid4().hex}"
+
+
+def _entry(account_id: str, kind: str, amount: int, balance_after: int, reference: str | None,
+           note: str | None = None) -> LedgerEntry:
+    return LedgerEntry(id=_entry_id(), account_id=account_id, kind=kind, amount=amount,
+                       balance_after=balance_after, reference=reference, note=note, created_at=utcnow())
+
+
+def add_credits(session: Session, account_id: str, amount: int, *, kind: str, reference: str | None = None,
+                note: str | None = None) -> LedgerEntry:
+    """Credit the balance and write its ledger entry, in the caller's transaction."""
+    if amount <= 0:
+        raise InvalidRequest("a credit must be a positive number of credits")
+    entry = _entry(account_id, kind, amount, repository.credit(session, account_id, amount), reference, note)
+    repository.add_entry(session, entry)
+    return entry
+
+
+def welcome(session: Session, ctx: Context, account: Account) -> None:
+    """The included credits of a new account's tier."""
+    included = ctx.pricing.tier(account.tier).included_credits
+    if included > 0:
+        add_credits(session, account.id, included, kind="grant", reference=f"welcome:{account.id}",
+                    note=f"included credits of the {account.tier} tier")
+
+
+# -- admission -----------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Quote:
+    price_credits: int
+    balance_credits: int
+    tier: str
+    billing: str
+    currency: str
+    cached: bool
+    sufficient: bool
+
+
+def quote(session: Session, ctx: Context, account_id: str, tier: Tier, cached: bool) -> Quote:
+    price = 0 if cached else tier.run_price_credits
+    balance = repository.balance(session, account_id)
+    return Quote(price_credits=price, balance_credits=balance, tier=tier.name, billing=tier.billing,
+                 currency=ctx.pricing.currency, cached=cached, sufficient=tier.metered or balance >= price)
+
+
+def charge(session: Session, ctx: Context, sim: Simulation, tier: Tier, payment_token: str | None) -> None:
+    """Pay for an admitted simulation, or raise 402 having changed nothing."""
+    price = 0 if sim.cached else tier.run_price_credits
+    sim.price_credits = price
+    if price == 0:
+        sim.paid_by = "free"
+        return
+    if payment_token is not None:
+        checkout_id = _parse_payment_token(ctx, payment_token)
+        not_before = utcnow() - timedelta(seconds=ctx.settings.payment_token_ttl_s)
+        if not repository.redeem_token(session, checkout_id, sim.account_id, sim.id, utcnow(), not_before):
+            raise InvalidPaymentToken("the payment token is unknown, not yet paid, expired, already used or "
+                                      "belongs to another account")
+        sim.paid_by = "token"
+        return
+    if tier.metered:
+        sim.paid_by = "metered"  # reported to Stripe when the run ends; never also taken from credits
+        return
+    after = repository.debit(session, sim.account_id, price)
+    if after is None:
+        raise _payment_required(ctx, sim.account_id, price)
+    repository.add_entry(session, _entry(sim.account_id, "debit", -price, after, sim.id, "simulation"))
+    sim.paid_by = "credits"
+
+
+def _payment_required(ctx: Context, account_id: str, price: int) -> PaymentRequired:
+    with session_scope(ctx.sessions) as session:
+        balance = repository.balance(session, account_id)
+    extra: dict[str, Any] = {"price_credits": price, "balance_credits": balance,
+                             "currency": ctx.pricing.currency,
+                             "pay_per_run_cents": ctx.pricing.pay_per_run_cents,
+                             "credit_packs": [{"id": p.id, "credits": p.credits, "price_cents": p.price_cents}
+                                              for p in ctx.pricing.packs.values()]}
+    if ctx.stripe is not None:
+        try:
+            checkout = _run_checkout(ctx, account_id)
+            extra.update(checkout_url=checkout.url, session_id=checkout.id)
+        except StripeUnavailable:
+            log.warning("Stripe unavailable while offering a checkout")
+    return PaymentRequired(
+        f"this run costs {price} credits and the balance is {balance}: buy credits, or pay for this one run "
+        "at checkout_url and retry with its payment token", **extra)
+
+
+def _run_checkout(ctx: Context, account_id: str) -> CheckoutSession:
+    """An open pay-per-run checkout for this account: reused while fresh, so retrying agents don't pile
+    up sessions. Its own transaction: the 402 that offers it rolls the request back."""
+    from sqlalchemy import select
+
+    with session_scope(ctx.sessions) as session:
+        recent = session.scalars(
+            select(CheckoutSession).where(CheckoutSession.account_id == account_id, CheckoutSession.kind == "run",
+                                          CheckoutSession.status == "open",
+                                          CheckoutSession.created_at > utcnow() - RUN_CHECKOUT_REUSE)
+            .order_by(CheckoutSession.created_at.desc()).limit(1)).first()
+        if recent is not None:
+            return recent
+        return _create_checkout(session, ctx, account_id, kind="run", pack_id=None,
+                                idempotency_key=f"run-{account_id}-{uuid.uuid4().hex}")
+
+
+def finalize(session: Session, ctx: Context, sim: Simulation, *, refund: bool) -> None:
+    """After a run: give the money back when the platform failed (or the run never started), or report a
+    metered run. Once per simulation, whatever retries happen (unique ledger references)."""
+    if refund and sim.paid_by in ("credits", "token") and sim.price_credits > 0:
+        if not repository.entry_exists(session, "refund", sim.id):
+            add_credits(session, sim.account_id, sim.price_credits, kind="refund", reference=sim.id,
+                        note="the platform failed this run")
+        return
+    if not refund and sim.paid_by == "metered" and sim.price_credits > 0:
+        if repository.entry_exists(session, "usage", sim.id):
+            return
+        balance = repository.balance(session, sim.account_id)
+        entry = _entry(sim.account_id, "usage", -sim.price_credits, balance, sim.id, "metered run")
+        repository.add_entry(session, entry)
+        tier = ctx.pricing.tier(_tier_of(session, sim.account_id))
+        repository.add_outbox(session, OutboxEvent(
+            ledger_entry_id=entry.id, attempts=0, next_attempt_at=utcnow(), created_at=utcnow(),
+            payload={"event_name": tier.meter_event_name or "fmu_gateway_runs", "account_id": sim.account_id,
+                     "value": sim.price_credits, "identifier": entry.id,
+                     "timestamp": int(entry.created_at.timestamp())}))
+
+
+def _tier_of(session: Session, account_id: str) -> str:
+    account = session.get(Account, account_id)
+    return account.tier if account else "free"
+
+
+# -- account ---------------------------------------------------------------------------------------------
+def account_view(session: Session, ctx: Context, account_id: str, limit: int = 20) -> dict[str, Any]:
+    account = session.get(Account, account_id)
+    if account is None:
+        raise NotFound("no such account")
+    tier = ctx.pricing.tier(account.tier)
+    entries = repository.recent_entries(session, account_id, limit)
+    return {
+        "account_id": account.id, "name": account.name, "tier": tier.name, "billing": tier.billing,
+        "balance_credits": account.balance, "currency": ctx.pricing.currency,
+        "run_price_credits": tier.run_price_credits, "created_at": account.created_at,
+        "ledger": [{"id": e.id, "kind": e.kind, "amount": e.amount, "balance_after": e.balance_after,
+                    "reference": e.reference, "note": e.note, "created_at": e.created_at} for e in entries],
+    }
+
+
+def set_tier(session: Session, account_id: str, tier: str, ctx: Context) -> None:
+    if tier not in ctx.pricing.tiers:
+        raise InvalidRequest(f"unknown tier {tier!r}; tiers: {', '.join(ctx.pricing.tiers)}")
+    account = session.get(Account, account_id)
+    if account is None:
+        raise NotFound(f"no account {account_id}")
+    account.tier = tier
+
+
+# -- checkout and payment tokens ---------------------------------------------------------------------------
+def _create_checkout(session: Session, ctx: Context, account_id: str, *, kind: str, pack_id: str | None,
+                     idempotency_key: str) -> CheckoutSession:
+    if ctx.stripe is None:
+        raise PaymentsDisabled("payments are not enabled on this gateway (STRIPE_ENABLED=false); "
+                               "ask the operator for credits")
+    if kind == "pack":
+        pack = ctx.pricing.packs.get(pack_id or "")
+        if pack is None:
+            raise InvalidRequest(f"unknown credit pack {pack_id!r}; packs: {', '.join(ctx.pricing.packs)}",
+                                 slug="unknown-credit-pack")
+        credits, amount, name = pack.credits, pack.price_cents, f"FMU Gateway: {pack.credits} credits"
+    else:
+        credits, amount, name = 0, ctx.pricing.pay_per_run_cents, "FMU Gateway: one simulation run"
+    try:
+        created = ctx.stripe.create_checkout(account_id=account_id, reference=kind, name=name, amount_cents=amount,
+                                             currency=ctx.pricing.currency, idempotency_key=idempotency_key,
+                                             metadata={"kind": kind, "pack_id": pack_id or ""})
+    except StripeUnavailable as exc:
+        raise ServiceUnavailable(f"the payment provider is unavailable, try again shortly ({exc})",
+                                 slug="payments-unavailable", headers={"Retry-After": "5"}) from None
+    existing = repository.get_checkout(session, created.id)
+    if existing is not None:  # the same idempotency key came back with the same session
+        return existing
+    row = CheckoutSession(id=created.id, account_id=account_id, kind=kind, pack_id=pack_id, credits=credits,
+                          amount_cents=amount, currency=ctx.pricing.currency, url=created.url, status="open",
+                          payment_status=created.payment_status, created_at=utcnow())
+    repository.add_checkout(session, row)
+    return row
+
+
+def create_pack_checkout(session: Session, ctx: Context, account_id: str, pack_id: str,
+                         idempotency_key: str | None) -> CheckoutSession:
+    key = f"pack-{account_id}-{idempotency_key}" if idempotency_key else f"pack-{uuid.uuid4().hex}"
+    return _create_checkout(session, ctx, account_id, kind="pack", pack_id=pack_id, idempotency_key=key)
+
+
+def _token_mac(ctx: Context, checkout_id: str) -> str:
+    digest = hmac.new(ctx.token_secret, checkout_id.encode(), hashlib.sha256).digest()[:18]
+    return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+
+
+def payment_token(ctx: Context, checkout_id: str) -> str:
+    """A one-shot token for a paid pay-per-run checkout. Derived, never stored: HMAC of the session id."""
+    return f"fpt_{checkout_id}.{_token_mac(ctx, checkout_id)}"
+
+
+def _parse_payment_token(ctx: Context, token: str) -> str:
+    body = token[4:] if token.startswith("fpt_") else ""
+    checkout_id, _, mac = body.rpartition(".")
+    if not checkout_id or not hmac.compare_digest(mac, _token_mac(ctx, checkout_id)):
+        raise InvalidPaymentToken("the payment token is not valid")
+    return checkout_id
+
+
+def checkout_view(session: Session, ctx: Context, account_id: str, session_id: str) -> dict[str, Any]:
+    row = repository.get_checkout(session, session_id)
+    if row is None or row.account_id != account_id:
+        raise NotFound(f"no checkout session '{session_id}' for this account")
+    token = None
+    expires_at = None
+    if row.kind == "run" and row.paid_at is not None and row.token_redeemed_at is None:
+        expires_at = row.paid_at + timedelta(seconds=ctx.settings.payment_token_ttl_s)
+        if expires_at > utcnow():
+            token = payment_token(ctx, row.id)
+    return {"session_id": row.id, "kind": row.kind, "pack_id": row.pack_id, "credits": row.credits,
+            "amount_cents": row.amount_cents, "currency": row.currency, "status": row.status,
+            "payment_status": row.payment_status, "checkout_url": row.url, "created_at": row.created_at,
+            "paid_at": row.paid_at, "payment_token": token, "payment_token_expires_at": expires_at,
+            "payment_token_redeemed": row.token_redeemed_at is not None}
+
+
+# -- webhooks ------------------------------------------------------------------------------------------------
+PAID_EVENTS = ("checkout.session.completed", "checkout.session.async_payment_succeeded")
+
+
+def handle_webhook(session: Session, ctx: Context, payload: bytes, signature: str | None) -> str:
+    """Verify, record the event id once, apply. Credits once per session whatever the order, repetition
+    or concurrency of deliveries: the session row flips to paid in one conditional UPDATE."""
+    if ctx.stripe is None:
+        raise PaymentsDisabled("payments are not enabled on this gateway")
+    try:
+        event = ctx.stripe.verify_webhook(payload, signature)
+    except ValueError as exc:
+        raise InvalidSignature(str(exc)) from None
+    if not repository.record_event(session, str(event["id"]), str(event["type"])):
+        return "duplicate"
+    kind = event["type"]
+    obj = event.get("data", {}).get("object", {})
+    session_id = str(obj.get("id", ""))
+    row = repository.get_checkout(session, session_id) if kind.startswith("checkout.session.") else None
+    if row is None:
+        return "ignored"
+    if kind in PAID_EVENTS and (kind != "checkout.session.completed" or obj.get("payment_status") == "paid"):
+        if repository.mark_checkout_paid(session, session_id, utcnow()) and row.kind == "pack":
+            add_credits(session, row.account_id, row.credits, kind="topup", reference=session_id,
+                        note=f"credit pack {row.pack_id}")
+        return "paid"
+    if row.paid_at is None:  # never downgrade a paid session, whatever arrives late
+        if kind == "checkout.session.completed":
+            repository.update_checkout_status(session, session_id, status="complete",
+                                              payment_status=str(obj.get("payment_status", "unpaid")))
+        elif kind == "checkout.session.expired":
+            repository.update_checkout_status(session, session_id, status="expired")
+        elif kind == "checkout.session.async_payment_failed":
+            repository.update_checkout_status(session, session_id, payment_status="failed")
+    return "recorded"
