@@ -202,10 +202,12 @@ class DockerRunner:
             result = self._wait(job, box)
             if "isolation" in result.provenance:  # what the sandbox saw, plus what the container gives
                 result.provenance["isolation"] = {**result.provenance["isolation"], "container": "docker",
-                                                  "network": True, "private_tmp": True, "read_only_root": True}
-            result.provenance.update({"runner": self.name, "image": box.container.attrs.get("Image")
-                                      or self._image_id, "image_name": self.settings.runner_image,
-                                      "warm_start": warm, "total_wall_time_s": round(time.perf_counter() - t0, 6)})
+                                                  "network": True, "private_tmp": True,
+                                                  "read_only_root": True}
+            result.provenance.update({
+                "runner": self.name, "image": box.container.attrs.get("Image") or self._image_id,
+                "image_name": self.settings.runner_image, "warm_start": warm,
+                "total_wall_time_s": round(time.perf_counter() - t0, 6)})
             return result
         except (self._docker.errors.DockerException, OSError) as exc:
             log.exception("the runner container failed")
@@ -319,7 +321,8 @@ class DockerRunner:
             self._discard(box)
         # Anything else of ours (a run that outlived the dispatcher's shutdown, say).
         try:
-            for c in self.client.containers.list(all=True, filters={"label": f"fmu-gateway.instance={self.instance}"}):
+            mine = {"label": f"fmu-gateway.instance={self.instance}"}
+            for c in self.client.containers.list(all=True, filters=mine):
                 self._remove(c)
         except Exception:
             log.exception("could not list this gateway's runner containers")
