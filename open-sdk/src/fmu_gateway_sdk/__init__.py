@@ -2,7 +2,7 @@
 
     from fmu_gateway_sdk import Gateway
 
-    gw = Gateway()                                   # FMU_GATEWAY_URL / FMU_GATEWAY_API_KEY, or a local gateway
+    gw = Gateway()  # FMU_GATEWAY_URL / FMU_GATEWAY_API_KEY, or a local gateway
     result = gw.simulate("lib:BouncingBall", stop_time=3, kpis=["max(h)"])
     print(result.kpis)
     result.to_pandas()
@@ -23,13 +23,25 @@ from fmu_gateway_sdk._errors import (
     SimulationFailed,
     UnprocessableEntityError,
 )
-from fmu_gateway_sdk._generated.models import Fmu, KeyCreated, LibraryModel, ModelInfo, Variable
+from fmu_gateway_sdk._generated.models import (
+    Account,
+    Checkout,
+    Fmu,
+    KeyCreated,
+    LibraryModel,
+    ModelInfo,
+    Pricing,
+    Quote,
+    Variable,
+)
 from fmu_gateway_sdk._results import SimulationResult
 
 __all__ = [
     "APIConnectionError",
+    "Account",
     "AuthenticationError",
     "BadRequestError",
+    "Checkout",
     "ConflictError",
     "Fmu",
     "FmuGatewayError",
@@ -41,6 +53,8 @@ __all__ = [
     "NotFoundError",
     "PaymentRequired",
     "PermissionDeniedError",
+    "Pricing",
+    "Quote",
     "RateLimitError",
     "SimulationFailed",
     "SimulationResult",

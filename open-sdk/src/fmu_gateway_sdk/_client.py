@@ -23,6 +23,13 @@ import httpx
 
 from fmu_gateway_sdk import _config, _http
 from fmu_gateway_sdk._errors import APIConnectionError, AuthenticationError, NotFoundError, SimulationFailed
+from fmu_gateway_sdk._generated.api.billing import (
+    create_checkout,
+    create_quote,
+    get_account,
+    get_checkout,
+    get_pricing,
+)
 from fmu_gateway_sdk._generated.api.fmus import (
     delete_fmu,
     get_fmu,
@@ -34,14 +41,23 @@ from fmu_gateway_sdk._generated.api.fmus import (
 from fmu_gateway_sdk._generated.api.keys import create_key
 from fmu_gateway_sdk._generated.api.library import list_library_models
 from fmu_gateway_sdk._generated.api.meta import get_health
-from fmu_gateway_sdk._generated.api.simulations import create_simulation, get_simulation, get_simulation_result
+from fmu_gateway_sdk._generated.api.simulations import (
+    create_simulation,
+    get_simulation,
+    get_simulation_result,
+)
 from fmu_gateway_sdk._generated.client import Client
 from fmu_gateway_sdk._generated.models import (
+    Account,
+    Checkout,
+    CheckoutCreate,
     Fmu,
     KeyCreate,
     KeyCreated,
     LibraryModel,
     ModelInfo,
+    Pricing,
+    Quote,
     SimulationCreate,
     UploadFmuBody,
     Variable,
@@ -191,7 +207,8 @@ class Gateway:
         except NotFoundError:
             pass
         with path.open("rb") as fh:
-            body = UploadFmuBody(file=File(payload=fh, file_name=path.name, mime_type="application/octet-stream"))
+            upload = File(payload=fh, file_name=path.name, mime_type="application/octet-stream")
+            body = UploadFmuBody(file=upload)
             return cast(Fmu, self._call(upload_fmu, body=body).parsed)
 
     def variables(self, fmu: FmuLike, *, causality: str | None = None) -> list[Variable]:
@@ -280,11 +297,10 @@ class Gateway:
             start_values=start_values, inputs=inputs, outputs=outputs, kpis=kpis, interface=interface,
             solver=solver, relative_tolerance=relative_tolerance, step_size=step_size, timeout_s=timeout_s,
             wait_s=None if wait else 0, cache=cache)
-        headers = {"Idempotency-Key": idempotency_key or str(uuid.uuid4())}
-        if payment_token:
-            headers["Payment-Token"] = payment_token
         try:
-            response = self._call(create_simulation, body=SimulationCreate.from_dict(body), headers=headers)
+            response = self._call(create_simulation, body=SimulationCreate.from_dict(body),
+                                  idempotency_key=idempotency_key or str(uuid.uuid4()),
+                                  payment_token=payment_token or UNSET)
         except APIConnectionError as exc:
             path = local_path or self._paths.get(fmu_id)
             if self.local_fallback and path is not None:
@@ -367,26 +383,28 @@ class Gateway:
 
     # -- paid runs ------------------------------------------------------------------------------------
 
-    def quote(self, fmu: FmuLike, **simulate_options: Any) -> dict[str, Any]:
-        """What `simulate` with these arguments would cost, without running it (POST /v1/quotes)."""
+    def quote(self, fmu: FmuLike, **simulate_options: Any) -> Quote:
+        """What `simulate` with these arguments would cost, without running it (free when cached)."""
         body = self.simulation_request(self._fmu_id(fmu), **simulate_options)
-        return cast(dict[str, Any], self._json("POST", "/v1/quotes", body=body))
+        return cast(Quote, self._call(create_quote, body=SimulationCreate.from_dict(body)).parsed)
 
-    def account(self) -> dict[str, Any]:
-        """This account: credit balance, tier and usage (GET /v1/account)."""
-        return cast(dict[str, Any], self._json("GET", "/v1/account"))
+    def account(self) -> Account:
+        """This account: tier, credit balance and recent ledger entries."""
+        return cast(Account, self._call(get_account).parsed)
 
-    def pricing(self) -> dict[str, Any]:
-        """The price list (GET /v1/pricing)."""
-        return cast(dict[str, Any], self._json("GET", "/v1/pricing"))
+    def pricing(self) -> Pricing:
+        """Tiers, limits, credit packs and the pay-per-run price (no key needed)."""
+        return cast(Pricing, self._call(get_pricing, auth=False).parsed)
 
-    def checkout(self, **options: Any) -> dict[str, Any]:
-        """Start a Stripe Checkout session to buy credits (POST /v1/payments/checkout)."""
-        return cast(dict[str, Any], self._json("POST", "/v1/payments/checkout", body=options))
+    def checkout(self, pack_id: str, *, idempotency_key: str | None = None) -> Checkout:
+        """Buy a credit pack: a Stripe Checkout session; pay at its `checkout_url`."""
+        response = self._call(create_checkout, body=CheckoutCreate(pack_id=pack_id),
+                              idempotency_key=idempotency_key or str(uuid.uuid4()))
+        return cast(Checkout, response.parsed)
 
-    def checkout_session(self, session_id: str) -> dict[str, Any]:
-        """A checkout session's state (GET /v1/payments/checkout/{session_id})."""
-        return cast(dict[str, Any], self._json("GET", f"/v1/payments/checkout/{session_id}"))
+    def checkout_session(self, session_id: str) -> Checkout:
+        """A checkout session's state; a paid pay-per-run session carries its one-shot `payment_token`."""
+        return cast(Checkout, self._call(get_checkout, session_id=session_id).parsed)
 
 
 def kpi_spec(kpi: KpiLike) -> dict[str, Any]:

@@ -16,10 +16,11 @@ RETRY_STATUSES = frozenset({408, 409, 429, 500, 502, 503, 504})
 MAX_RETRY_AFTER_S = 60.0
 INITIAL_BACKOFF_S = 0.5
 MAX_BACKOFF_S = 8.0
+_sleep = time.sleep  # tests replace it
 
 
 def request(http: httpx.Client, kwargs: Mapping[str, Any], *, max_retries: int,
-            sleep: Callable[[float], None] = time.sleep) -> httpx.Response:
+            sleep: Callable[[float], None] | None = None) -> httpx.Response:
     """Send `kwargs` (as for `httpx.Client.request`) and return a 1xx-3xx response.
 
     Retries on connection errors, timeouts and 408/409/429/5xx, up to `max_retries` times, waiting as the
@@ -27,6 +28,7 @@ def request(http: httpx.Client, kwargs: Mapping[str, Any], *, max_retries: int,
     `kwargs` each time, so headers such as Idempotency-Key are the same on every attempt (a retried
     simulation is charged once). Raises an `FmuGatewayError` subclass for any error answer.
     """
+    sleep = sleep or _sleep
     attempt = 0
     while True:
         try:
@@ -55,7 +57,8 @@ def _backoff(attempt: int, retry_after: str | None) -> float:
         if seconds is not None:
             return min(max(seconds, 0.0), MAX_RETRY_AFTER_S)
     base = min(INITIAL_BACKOFF_S * 2**attempt, MAX_BACKOFF_S)
-    return base * (0.75 + random.random() * 0.25)  # noqa: S311 - jitter, not security
+    jitter: float = 0.75 + random.random() * 0.25
+    return float(base * jitter)
 
 
 def _parse_retry_after(value: str) -> float | None:

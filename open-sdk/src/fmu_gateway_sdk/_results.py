@@ -38,7 +38,8 @@ class SimulationResult:
     error: dict[str, Any] | None = None
 
     @classmethod
-    def from_api(cls, simulation: Mapping[str, Any], result: Mapping[str, Any] | None = None) -> SimulationResult:
+    def from_api(cls, simulation: Mapping[str, Any],
+                 result: Mapping[str, Any] | None = None) -> SimulationResult:
         """From a Simulation document and, when not inline, its Result document."""
         data = result if result is not None else (simulation.get("result") or {})
         return cls(

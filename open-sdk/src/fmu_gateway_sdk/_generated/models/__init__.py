@@ -1,5 +1,10 @@
 """Contains all the data models used in inputs/outputs"""
 
+from .account import Account
+from .account_billing import AccountBilling
+from .checkout import Checkout
+from .checkout_create import CheckoutCreate
+from .checkout_kind import CheckoutKind
 from .default_experiment import DefaultExperiment
 from .fmu import Fmu
 from .fmu_list import FmuList
@@ -11,21 +16,35 @@ from .health_status import HealthStatus
 from .input_series import InputSeries
 from .input_series_signals import InputSeriesSignals
 from .interface import Interface
+from .key import Key
 from .key_create import KeyCreate
 from .key_created import KeyCreated
+from .key_list import KeyList
 from .kpi_spec import KpiSpec
 from .kpi_spec_kind import KpiSpecKind
+from .ledger_entry import LedgerEntry
+from .ledger_entry_kind import LedgerEntryKind
 from .library_list import LibraryList
 from .library_model import LibraryModel
 from .library_model_fmi_version import LibraryModelFmiVersion
 from .model_info import ModelInfo
 from .model_info_model_identifiers import ModelInfoModelIdentifiers
+from .pricing import Pricing
+from .pricing_credit_packs_item import PricingCreditPacksItem
+from .pricing_pay_per_run import PricingPayPerRun
+from .pricing_tiers import PricingTiers
+from .pricing_tiers_additional_property import PricingTiersAdditionalProperty
+from .pricing_tiers_additional_property_billing import PricingTiersAdditionalPropertyBilling
 from .problem import Problem
 from .problem_checks import ProblemChecks
+from .problem_credit_packs_item import ProblemCreditPacksItem
 from .problem_errors_item import ProblemErrorsItem
+from .quote import Quote
+from .quote_billing import QuoteBilling
 from .readiness import Readiness
 from .readiness_checks import ReadinessChecks
 from .readiness_status import ReadinessStatus
+from .receive_stripe_webhook_body import ReceiveStripeWebhookBody
 from .result import Result
 from .result_data import ResultData
 from .result_data_data import ResultDataData
@@ -43,11 +62,19 @@ from .simulation_list import SimulationList
 from .simulation_provenance_type_0 import SimulationProvenanceType0
 from .simulation_request import SimulationRequest
 from .simulation_status import SimulationStatus
+from .token import Token
+from .token_token_type import TokenTokenType
 from .upload_fmu_body import UploadFmuBody
 from .variable import Variable
 from .variable_list import VariableList
+from .webhook_ack import WebhookAck
 
 __all__ = (
+    "Account",
+    "AccountBilling",
+    "Checkout",
+    "CheckoutCreate",
+    "CheckoutKind",
     "DefaultExperiment",
     "Fmu",
     "FmuList",
@@ -59,21 +86,35 @@ __all__ = (
     "InputSeries",
     "InputSeriesSignals",
     "Interface",
+    "Key",
     "KeyCreate",
     "KeyCreated",
+    "KeyList",
     "KpiSpec",
     "KpiSpecKind",
+    "LedgerEntry",
+    "LedgerEntryKind",
     "LibraryList",
     "LibraryModel",
     "LibraryModelFmiVersion",
     "ModelInfo",
     "ModelInfoModelIdentifiers",
+    "Pricing",
+    "PricingCreditPacksItem",
+    "PricingPayPerRun",
+    "PricingTiers",
+    "PricingTiersAdditionalProperty",
+    "PricingTiersAdditionalPropertyBilling",
     "Problem",
     "ProblemChecks",
+    "ProblemCreditPacksItem",
     "ProblemErrorsItem",
+    "Quote",
+    "QuoteBilling",
     "Readiness",
     "ReadinessChecks",
     "ReadinessStatus",
+    "ReceiveStripeWebhookBody",
     "Result",
     "ResultData",
     "ResultDataData",
@@ -91,7 +132,10 @@ __all__ = (
     "SimulationProvenanceType0",
     "SimulationRequest",
     "SimulationStatus",
+    "Token",
+    "TokenTokenType",
     "UploadFmuBody",
     "Variable",
     "VariableList",
+    "WebhookAck",
 )

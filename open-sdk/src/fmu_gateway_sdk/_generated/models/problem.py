@@ -10,6 +10,7 @@ from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.problem_checks import ProblemChecks
+    from ..models.problem_credit_packs_item import ProblemCreditPacksItem
     from ..models.problem_errors_item import ProblemErrorsItem
 
 
@@ -28,6 +29,13 @@ class Problem:
         instance (str | Unset):
         variable (str | Unset): The variable a simulation request got wrong.
         checks (ProblemChecks | Unset): Readiness checks, on a not-ready answer.
+        price_credits (int | Unset): payment-required: the price of the run
+        balance_credits (int | Unset): payment-required: the balance
+        currency (str | Unset):
+        checkout_url (str | Unset): payment-required: pay for this one run here
+        session_id (str | Unset): payment-required: the checkout session to poll
+        pay_per_run_cents (int | Unset):
+        credit_packs (list[ProblemCreditPacksItem] | Unset):
         errors (list[ProblemErrorsItem] | Unset): Field-level errors of a malformed request.
     """
 
@@ -38,6 +46,13 @@ class Problem:
     instance: str | Unset = UNSET
     variable: str | Unset = UNSET
     checks: ProblemChecks | Unset = UNSET
+    price_credits: int | Unset = UNSET
+    balance_credits: int | Unset = UNSET
+    currency: str | Unset = UNSET
+    checkout_url: str | Unset = UNSET
+    session_id: str | Unset = UNSET
+    pay_per_run_cents: int | Unset = UNSET
+    credit_packs: list[ProblemCreditPacksItem] | Unset = UNSET
     errors: list[ProblemErrorsItem] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -57,6 +72,25 @@ class Problem:
         checks: dict[str, Any] | Unset = UNSET
         if not isinstance(self.checks, Unset):
             checks = self.checks.to_dict()
+
+        price_credits = self.price_credits
+
+        balance_credits = self.balance_credits
+
+        currency = self.currency
+
+        checkout_url = self.checkout_url
+
+        session_id = self.session_id
+
+        pay_per_run_cents = self.pay_per_run_cents
+
+        credit_packs: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.credit_packs, Unset):
+            credit_packs = []
+            for credit_packs_item_data in self.credit_packs:
+                credit_packs_item = credit_packs_item_data.to_dict()
+                credit_packs.append(credit_packs_item)
 
         errors: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.errors, Unset):
@@ -81,6 +115,20 @@ class Problem:
             field_dict["variable"] = variable
         if checks is not UNSET:
             field_dict["checks"] = checks
+        if price_credits is not UNSET:
+            field_dict["price_credits"] = price_credits
+        if balance_credits is not UNSET:
+            field_dict["balance_credits"] = balance_credits
+        if currency is not UNSET:
+            field_dict["currency"] = currency
+        if checkout_url is not UNSET:
+            field_dict["checkout_url"] = checkout_url
+        if session_id is not UNSET:
+            field_dict["session_id"] = session_id
+        if pay_per_run_cents is not UNSET:
+            field_dict["pay_per_run_cents"] = pay_per_run_cents
+        if credit_packs is not UNSET:
+            field_dict["credit_packs"] = credit_packs
         if errors is not UNSET:
             field_dict["errors"] = errors
 
@@ -89,6 +137,7 @@ class Problem:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.problem_checks import ProblemChecks  # noqa: PLC0415
+        from ..models.problem_credit_packs_item import ProblemCreditPacksItem  # noqa: PLC0415
         from ..models.problem_errors_item import ProblemErrorsItem  # noqa: PLC0415
 
         d = dict(src_dict)
@@ -111,6 +160,27 @@ class Problem:
         else:
             checks = ProblemChecks.from_dict(_checks)
 
+        price_credits = d.pop("price_credits", UNSET)
+
+        balance_credits = d.pop("balance_credits", UNSET)
+
+        currency = d.pop("currency", UNSET)
+
+        checkout_url = d.pop("checkout_url", UNSET)
+
+        session_id = d.pop("session_id", UNSET)
+
+        pay_per_run_cents = d.pop("pay_per_run_cents", UNSET)
+
+        _credit_packs = d.pop("credit_packs", UNSET)
+        credit_packs: list[ProblemCreditPacksItem] | Unset = UNSET
+        if _credit_packs is not UNSET:
+            credit_packs = []
+            for credit_packs_item_data in _credit_packs:
+                credit_packs_item = ProblemCreditPacksItem.from_dict(credit_packs_item_data)
+
+                credit_packs.append(credit_packs_item)
+
         _errors = d.pop("errors", UNSET)
         errors: list[ProblemErrorsItem] | Unset = UNSET
         if _errors is not UNSET:
@@ -128,6 +198,13 @@ class Problem:
             instance=instance,
             variable=variable,
             checks=checks,
+            price_credits=price_credits,
+            balance_credits=balance_credits,
+            currency=currency,
+            checkout_url=checkout_url,
+            session_id=session_id,
+            pay_per_run_cents=pay_per_run_cents,
+            credit_packs=credit_packs,
             errors=errors,
         )
 

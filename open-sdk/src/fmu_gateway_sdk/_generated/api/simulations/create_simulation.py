@@ -8,14 +8,21 @@ from ...client import AuthenticatedClient, Client
 from ...models.problem import Problem
 from ...models.simulation import Simulation
 from ...models.simulation_create import SimulationCreate
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     *,
     body: SimulationCreate,
+    idempotency_key: str | Unset = UNSET,
+    payment_token: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
+
+    if not isinstance(payment_token, Unset):
+        headers["Payment-Token"] = payment_token
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -46,15 +53,30 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_401
 
+    if response.status_code == 402:
+        response_402 = Problem.from_dict(response.json())
+
+        return response_402
+
     if response.status_code == 404:
         response_404 = Problem.from_dict(response.json())
 
         return response_404
 
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+        return response_409
+
     if response.status_code == 422:
         response_422 = Problem.from_dict(response.json())
 
         return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
 
     if response.status_code == 503:
         response_503 = Problem.from_dict(response.json())
@@ -82,6 +104,8 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: SimulationCreate,
+    idempotency_key: str | Unset = UNSET,
+    payment_token: str | Unset = UNSET,
 ) -> Response[Problem | Simulation]:
     """Run a simulation
 
@@ -92,6 +116,8 @@ def sync_detailed(
     `cached: true`.
 
     Args:
+        idempotency_key (str | Unset):
+        payment_token (str | Unset):
         body (SimulationCreate):
 
     Raises:
@@ -104,6 +130,8 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
+        payment_token=payment_token,
     )
 
     response = client.get_httpx_client().request(
@@ -117,6 +145,8 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: SimulationCreate,
+    idempotency_key: str | Unset = UNSET,
+    payment_token: str | Unset = UNSET,
 ) -> Problem | Simulation | None:
     """Run a simulation
 
@@ -127,6 +157,8 @@ def sync(
     `cached: true`.
 
     Args:
+        idempotency_key (str | Unset):
+        payment_token (str | Unset):
         body (SimulationCreate):
 
     Raises:
@@ -140,6 +172,8 @@ def sync(
     return sync_detailed(
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
+        payment_token=payment_token,
     ).parsed
 
 
@@ -147,6 +181,8 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: SimulationCreate,
+    idempotency_key: str | Unset = UNSET,
+    payment_token: str | Unset = UNSET,
 ) -> Response[Problem | Simulation]:
     """Run a simulation
 
@@ -157,6 +193,8 @@ async def asyncio_detailed(
     `cached: true`.
 
     Args:
+        idempotency_key (str | Unset):
+        payment_token (str | Unset):
         body (SimulationCreate):
 
     Raises:
@@ -169,6 +207,8 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
+        payment_token=payment_token,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -180,6 +220,8 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: SimulationCreate,
+    idempotency_key: str | Unset = UNSET,
+    payment_token: str | Unset = UNSET,
 ) -> Problem | Simulation | None:
     """Run a simulation
 
@@ -190,6 +232,8 @@ async def asyncio(
     `cached: true`.
 
     Args:
+        idempotency_key (str | Unset):
+        payment_token (str | Unset):
         body (SimulationCreate):
 
     Raises:
@@ -204,5 +248,7 @@ async def asyncio(
         await asyncio_detailed(
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
+            payment_token=payment_token,
         )
     ).parsed

@@ -1,0 +1,313 @@
+"""The Gateway's behaviour, through httpx.MockTransport (no network)."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from conftest import library_fmu, mock_gateway, problem
+
+from fmu_gateway_sdk import (
+    AuthenticationError,
+    Gateway,
+    SimulationFailed,
+    input_series,
+    kpi_spec,
+)
+
+SIM_ID = "sim_" + "0" * 32
+
+
+def simulation(status: str = "succeeded", *, result: bool = True, **extra: Any) -> dict[str, Any]:
+    doc: dict[str, Any] = {
+        "id": SIM_ID, "status": status, "fmu_id": "lib:BouncingBall", "fmu_sha256": "a" * 64,
+        "cached": False, "request": {}, "kpis": {"max(h)": 1.0}, "provenance": {"runner": "local"},
+        "error": None, "created_at": "2026-01-01T00:00:00Z", "started_at": None, "finished_at": None,
+        "result_url": None, "result": None,
+    }
+    if result and status == "succeeded":
+        doc["result"] = {"columns": ["time", "h", "bounces", "flying"], "units": {"h": "m"},
+                         "data": {"time": [0.0, 0.5, 1.0], "h": [1.0, None, 0.0], "bounces": [0, 0, 1],
+                                  "flying": [True, True, False]}}
+    doc.update(extra)
+    return doc
+
+
+def test_simulate_sends_the_request_and_returns_the_result(tmp_path: Path) -> None:
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200, json=simulation())
+
+    gw = mock_gateway(handler)
+    result = gw.simulate("lib:BouncingBall", stop_time=1, start_values={"e": 0.7},
+                         kpis=["max(h)", ("min", "h"), {"variable": "h", "kind": "final", "name": "h_end"}],
+                         outputs=["h"], payment_token="pt_once")
+    body = json.loads(seen[0].content)
+    assert body["fmu_id"] == "lib:BouncingBall"
+    assert body["stop_time"] == 1
+    assert body["start_values"] == {"e": 0.7}
+    assert body["outputs"] == ["h"]
+    assert body["kpis"] == [{"variable": "h", "kind": "max"}, {"variable": "h", "kind": "min"},
+                            {"variable": "h", "kind": "final", "name": "h_end"}]
+    assert seen[0].headers["Authorization"] == "Bearer fgw_test"
+    assert seen[0].headers["Payment-Token"] == "pt_once"
+    assert len(seen[0].headers["Idempotency-Key"]) == 36
+    assert result.kpis == {"max(h)": 1.0}
+    assert result.provenance == {"runner": "local"}
+    assert result.columns == ["time", "h", "bounces", "flying"]
+    assert result["h"] == [1.0, None, 0.0]
+
+    array = result.to_numpy()
+    assert array.dtype.names == ("time", "h", "bounces", "flying")
+    assert str(array.dtype["bounces"]) == "int64"
+    assert str(array.dtype["flying"]) == "bool"
+    frame = result.to_pandas()
+    assert list(frame.columns) == result.columns
+    assert frame.attrs["units"] == {"h": "m"}
+    csv = result.to_csv(tmp_path / "r.csv").read_text().splitlines()
+    assert csv == ["time,h,bounces,flying", "0.0,1.0,0,1", "0.5,,0,1", "1.0,0.0,1,0"]
+    result.plot(tmp_path / "r.png")
+    assert (tmp_path / "r.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_a_retried_simulate_reuses_its_idempotency_key() -> None:
+    keys: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        keys.append(request.headers["Idempotency-Key"])
+        if len(keys) < 3:
+            return problem(503, "unavailable", "busy") if len(keys) == 1 else httpx.Response(504)
+        return httpx.Response(200, json=simulation())
+
+    gw = mock_gateway(handler)
+    gw.simulate("lib:BouncingBall")
+    gw.simulate("lib:BouncingBall")
+    assert len(keys) == 4
+    assert keys[0] == keys[1] == keys[2] != keys[3]
+
+
+def test_a_202_is_followed_until_the_result() -> None:
+    polls: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        path = request.url.path
+        if request.method == "POST":
+            return httpx.Response(202, json=simulation("queued", result=False))
+        if path.endswith("/result"):
+            return httpx.Response(200, json={"simulation_id": SIM_ID, **simulation()["result"]})
+        polls.append(path)
+        status = "running" if len(polls) < 3 else "succeeded"
+        return httpx.Response(200, json=simulation(status, result=False))
+
+    result = mock_gateway(handler).simulate("lib:BouncingBall")
+    assert len(polls) == 3
+    assert result.status == "succeeded"
+    assert result.time == [0.0, 0.5, 1.0]
+
+
+def test_a_failed_model_raises_simulation_failed() -> None:
+    failed = simulation("failed", error={"type": "model-crashed", "detail": "segfault in fmi3DoStep"})
+    gw = mock_gateway(lambda r: httpx.Response(200, json=failed))
+    with pytest.raises(SimulationFailed, match="segfault") as info:
+        gw.simulate("lib:BouncingBall")
+    assert info.value.slug == "model-crashed"
+    assert info.value.simulation["status"] == "failed"
+
+
+def test_upload_of_a_known_fmu_sends_no_bytes() -> None:
+    seen: list[tuple[str, str]] = []
+    fmu_doc = {"id": "x", "sha256": "x", "source": "upload", "filename": "VanDerPol.fmu", "size": 1,
+               "created_at": None, "model": model_info()}
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append((request.method, request.url.path))
+        return httpx.Response(200, json=fmu_doc)
+
+    fmu = mock_gateway(handler).upload(library_fmu("VanDerPol"))
+    assert fmu.filename == "VanDerPol.fmu"
+    assert [m for m, _ in seen] == ["GET"]
+    assert len(seen[0][1]) == len("/v1/fmus/") + 64
+
+
+def test_upload_of_a_new_fmu_posts_it() -> None:
+    seen: list[httpx.Request] = []
+    fmu_doc = {"id": "x", "sha256": "x", "source": "upload", "filename": "VanDerPol.fmu", "size": 1,
+               "created_at": None, "model": model_info()}
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        if request.method == "GET":
+            return problem(404, "not-found", "no such FMU")
+        return httpx.Response(201, json=fmu_doc)
+
+    mock_gateway(handler).upload(library_fmu("VanDerPol"))
+    assert [r.method for r in seen] == ["GET", "POST"]
+    assert seen[1].headers["content-type"].startswith("multipart/form-data")
+    assert b'name="file"; filename="VanDerPol.fmu"' in seen[1].read()
+
+
+def model_info() -> dict[str, Any]:
+    return {"fmi_version": "3.0", "model_name": "VanDerPol", "instantiation_token": "t", "description": None,
+            "generation_tool": None, "interfaces": ["CoSimulation"], "model_identifiers": {},
+            "platforms": [], "has_sources": False, "built_from_sources": False, "default_experiment": None,
+            "variable_count": 1, "inputs": [], "outputs": [], "parameters": [], "states": []}
+
+
+def _key_server(created: list[str]) -> httpx.MockTransport:
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/v1/keys":
+            assert "Authorization" not in request.headers
+            key = f"fgw_new_{len(created)}"
+            created.append(key)
+            return httpx.Response(201, json={"account_id": "acc", "key_id": "key", "api_key": key,
+                                             "prefix": key[:8], "name": None,
+                                             "created_at": "2026-01-01T00:00:00Z"})
+        if not created or request.headers.get("Authorization") != f"Bearer {created[-1]}":
+            return problem(401, "unauthorized", "unknown key")
+        return httpx.Response(200, json={"items": []})
+    return httpx.MockTransport(handler)
+
+
+def test_a_local_gateway_without_key_creates_and_keeps_one(config_dir: Path) -> None:
+    created: list[str] = []
+    gw = Gateway(transport=_key_server(created))
+    assert gw.base_url == "http://127.0.0.1:8000"
+    assert gw.fmus() == []
+    key_file = config_dir / "key"
+    assert key_file.read_text().strip() == created[0] == "fgw_new_0"
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+
+    again = Gateway(transport=_key_server(created))  # reads the stored key: no new account
+    created_before = list(created)
+    assert again.api_key == "fgw_new_0"
+    assert created == created_before
+
+
+def test_a_stale_stored_key_is_replaced_once(config_dir: Path) -> None:
+    (config_dir / "key").write_text("fgw_forgotten\n")
+    created: list[str] = []
+    gw = Gateway(transport=_key_server(created))
+    assert gw.fmus() == []
+    assert created == ["fgw_new_0"]
+    assert (config_dir / "key").read_text().strip() == "fgw_new_0"
+
+
+def test_the_legacy_key_file_is_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("FMU_GATEWAY_CONFIG_DIR")
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
+    (tmp_path / ".fmu_gateway_key").write_text("fgw_legacy\n")
+    assert Gateway().api_key == "fgw_legacy"
+
+
+def test_environment_supplies_key_and_url(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FMU_GATEWAY_API_KEY", "fgw_env")
+    monkeypatch.setenv("FMU_GATEWAY_URL", "https://gw.example/")
+    gw = Gateway()
+    assert (gw.api_key, gw.base_url) == ("fgw_env", "https://gw.example")
+
+
+def test_a_remote_gateway_without_key_is_an_authentication_error() -> None:
+    gw = Gateway(base_url="https://gw.example", transport=httpx.MockTransport(lambda r: httpx.Response(500)))
+    with pytest.raises(AuthenticationError, match="FMU_GATEWAY_API_KEY"):
+        gw.fmus()
+
+
+QUOTE = {"price_credits": 1, "balance_credits": 99, "tier": "free", "billing": "prepaid", "currency": "EUR",
+         "cached": False, "sufficient": True}
+CHECKOUT = {"session_id": "cs_1", "kind": "pack", "pack_id": "small", "credits": 100, "amount_cents": 500,
+            "currency": "eur", "status": "open", "payment_status": "unpaid",
+            "checkout_url": "https://checkout.stripe.com/c/pay/cs_1", "created_at": "2026-01-01T00:00:00Z",
+            "paid_at": None, "payment_token": None, "payment_token_expires_at": None,
+            "payment_token_redeemed": False}
+
+
+def test_quote_account_pricing_and_checkout_use_the_contract() -> None:
+    seen: list[httpx.Request] = []
+    answers: dict[str, Any] = {
+        "/v1/quotes": QUOTE,
+        "/v1/account": {"account_id": "acc", "name": None, "tier": "free", "billing": "prepaid",
+                        "balance_credits": 99, "currency": "EUR", "run_price_credits": 1,
+                        "created_at": "2026-01-01T00:00:00Z", "ledger": []},
+        "/v1/pricing": {"version": 1, "currency": "EUR", "default_tier": "free", "tiers": {},
+                        "credit_packs": [{"id": "small", "credits": 100, "price_cents": 500}],
+                        "pay_per_run": {"price_cents": 10}},
+        "/v1/payments/checkout": CHECKOUT, "/v1/payments/checkout/cs_1": CHECKOUT,
+    }
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        status = 201 if request.url.path == "/v1/payments/checkout" else 200
+        return httpx.Response(status, json=answers[request.url.path])
+
+    gw = mock_gateway(handler)
+    quote = gw.quote("lib:FuelRail", stop_time=2, kpis=["mean(p_rail)"])
+    assert (quote.price_credits, quote.balance_credits, quote.sufficient) == (1, 99, True)
+    assert json.loads(seen[0].content)["kpis"] == [{"variable": "p_rail", "kind": "mean"}]
+    assert gw.account().balance_credits == 99
+    pricing = gw.pricing()
+    assert pricing.credit_packs[0].id == "small"
+    assert "Authorization" not in seen[2].headers
+    checkout = gw.checkout("small")
+    assert checkout.checkout_url == CHECKOUT["checkout_url"]
+    assert seen[3].headers["Idempotency-Key"]
+    assert json.loads(seen[3].content) == {"pack_id": "small"}
+    assert gw.checkout_session("cs_1").session_id == "cs_1"
+
+
+def test_kpi_and_input_helpers() -> None:
+    assert kpi_spec(" rms( x ) ") == {"variable": "x", "kind": "rms"}
+    with pytest.raises(ValueError, match="kind"):
+        kpi_spec("median(x)")
+    assert input_series({"time": [0, 1], "u": [1, 2]}) == {"time": [0.0, 1.0], "signals": {"u": [1, 2]}}
+    import pandas as pd
+
+    frame = pd.DataFrame({"u": [0.0, 1.0]}, index=pd.Index([0.0, 5.0], name="t"))
+    assert input_series(frame) == {"time": [0.0, 5.0], "signals": {"u": [0.0, 1.0]}}
+    with pytest.raises(TypeError):
+        input_series([1, 2])
+
+
+def test_sweep_runs_every_point_and_keeps_failures_as_rows() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        e = json.loads(request.content)["start_values"]["e"]
+        if e > 0.85:
+            failed = simulation("failed", error={"type": "model-error", "detail": "x"})
+            return httpx.Response(200, json=failed)
+        return httpx.Response(200, json=simulation(kpis={"max(h)": e}))
+
+    frame = mock_gateway(handler).sweep("lib:BouncingBall", {"e": [0.5, 0.7, 0.9], "h0": [1.0, 2.0]},
+                                        kpis=["max(h)"])
+    assert len(frame) == 6
+    assert list(frame["run"]) == list(range(6))
+    assert list(frame.columns[:3]) == ["run", "e", "h0"]
+    assert (frame["status"] == "failed").sum() == 2
+    ok = frame[frame["status"] == "succeeded"]
+    assert list(ok["max(h)"]) == list(ok["e"])
+
+
+def test_local_fallback_runs_fmpy_when_the_gateway_is_down() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("refused", request=request)
+
+    gw = mock_gateway(handler, local_fallback=True, max_retries=0)
+    result = gw.simulate(library_fmu("BouncingBall"), stop_time=1.0, kpis=["max(h)", "mean(h)"])
+    assert result.provenance["runner"] == "local-fallback"
+    assert result.kpis["max(h)"] == pytest.approx(1.0)
+    assert 0 < (result.kpis["mean(h)"] or 0) < 1
+    assert result.time[-1] == pytest.approx(1.0)
+
+    strict = mock_gateway(handler, max_retries=0)
+    with pytest.raises(Exception, match="cannot reach"):
+        strict.simulate(library_fmu("BouncingBall"), stop_time=1.0)
+
+
+def test_nothing_is_written_outside_the_config_dir(config_dir: Path) -> None:
+    assert os.environ["FMU_GATEWAY_CONFIG_DIR"] == str(config_dir)
