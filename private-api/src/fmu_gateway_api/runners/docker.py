@@ -87,8 +87,9 @@ class DockerRunner:
             self.remove_orphans()
         except Exception:  # the engine may be down now and up later: ready() tells
             log.exception("could not look for orphaned runner containers")
+        self._refills: set[threading.Thread] = set()
         for _ in range(settings.runner_warm_pool):
-            threading.Thread(target=self._refill, name="docker-warm", daemon=True).start()
+            self._refill_later()
 
     # -- containers ----------------------------------------------------------------------------------
     def _labels(self, job_id: str) -> dict[str, str]:
@@ -132,7 +133,23 @@ class DockerRunner:
             raise
         return container
 
+    def _refill_later(self) -> None:
+        """Start a replacement warm container in the background (close() waits for it)."""
+        t = threading.Thread(target=self._refill, name="docker-warm", daemon=True)
+        with self._lock:
+            if self._closed:
+                return
+            self._refills.add(t)
+        t.start()
+
     def _refill(self) -> None:
+        try:
+            self._refill_now()
+        finally:
+            with self._lock:
+                self._refills.discard(threading.current_thread())
+
+    def _refill_now(self) -> None:
         if self._closed or self.settings.runner_warm_pool <= 0:
             return
         workdir = self._new_workdir("warm")
@@ -192,7 +209,7 @@ class DockerRunner:
             if box is not None:
                 workdir = box.workdir
                 self._prepare(job, workdir)  # the waiting sandbox starts once job.json appears
-                threading.Thread(target=self._refill, name="docker-warm", daemon=True).start()
+                self._refill_later()
             else:
                 workdir = self._new_workdir(job.job_id)
                 self._prepare(job, workdir)
@@ -313,6 +330,9 @@ class DockerRunner:
     def close(self) -> None:
         with self._lock:
             self._closed = True
+            starting = list(self._refills)
+        for t in starting:  # a warm container being started now removes itself once it sees _closed
+            t.join(timeout=60)
         while True:
             try:
                 box = self._warm.get_nowait()

@@ -1,0 +1,254 @@
+"""The Docker backend through the HTTP API: the same numbers as the local backend, and hostile models
+fail (or complete) contained in their own container while the service keeps serving.
+
+Needs a Docker engine and the runner image (`make runner-image`; CI: deploy/ci-docker.sh). Skipped with a
+reason starting "needs Docker:" otherwise, and CI fails on that skip.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from fastapi.testclient import TestClient
+
+from fmu_gateway_api.app import create_app
+from fmu_gateway_api.settings import Settings
+from tests.conftest import hostile_fmu, make_settings, new_account
+from tests.contract_client import ContractClient
+
+IMAGE = Settings().runner_image
+ROLE = {"label": "fmu-gateway.role=runner"}
+MODELS = ["BouncingBall", "VanDerPol", "FirstOrderLag", "MassSpringDamper", "FuelRail", "ScavengePump"]
+FAKE_SECRETS = {"DATABASE_URL": "postgresql://user:hunter2@db.invalid/prod",
+                "FMU_GATEWAY_FAKE_TOKEN": "fake-token", "STRIPE_FAKE_KEY": "sk_test_fake",
+                "JWT_FAKE_KEY": "fake-jwt", "AWS_SECRET_ACCESS_KEY": "fake-aws"}
+
+
+def _docker_missing() -> str | None:
+    try:
+        import docker
+
+        engine = docker.from_env(timeout=10)
+        engine.ping()
+    except Exception as exc:
+        return f"needs Docker: no Docker engine answers ({type(exc).__name__}); run deploy/ci-docker.sh"
+    try:
+        engine.images.get(IMAGE)
+    except Exception:
+        return f"needs Docker: the runner image {IMAGE} is missing; run `make runner-image`"
+    finally:
+        engine.close()
+    return None
+
+
+SKIP_REASON = _docker_missing()
+pytestmark = pytest.mark.skipif(SKIP_REASON is not None, reason=SKIP_REASON or "")
+
+
+@pytest.fixture(scope="module")
+def engine() -> Iterator[Any]:
+    import docker
+
+    client = docker.from_env(timeout=60)
+    yield client
+    client.close()
+
+
+def _runner_of(app: Any) -> Any:
+    return app.state.ctx.dispatcher.runner
+
+
+@pytest.fixture(scope="module")
+def docker_app(tmp_path_factory: pytest.TempPathFactory, database_url: str | None, client: ContractClient,
+               engine: Any) -> Iterator[tuple[ContractClient, Any]]:
+    """A gateway on the Docker backend, its API process holding (fake) secrets in its environment.
+
+    Depends on `client` so that the shared local gateway and the session database exist before the
+    environment changes."""
+    settings = make_settings(tmp_path_factory.mktemp("docker-gw"), database_url, runner="docker",
+                             runner_memory_mb=384, runner_tmpfs_mb=64, runner_concurrency=3,
+                             runner_warm_pool=1)
+    with pytest.MonkeyPatch.context() as mp:
+        for name, value in FAKE_SECRETS.items():
+            mp.setenv(name, value)
+        app = create_app(settings)
+        with TestClient(app, raise_server_exceptions=True) as raw:
+            yield ContractClient(raw), app
+            instance = _runner_of(app).instance
+    left = engine.containers.list(all=True, filters={"label": f"fmu-gateway.instance={instance}"})
+    assert not left, f"runner containers left after the gateway closed: {left}"
+
+
+@pytest.fixture(scope="module")
+def dclient(docker_app: tuple[ContractClient, Any]) -> ContractClient:
+    return docker_app[0]
+
+
+@pytest.fixture
+def dauth(dclient: ContractClient) -> dict[str, str]:
+    """Headers of a fresh account on the Docker gateway."""
+    return new_account(dclient, "docker")
+
+
+def upload(client: ContractClient, auth: dict[str, str], path: Path) -> str:
+    with path.open("rb") as fh:
+        response = client.post("/v1/fmus", headers=auth,
+                               files={"file": (path.name, fh, "application/octet-stream")})
+    assert response.status_code in (200, 201), response.text
+    return str(response.json()["id"])
+
+
+def simulate(client: ContractClient, auth: dict[str, str], **body: Any) -> dict[str, Any]:
+    response = client.post("/v1/simulations", headers=auth, json=body)
+    assert response.status_code == 200, response.text
+    return dict(response.json())
+
+
+def last(sim: dict[str, Any], name: str) -> float:
+    assert sim["status"] == "succeeded", sim["error"]
+    return float(sim["result"]["data"][name][-1])
+
+
+def test_ready_reports_the_docker_runner(dclient: ContractClient) -> None:
+    response = dclient.get("/v1/ready")
+    assert response.status_code == 200, response.text
+    assert response.json()["checks"]["runner"] == "ok"
+
+
+@pytest.mark.parametrize("interface", ["ModelExchange", "CoSimulation"])
+@pytest.mark.parametrize("fmi", [2, 3])
+@pytest.mark.parametrize("model", MODELS)
+def test_docker_equals_local(client: ContractClient, auth: dict[str, str], dclient: ContractClient,
+                             dauth: dict[str, str], model: str, fmi: int, interface: str) -> None:
+    body = {"fmu_id": f"lib:{model}" + ("@fmi2" if fmi == 2 else ""), "interface": interface}
+    local = simulate(client, auth, **body)
+    remote = simulate(dclient, dauth, **body)
+    assert local["status"] == "succeeded", (local["error"], local.get("log"), local.get("provenance"))
+    assert remote["status"] == "succeeded", remote["error"]
+    assert remote["provenance"]["runner"] == "docker"
+    assert remote["provenance"]["image"].startswith("sha256:")
+    assert remote["result"]["columns"] == local["result"]["columns"]
+    for name in local["result"]["columns"]:
+        assert np.array_equal(np.asarray(remote["result"]["data"][name], dtype=float),
+                              np.asarray(local["result"]["data"][name], dtype=float)), name
+    assert len(local["result"]["data"]["time"]) > 10
+
+
+@pytest.mark.parametrize(("name", "timeout", "slugs", "word"), [
+    ("Crash", 10.0, {"model-crashed"}, "crashed"),
+    ("Hang", 2.0, {"simulation-timeout"}, "timeout of 2 s"),
+    ("MemoryHog", 20.0, {"model-out-of-memory"}, "memory"),
+])
+def test_hostile_model_fails_alone(dclient: ContractClient, dauth: dict[str, str], name: str, timeout: float,
+                                   slugs: set[str], word: str) -> None:
+    fmu_id = upload(dclient, dauth, hostile_fmu(name))
+    outcome: dict[str, Any] = {}
+
+    def run(key: str, body: dict[str, Any]) -> None:
+        outcome[key] = simulate(dclient, dauth, **body)
+
+    threads = [
+        threading.Thread(target=run, args=("hostile", {"fmu_id": fmu_id, "stop_time": 1.0,
+                                                       "timeout_s": timeout, "interface": "CoSimulation"})),
+        threading.Thread(target=run, args=("healthy", {"fmu_id": "lib:VanDerPol", "stop_time": 5.0,
+                                                       "output_interval": 0.01})),
+    ]
+    t0 = time.monotonic()
+    for t in threads:
+        t.start()
+    while any(t.is_alive() for t in threads):  # /v1/health answers all through the attack
+        assert dclient.get("/v1/health").status_code == 200
+        time.sleep(0.05)
+    elapsed = time.monotonic() - t0
+    assert outcome["healthy"]["status"] == "succeeded"
+    hostile = outcome["hostile"]
+    assert hostile["status"] == "failed"
+    assert hostile["error"]["type"] in slugs, hostile["error"]
+    assert word in hostile["error"]["detail"], hostile["error"]
+    assert elapsed < 15
+    assert last(simulate(dclient, dauth, fmu_id="lib:BouncingBall", stop_time=0.7), "h") >= 0
+
+
+def test_no_network(dclient: ContractClient, dauth: dict[str, str]) -> None:
+    sim = simulate(dclient, dauth, fmu_id=upload(dclient, dauth, hostile_fmu("NetworkProbe")),
+                   interface="CoSimulation")
+    assert last(sim, "connected") == 0
+
+
+def test_no_secrets_in_the_sandbox(dclient: ContractClient, dauth: dict[str, str]) -> None:
+    fmu_id = upload(dclient, dauth, hostile_fmu("Snoop"))
+    sim = simulate(dclient, dauth, fmu_id=fmu_id, interface="CoSimulation")
+    assert last(sim, "secret_count") == 0
+    for flag in ("has_database_url", "has_fmu_gateway", "has_stripe", "has_jwt", "has_aws"):
+        assert last(sim, flag) == 0, flag
+    assert last(sim, "env_count") <= 15
+    assert "hunter2" not in str(sim)
+
+
+@pytest.mark.parametrize("name", ["ForkBomb", "DiskFill"])
+def test_contained_and_the_next_run_is_fine(dclient: ContractClient, dauth: dict[str, str],
+                                            name: str) -> None:
+    fmu_id = upload(dclient, dauth, hostile_fmu(name))
+    sim = simulate(dclient, dauth, fmu_id=fmu_id, interface="CoSimulation", timeout_s=10.0)
+    assert sim["status"] in ("succeeded", "failed"), sim
+    if name == "ForkBomb" and sim["status"] == "succeeded":
+        assert last(sim, "children") < 32  # the pids limit stopped it
+    if name == "DiskFill" and sim["status"] == "succeeded":
+        assert last(sim, "written_mb") <= 64  # the tmpfs limit (runner_tmpfs_mb)
+    assert dclient.get("/v1/health").status_code == 200
+    again = simulate(dclient, dauth, fmu_id="lib:BouncingBall", stop_time=0.7)
+    assert again["status"] == "succeeded", again["error"]
+
+
+def test_no_litter_between_runs(dclient: ContractClient, dauth: dict[str, str]) -> None:
+    fmu_id = upload(dclient, dauth, hostile_fmu("Litter"))
+    first = simulate(dclient, dauth, fmu_id=fmu_id, interface="CoSimulation")
+    assert last(first, "files_written") >= 1
+    second = simulate(dclient, dauth, fmu_id=fmu_id, interface="CoSimulation")
+    assert last(second, "found_previous") == 0
+
+
+def test_only_warm_containers_between_runs(docker_app: tuple[ContractClient, Any], engine: Any) -> None:
+    client, app = docker_app
+    simulate(client, new_account(client, "docker-idle"), fmu_id="lib:BouncingBall", stop_time=0.5)
+    instance = _runner_of(app).instance
+    mine = engine.containers.list(all=True, filters={"label": f"fmu-gateway.instance={instance}"})
+    assert all(c.labels.get("fmu-gateway.job") == "warm" for c in mine), [c.labels for c in mine]
+    assert len(mine) <= app.state.ctx.settings.runner_warm_pool + 1  # one replacement may be starting
+
+
+def test_a_closed_gateway_leaves_no_container(tmp_path: Path, database_url: str | None, engine: Any) -> None:
+    settings = make_settings(tmp_path, database_url, runner="docker", runner_warm_pool=2)
+    app = create_app(settings)
+    with TestClient(app) as raw:
+        client = ContractClient(raw)
+        sim = simulate(client, new_account(client, "docker-close"), fmu_id="lib:BouncingBall", stop_time=0.5)
+        assert sim["status"] == "succeeded", sim["error"]
+        instance = _runner_of(app).instance
+    assert not engine.containers.list(all=True, filters={"label": f"fmu-gateway.instance={instance}"})
+
+
+def test_orphans_are_removed_at_start(tmp_path: Path, database_url: str | None, engine: Any) -> None:
+    from fmu_gateway_api.runners.docker import DockerRunner
+
+    orphan = engine.containers.run(IMAGE, ["sleep", "600"], detach=True, network_mode="none",
+                                   labels={"fmu-gateway.role": "runner", "fmu-gateway.job": "orphan"})
+    runner = DockerRunner(make_settings(tmp_path, database_url, runner="docker", runner_warm_pool=0))
+    try:
+        import docker
+
+        with pytest.raises(docker.errors.NotFound):
+            orphan.reload()
+        assert runner.ready()
+    finally:
+        runner.close()
+        try:
+            orphan.remove(force=True)
+        except Exception:  # removed, as it should be
+            pass
