@@ -102,6 +102,29 @@ def make_settings(data_dir: Path, database_url: str | None, stripe: FakeStripe |
     return Settings(**values)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def no_plaintext_keys(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Every log record of the whole run goes to a file; at the end, no API key issued by any test may
+    appear in it (nor in the shared gateway's database, checked by its own fixture)."""
+    import logging
+
+    path = tmp_path_factory.mktemp("logs") / "all.log"
+    handler = logging.FileHandler(path)
+    handler.setLevel(logging.DEBUG)
+    root = logging.getLogger()
+    previous = root.level
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG)
+    yield
+    root.removeHandler(handler)
+    root.setLevel(previous)
+    handler.close()
+    text = path.read_text(errors="replace")
+    assert text or not ISSUED_KEYS, "keys were issued but nothing was logged: the audit would prove nothing"
+    leaked = [k[:14] for k in ISSUED_KEYS if k in text]
+    assert not leaked, f"API keys found in the logs: {leaked}"
+
+
 @pytest.fixture(scope="session")
 def fake_stripe() -> Iterator[FakeStripe]:
     server = FakeStripe().start()
@@ -119,6 +142,18 @@ def settings(tmp_path_factory: pytest.TempPathFactory, database_url: str | None,
 def raw_client(settings: Settings) -> Iterator[TestClient]:
     with TestClient(create_app(settings), raise_server_exceptions=True) as client:
         yield client
+        _assert_no_plaintext_keys_in(client.app.state.ctx)  # type: ignore[attr-defined]
+
+
+def _assert_no_plaintext_keys_in(ctx: Any) -> None:
+    """Dump every row of every table as text: no issued key may be in it."""
+    from fmu_gateway_api.tables import Base
+
+    with ctx.engine.connect() as conn:
+        dump = "\n".join(str(tuple(row)) for table in Base.metadata.sorted_tables
+                         for row in conn.execute(table.select()))
+    leaked = [k[:14] for k in ISSUED_KEYS if k in dump]
+    assert not leaked, f"API keys stored in plaintext: {leaked}"
 
 
 @pytest.fixture(scope="session")

@@ -12,6 +12,7 @@ from fastapi import FastAPI
 from fmu_gateway_api import __version__
 from fmu_gateway_api.accounts.endpoints import router as keys_router
 from fmu_gateway_api.billing.endpoints import router as billing_router
+from fmu_gateway_api.billing.endpoints import install_payment_handler
 from fmu_gateway_api.billing.outbox import OutboxDispatcher
 from fmu_gateway_api.context import Context
 from fmu_gateway_api.errors import install_error_handlers
@@ -54,6 +55,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     app = FastAPI(title="FMU Gateway", version=__version__, lifespan=lifespan,
                   openapi_url=None, docs_url=None, redoc_url=None)
     install_error_handlers(app)
+    install_payment_handler(app)
     for router in (health_router, keys_router, billing_router, library_router, fmus_router, simulations_router):
         app.include_router(router)
     return app

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Path, Request, status
+from fastapi import APIRouter, FastAPI, Header, Path, Request, status
+from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from fmu_gateway_api.billing import service
@@ -18,6 +19,7 @@ from fmu_gateway_api.billing.schemas import (
 )
 from fmu_gateway_api.db import session_scope
 from fmu_gateway_api.deps import ContextDep, CurrentAccount, SessionDep
+from fmu_gateway_api.errors import problem_response
 from fmu_gateway_api.kit import idempotency
 from fmu_gateway_api.simulations import service as simulations
 from fmu_gateway_api.simulations.schemas import SimulationCreate
@@ -73,3 +75,14 @@ async def stripe_webhook(request: Request, ctx: ContextDep,
             return service.handle_webhook(session, ctx, payload, stripe_signature)
 
     return WebhookAck(received=True, outcome=await run_in_threadpool(apply))
+
+
+def install_payment_handler(app: FastAPI) -> None:
+    """402s get their balance and checkout offer here, after the refused request has rolled back."""
+
+    async def on_payment_required(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, service.PaymentRequired)
+        await run_in_threadpool(service.offer_checkout, request.app.state.ctx, exc)
+        return problem_response(exc, request)
+
+    app.add_exception_handler(service.PaymentRequired, on_payment_required)

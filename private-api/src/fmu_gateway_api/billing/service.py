@@ -116,22 +116,31 @@ def charge(session: Session, ctx: Context, sim: Simulation, tier: Tier, payment_
 
 
 def _payment_required(ctx: Context, account_id: str, price: int) -> PaymentRequired:
+    """The 402. Its checkout offer is added by `offer_checkout`, once this request's transaction has rolled
+    back (the exception handler runs after the unit of work): nothing of the refused request survives."""
+    problem = PaymentRequired(
+        f"this run costs {price} credits and the balance is too low: buy credits, or pay for this one run "
+        "at checkout_url and retry with its payment token",
+        price_credits=price, currency=ctx.pricing.currency, pay_per_run_cents=ctx.pricing.pay_per_run_cents,
+        credit_packs=[{"id": p.id, "credits": p.credits, "price_cents": p.price_cents}
+                      for p in ctx.pricing.packs.values()])
+    problem.account_id = account_id  # type: ignore[attr-defined]
+    return problem
+
+
+def offer_checkout(ctx: Context, problem: PaymentRequired) -> None:
+    """Fill in the balance and, with Stripe on, a pay-per-run checkout (its own transaction)."""
+    account_id = getattr(problem, "account_id", None)
+    if account_id is None:
+        return
     with session_scope(ctx.sessions) as session:
-        balance = repository.balance(session, account_id)
-    extra: dict[str, Any] = {"price_credits": price, "balance_credits": balance,
-                             "currency": ctx.pricing.currency,
-                             "pay_per_run_cents": ctx.pricing.pay_per_run_cents,
-                             "credit_packs": [{"id": p.id, "credits": p.credits, "price_cents": p.price_cents}
-                                              for p in ctx.pricing.packs.values()]}
+        problem.extra["balance_credits"] = repository.balance(session, account_id)
     if ctx.stripe is not None:
         try:
             checkout = _run_checkout(ctx, account_id)
-            extra.update(checkout_url=checkout.url, session_id=checkout.id)
-        except StripeUnavailable:
+            problem.extra.update(checkout_url=checkout.url, session_id=checkout.id)
+        except (StripeUnavailable, ProblemError):
             log.warning("Stripe unavailable while offering a checkout")
-    return PaymentRequired(
-        f"this run costs {price} credits and the balance is {balance}: buy credits, or pay for this one run "
-        "at checkout_url and retry with its payment token", **extra)
 
 
 def _run_checkout(ctx: Context, account_id: str) -> CheckoutSession:

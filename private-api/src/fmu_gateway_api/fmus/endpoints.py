@@ -43,11 +43,12 @@ def fmu_out(fmu: service.ResolvedFmu) -> FmuOut:
              responses={200: {"model": FmuOut}})
 async def upload_fmu(request: Request, response: Response, ctx: ContextDep, session: SessionDep,
                      caller: CurrentAccount) -> FmuOut:
-    limit = ctx.settings.max_upload_bytes
+    tier = ctx.pricing.tier(caller.tier)
+    limit = min(ctx.settings.max_upload_bytes, tier.max_fmu_bytes)
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > limit + 64 * 1024:
-        raise PayloadTooLarge(f"The FMU is larger than the limit of {limit} bytes.", slug="fmu-too-large",
-                              limit_bytes=limit)
+        raise PayloadTooLarge(f"The FMU is larger than the limit of {limit} bytes of the {tier.name} tier.",
+                              slug="fmu-too-large", limit_bytes=limit)
     received = await receive_file(request.headers.get("content-type"), request.stream(),
                                   ctx.settings.data_dir / "uploads", limit)
     fmu, created = await run_in_threadpool(service.register_upload, session, ctx, caller, received)
