@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,7 @@ from fastapi.testclient import TestClient
 
 from fmu_gateway_api.app import create_app
 from fmu_gateway_api.settings import Settings
-from tests.conftest import hostile_fmu, make_settings, new_account
+from tests.conftest import fresh_postgres, hostile_fmu, make_settings, new_account
 from tests.contract_client import ContractClient
 
 IMAGE = Settings().runner_image
@@ -60,6 +61,16 @@ def engine() -> Iterator[Any]:
     client.close()
 
 
+@contextmanager
+def own_database(database_url: str | None) -> Iterator[str | None]:
+    """A database of its own on PostgreSQL: gateways sharing one would run each other's queued jobs."""
+    if database_url is None:
+        yield None
+        return
+    with fresh_postgres(database_url) as url:
+        yield url
+
+
 def _runner_of(app: Any) -> Any:
     return app.state.ctx.dispatcher.runner
 
@@ -71,10 +82,10 @@ def docker_app(tmp_path_factory: pytest.TempPathFactory, database_url: str | Non
 
     Depends on `client` so that the shared local gateway and the session database exist before the
     environment changes."""
-    settings = make_settings(tmp_path_factory.mktemp("docker-gw"), database_url, runner="docker",
-                             runner_memory_mb=384, runner_tmpfs_mb=64, runner_concurrency=3,
-                             runner_warm_pool=1)
-    with pytest.MonkeyPatch.context() as mp:
+    with own_database(database_url) as db, pytest.MonkeyPatch.context() as mp:
+        settings = make_settings(tmp_path_factory.mktemp("docker-gw"), db, runner="docker",
+                                 runner_memory_mb=384, runner_tmpfs_mb=64, runner_concurrency=3,
+                                 runner_warm_pool=1)
         for name, value in FAKE_SECRETS.items():
             mp.setenv(name, value)
         app = create_app(settings)
@@ -224,13 +235,14 @@ def test_only_warm_containers_between_runs(docker_app: tuple[ContractClient, Any
 
 
 def test_a_closed_gateway_leaves_no_container(tmp_path: Path, database_url: str | None, engine: Any) -> None:
-    settings = make_settings(tmp_path, database_url, runner="docker", runner_warm_pool=2)
-    app = create_app(settings)
-    with TestClient(app) as raw:
-        client = ContractClient(raw)
-        sim = simulate(client, new_account(client, "docker-close"), fmu_id="lib:BouncingBall", stop_time=0.5)
-        assert sim["status"] == "succeeded", sim["error"]
-        instance = _runner_of(app).instance
+    with own_database(database_url) as db:
+        app = create_app(make_settings(tmp_path, db, runner="docker", runner_warm_pool=2))
+        with TestClient(app) as raw:
+            client = ContractClient(raw)
+            sim = simulate(client, new_account(client, "docker-close"), fmu_id="lib:BouncingBall",
+                           stop_time=0.5)
+            assert sim["status"] == "succeeded", sim["error"]
+            instance = _runner_of(app).instance
     assert not engine.containers.list(all=True, filters={"label": f"fmu-gateway.instance={instance}"})
 
 
