@@ -9,7 +9,8 @@
 # The model library is compiled in the build stage with gcc from Debian's packages: apt reaches Debian's
 # mirror over plain HTTP and verifies it with the archive keyring the base image carries, so no host CA
 # is needed. The runtime keeps a C compiler and make too (WITH_CC=1): uploads that ship only sources are
-# compiled by the API (FMPy's build_platform_binary: cmake from its wheel, make, gcc) before they are accepted. WITH_CC=0 drops it (~180 MB less);
+# compiled by the API (FMPy's build_platform_binary: cmake from its wheel, make, gcc; its CMake project
+# also asks for a C++ compiler) before they are accepted. WITH_CC=0 drops it (~180 MB less);
 # such uploads are then rejected with `fmu-build-failed`.
 #
 # BASE_IMAGE: any Debian bookworm image with python3.11 + venv. The public default suits everyone; CI and
@@ -46,7 +47,7 @@ LABEL org.opencontainers.image.title="fmu-gateway-api" \
 ENV DEBIAN_FRONTEND=noninteractive
 RUN if [ "$WITH_CC" = 1 ]; then \
         apt-get update -qq \
-     && apt-get install -y -qq --no-install-recommends gcc libc6-dev make >/dev/null \
+     && apt-get install -y -qq --no-install-recommends gcc g++ libc6-dev make >/dev/null \
      && rm -rf /var/lib/apt/lists/* /var/cache/apt/archives/*.deb /usr/share/doc/* /usr/share/man/*; \
     fi \
  && (getent group 10001 >/dev/null || groupadd --gid 10001 gateway) \
@@ -70,6 +71,7 @@ USER 10001:10001
 WORKDIR /var/lib/fmu-gateway
 VOLUME ["/var/lib/fmu-gateway"]
 EXPOSE 8000
-HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
-    CMD ["/opt/venv/bin/python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/v1/health', timeout=4)"]
+# Follows FMU_GATEWAY_PORT, so a container started on another port (host networking) stays checkable.
+HEALTHCHECK --interval=10s --timeout=5s --start-period=30s --retries=3 \
+    CMD ["/opt/venv/bin/python", "-c", "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:%s/v1/health' % os.environ.get('FMU_GATEWAY_PORT', '8000'), timeout=4)"]
 CMD ["fmu-gateway-api", "serve", "--host", "0.0.0.0", "--port", "8000"]
