@@ -16,7 +16,16 @@
 # Environment: FMU_GATEWAY_API_IMAGE (tag, default fmu-gateway-api:latest), FMU_GATEWAY_BASE_IMAGE,
 # FMU_GATEWAY_CACHE_DIR (default /var/cache/fmu-gateway), FMU_GATEWAY_API_WITH_CC (1: keep a C compiler in
 # the image for uploads that ship only sources; 0: leave it out), PYTHON (host Python with pip).
+#
+# `build-api-image.sh --context DIR` assembles the build context into DIR (Dockerfile included) and stops:
+# docker-compose.yml builds from it (build/api-context).
 set -euo pipefail
+
+CONTEXT_ONLY=""
+if [ "${1:-}" = "--context" ]; then
+    [ -n "${2:-}" ] || { echo "usage: $0 [--context DIR]" >&2; exit 2; }
+    CONTEXT_ONLY="$2"
+fi
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 DOCKERFILE="$ROOT/deploy/api.Dockerfile"
@@ -113,6 +122,12 @@ mkdir -p "$CTX/models" "$CTX/shared-specs"
 cp "$ROOT/shared-specs/openapi.yaml" "$ROOT/shared-specs/pricing.yaml" "$ROOT/shared-specs/pricing.schema.json" \
     "$CTX/shared-specs/"
 cp "$DOCKERFILE" "$CTX/Dockerfile"
+
+if [ -n "$CONTEXT_ONLY" ]; then
+    rm -rf "$CONTEXT_ONLY" && mkdir -p "$CONTEXT_ONLY" && cp -r "$CTX"/. "$CONTEXT_ONLY"/
+    say "build context written to $CONTEXT_ONLY ($(since "$T0"))"
+    exit 0
+fi
 
 # Wheels are zip files with timestamps: hash what they contain (name + RECORD), not their bytes.
 content_hash() {
