@@ -162,3 +162,14 @@ def registry(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalRegistry
         tmp_path_factory.mktemp("registry"), username="AWS", password=f"{ACCOUNT}-auth-token"
     ) as reg:
         yield reg
+    # The pushes tagged local images <registry>/<repo>:<tag>; the registry is gone, so are the tags.
+    try:
+        import docker
+
+        client = docker.from_env(timeout=30)
+        for image in client.images.list():
+            for tag in image.tags:
+                if tag.startswith(reg.host + "/"):
+                    client.images.remove(tag, noprune=True)
+    except Exception:  # noqa: S110  (no engine, nothing tagged)
+        pass
