@@ -34,12 +34,12 @@ def analyse(gw: Gateway) -> tuple[dict[str, Any], pd.DataFrame, pd.DataFrame]:
     grid = {"engine_speed": ENGINE_SPEEDS, "pump_speed": PUMP_SPEEDS}
     options = {"stop_time": STOP_TIME, "output_interval": OUTPUT_INTERVAL, "kpis": KPIS,
                "outputs": ["p_rail", "Q_pump", "Q_relief"]}
-    runs = gw.sweep(MODEL, grid, **options)
+    runs = gw.sweep(MODEL, grid, max_workers=2, retry_failed=2, **options)
     failed = runs[runs["status"] != "succeeded"]
     if not failed.empty:
         raise RuntimeError(f"{len(failed)} runs failed: {failed['error'].tolist()}")
     # The same requests again, as time series: the gateway serves them from its cache.
-    series = gw.sweep(MODEL, grid, long=True, **options)
+    series = gw.sweep(MODEL, grid, long=True, max_workers=2, **options)
 
     steady = series[series["time"] >= STEADY_FROM].groupby("run")["p_rail"]
     runs["p_steady_mean_bar"] = runs["run"].map(steady.mean())

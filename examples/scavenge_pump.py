@@ -34,10 +34,10 @@ def analyse(gw: Gateway) -> tuple[dict[str, Any], pd.DataFrame]:
     critical_rpm = q_in * 1000.0 / (float(starts["displacement"]) * float(starts["eta_v"]))
 
     options = {"stop_time": STOP_TIME, "kpis": KPIS, "outputs": ["h", "Q_pump", "Q_cap", "air_fraction"]}
-    runs = gw.sweep(MODEL, {"pump_speed": PUMP_SPEEDS}, **options)
+    runs = gw.sweep(MODEL, {"pump_speed": PUMP_SPEEDS}, max_workers=2, retry_failed=2, **options)
     if (runs["status"] != "succeeded").any():
         raise RuntimeError(f"failed runs: {runs[runs['status'] != 'succeeded']['error'].tolist()}")
-    series = gw.sweep(MODEL, {"pump_speed": PUMP_SPEEDS}, long=True, **options)  # cached: free
+    series = gw.sweep(MODEL, {"pump_speed": PUMP_SPEEDS}, long=True, max_workers=2, **options)  # cached
 
     cases = []
     for row in runs.sort_values("pump_speed").to_dict("records"):

@@ -311,3 +311,39 @@ def test_local_fallback_runs_fmpy_when_the_gateway_is_down() -> None:
 
 def test_nothing_is_written_outside_the_config_dir(config_dir: Path) -> None:
     assert os.environ["FMU_GATEWAY_CONFIG_DIR"] == str(config_dir)
+
+
+def test_progress_is_followed_and_cancel_uses_the_contract() -> None:
+    seen: list[tuple[str, str]] = []
+    states = iter([("running", 0.25), ("running", 0.75), ("succeeded", 1.0)])
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append((request.method, request.url.path))
+        if request.method == "POST":
+            return httpx.Response(202, json=simulation("queued", result=False, progress=0.0))
+        if request.method == "DELETE":
+            return httpx.Response(202, json=simulation("cancelled", result=False))
+        if request.url.path.endswith("/result"):
+            return httpx.Response(200, json={"simulation_id": SIM_ID, **simulation()["result"]})
+        status, fraction = next(states)
+        return httpx.Response(200, json=simulation(status, result=False, progress=fraction))
+
+    gw = mock_gateway(handler, progress=True)
+    assert gw.simulate("lib:BouncingBall").status == "succeeded"
+    assert gw.cancel(SIM_ID).status == "cancelled"
+    assert seen[-1] == ("DELETE", f"/v1/simulations/{SIM_ID}")
+
+
+def test_sweep_retries_failed_runs_when_asked() -> None:
+    calls: list[bool] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        calls.append(json.loads(request.content)["cache"])
+        if len(calls) == 1:
+            killed = simulation("failed", error={"type": "model-killed", "detail": "sandbox killed"})
+            return httpx.Response(200, json=killed)
+        return httpx.Response(200, json=simulation())
+
+    frame = mock_gateway(handler).sweep("lib:BouncingBall", [{"e": 0.5}], retry_failed=1, max_workers=1)
+    assert list(frame["status"]) == ["succeeded"]
+    assert calls == [True, False]

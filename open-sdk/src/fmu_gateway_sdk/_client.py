@@ -42,6 +42,7 @@ from fmu_gateway_sdk._generated.api.keys import create_key
 from fmu_gateway_sdk._generated.api.library import list_library_models
 from fmu_gateway_sdk._generated.api.meta import get_health
 from fmu_gateway_sdk._generated.api.simulations import (
+    cancel_simulation,
     create_simulation,
     get_simulation,
     get_simulation_result,
@@ -334,17 +335,32 @@ class Gateway:
         response = self._call(get_simulation, simulation_id=simulation_id)
         return cast(dict[str, Any], json.loads(response.content))
 
+    def cancel(self, simulation_id: str) -> SimulationResult:
+        """Cancel a queued or running simulation (a finished one is returned as it is)."""
+        response = self._call(cancel_simulation, simulation_id=simulation_id)
+        return SimulationResult.from_api(json.loads(response.content))
+
     def _follow(self, simulation: dict[str, Any], progress: bool | None) -> dict[str, Any]:
-        bar = progress_bar(self.progress if progress is None else progress, total=None,
-                           desc=f"{simulation['id']}", unit="poll")
-        delay = 0.1
+        """Poll until the simulation ends, showing the gateway's `progress` (fraction of the interval)."""
+        bar = progress_bar(self.progress if progress is None else progress, total=100,
+                           desc=f"{simulation['id']}", unit="%")
+        delay, shown = 0.1, 0
         try:
             while simulation["status"] not in TERMINAL:
                 bar.set_postfix_str(simulation["status"])
+                fraction = simulation.get("progress")
+                if isinstance(fraction, int | float) and int(fraction * 100) > shown:
+                    bar.update(int(fraction * 100) - shown)
+                    shown = int(fraction * 100)
                 time.sleep(delay)
                 delay = min(delay * 1.5, 2.0)
                 simulation = self._simulation(simulation["id"])
-                bar.update(1)
+        except KeyboardInterrupt:
+            # Ctrl-C while following: do not leave the run going (and costing) on the gateway.
+            try:
+                self.cancel(simulation["id"])
+            finally:
+                raise
         finally:
             bar.close()
         return simulation
@@ -368,18 +384,20 @@ class Gateway:
 
     def sweep(self, fmu: FmuLike, grid: Mapping[str, Sequence[Any]] | Sequence[Mapping[str, Any]], *,
               kpis: Iterable[KpiLike] | None = None, long: bool = False, max_workers: int = 4,
-              progress: bool | None = None, **simulate_options: Any) -> pd.DataFrame:
+              progress: bool | None = None, retry_failed: int = 0, **simulate_options: Any) -> pd.DataFrame:
         """Run one simulation per point, concurrently; one tidy DataFrame (extra `pandas`).
 
         `grid` is a mapping of start-value names to value lists (every combination runs) or a list of
         start-value dicts. Rows: `run`, the point's values, one column per KPI, `status`, `cached`,
         `simulation_id` and `error` (a failed run is a row, not an exception). `long=True` returns the
-        time series instead: one row per run and time point.
+        time series instead: one row per run and time point. `retry_failed=n` submits failed runs again,
+        up to n times (for transient platform failures such as a killed sandbox).
         """
         from fmu_gateway_sdk._sweep import run_sweep
 
         return run_sweep(self, fmu, grid, kpis=kpis, long=long, max_workers=max_workers,
-                         progress=self.progress if progress is None else progress, **simulate_options)
+                         progress=self.progress if progress is None else progress, retry_failed=retry_failed,
+                         **simulate_options)
 
     # -- paid runs ------------------------------------------------------------------------------------
 

@@ -27,7 +27,7 @@ def grid_points(grid: Mapping[str, Sequence[Any]] | Sequence[Mapping[str, Any]])
 
 def run_sweep(gateway: Gateway, fmu: FmuLike, grid: Mapping[str, Sequence[Any]] | Sequence[Mapping[str, Any]],
               *, kpis: Iterable[KpiLike] | None, long: bool, max_workers: int, progress: bool | None,
-              **options: Any) -> pd.DataFrame:
+              retry_failed: int = 0, **options: Any) -> pd.DataFrame:
     import pandas as pd
 
     points = grid_points(grid)
@@ -50,6 +50,16 @@ def run_sweep(gateway: Gateway, fmu: FmuLike, grid: Mapping[str, Sequence[Any]] 
                 except SimulationFailed as exc:
                     outcomes[run] = exc
                 bar.update(1)
+        # A run the sandbox lost (killed, crashed platform) usually succeeds when submitted again.
+        for _ in range(retry_failed):
+            again = [run for run, outcome in outcomes.items() if isinstance(outcome, SimulationFailed)]
+            fresh = {**options, "cache": False}
+            for run in again:
+                try:
+                    outcomes[run] = gateway.simulate(fmu_id, start_values={**base, **points[run]},
+                                                     kpis=kpi_list, progress=False, **fresh)
+                except SimulationFailed as exc:
+                    outcomes[run] = exc
     finally:
         bar.close()
 

@@ -39,6 +39,7 @@ class Simulation:
         started_at (datetime.datetime | None):
         finished_at (datetime.datetime | None):
         result_url (None | str):
+        progress (float | None | Unset): Fraction of the simulated interval done.
         result (None | ResultData | Unset): The result data, inline in the answer to createSimulation when it succeeded.
     """
 
@@ -55,6 +56,7 @@ class Simulation:
     started_at: datetime.datetime | None
     finished_at: datetime.datetime | None
     result_url: None | str
+    progress: float | None | Unset = UNSET
     result: None | ResultData | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -111,6 +113,12 @@ class Simulation:
         result_url: None | str
         result_url = self.result_url
 
+        progress: float | None | Unset
+        if isinstance(self.progress, Unset):
+            progress = UNSET
+        else:
+            progress = self.progress
+
         result: dict[str, Any] | None | Unset
         if isinstance(self.result, Unset):
             result = UNSET
@@ -138,6 +146,8 @@ class Simulation:
                 "result_url": result_url,
             }
         )
+        if progress is not UNSET:
+            field_dict["progress"] = progress
         if result is not UNSET:
             field_dict["result"] = result
 
@@ -248,6 +258,15 @@ class Simulation:
 
         result_url = _parse_result_url(d.pop("result_url"))
 
+        def _parse_progress(data: object) -> float | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(float | None | Unset, data)
+
+        progress = _parse_progress(d.pop("progress", UNSET))
+
         def _parse_result(data: object) -> None | ResultData | Unset:
             if data is None:
                 return data
@@ -279,6 +298,7 @@ class Simulation:
             started_at=started_at,
             finished_at=finished_at,
             result_url=result_url,
+            progress=progress,
             result=result,
         )
 
