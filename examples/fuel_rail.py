@@ -16,9 +16,8 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from matplotlib.figure import Figure
-
 from fmu_gateway_sdk import Gateway
+from matplotlib.figure import Figure
 
 MODEL = "lib:FuelRail"
 PUMP_SPEEDS = [1000.0, 1250.0, 1500.0, 1750.0, 2000.0]  # rpm

@@ -16,9 +16,8 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from matplotlib.figure import Figure
-
 from fmu_gateway_sdk import Gateway
+from matplotlib.figure import Figure
 
 MODEL = "lib:ScavengePump"
 PUMP_SPEEDS = [2000.0, 3000.0, 4000.0, 5000.0, 6000.0, 7000.0, 8000.0]  # rpm
