@@ -2,19 +2,20 @@
 PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
-SDK    := $(wildcard open-sdk/pyproject.toml)
-STAMP  := $(VENV)/.installed-$(shell cat private-api/pyproject.toml $(SDK) | cksum | cut -d' ' -f1)
+STAMP  := $(VENV)/.installed-$(shell cat private-api/pyproject.toml open-sdk/pyproject.toml | cksum | cut -d' ' -f1)
 MODELS := build/models
 PYTEST_ARGS ?=
+DEPLOY_ARGS ?=
+RUFF   := $(VENV)/bin/ruff check --select E,F,I,UP,B,PT,T20 --line-length 110
 
-.PHONY: install models run test bench lint clean sdk runner-image
+.PHONY: install models run test bench lint clean sdk runner-image api-image deploy contract-check
 
 install: $(STAMP)
 
-$(STAMP): private-api/pyproject.toml $(SDK)
+$(STAMP): private-api/pyproject.toml open-sdk/pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e 'private-api[test]' $(if $(SDK),-e 'open-sdk[cli,local,test]')
+	$(PY) -m pip install --quiet -e 'private-api[test]' -e 'open-sdk[cli,pandas,local,test]'
 	rm -f $(VENV)/.installed-*
 	touch $@
 
@@ -26,19 +27,32 @@ run: install models
 
 test: install models
 	$(PY) -m pytest private-api/tests $(PYTEST_ARGS)
-	$(if $(SDK),$(PY) -m pytest open-sdk/tests $(PYTEST_ARGS))
+	$(PY) -m pytest open-sdk/tests $(PYTEST_ARGS)
+	$(PY) -m pytest deploy/tests $(PYTEST_ARGS)
+
+bench: install models
+	$(PY) bench/bench_core.py
+	$(PY) bench/bench_runners.py
 
 sdk: install
 	$(PY) open-sdk/scripts/generate.py
 
+contract-check: install
+	$(PY) tools/contract_diff.py
+
 runner-image: install
 	bash deploy/build-runner-image.sh
 
-bench: install models
-	$(PY) bench/bench_core.py
+api-image: install
+	bash deploy/build-api-image.sh
+
+deploy: install
+	$(PY) deploy/deploy.py $(DEPLOY_ARGS)
 
 lint: install
-	$(VENV)/bin/ruff check private-api bench models
+	$(VENV)/bin/ruff check private-api models
+	$(RUFF) bench deploy tools api
+	cd open-sdk && ../$(VENV)/bin/ruff check . ../examples
 
 clean:
 	rm -rf $(VENV) build var

@@ -112,6 +112,8 @@ class Simulation(Base):
     timeout_s: Mapped[float] = mapped_column(Float)
     price_credits: Mapped[int] = mapped_column(Integer, default=0)
     paid_by: Mapped[str | None] = mapped_column(String(16))
+    progress: Mapped[float | None] = mapped_column(Float)
+    cancel_requested_at: Mapped[datetime | None]
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     worker: Mapped[str | None] = mapped_column(String(80))
     log_tail: Mapped[str | None] = mapped_column(Text)

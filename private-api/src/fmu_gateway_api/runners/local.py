@@ -20,12 +20,13 @@ import sys
 import threading
 import time
 import uuid
+from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
 from fmu_gateway_api.runners.base import SANDBOX_ENTRY, JobSpec, RunFailure, RunOutcome
-from fmu_gateway_api.runners.outcome import cancelled, collect
+from fmu_gateway_api.runners.outcome import cancelled, collect, read_progress
 from fmu_gateway_api.runners.outcome import timed_out as timed_out_outcome
 from fmu_gateway_api.settings import Settings
 
@@ -54,6 +55,75 @@ class _Drain(threading.Thread):
         return self.buf.decode("utf-8", "replace")
 
 
+class _Spawner(threading.Thread):
+    """Starts every sandbox from one long-lived thread. Sandboxes ask the kernel to SIGKILL them when
+    their parent dies (PR_SET_PDEATHSIG), and "parent" there means the thread that forked them: spawned
+    from short-lived threads they would die early; from this one they die with the service."""
+
+    def __init__(self) -> None:
+        super().__init__(name="sandbox-spawner", daemon=True)
+        self._requests: queue.Queue[tuple[Future[subprocess.Popen[bytes]], list[str], dict[str, Any]] | None] = (
+            queue.Queue())
+        self.start()
+
+    def run(self) -> None:
+        while (request := self._requests.get()) is not None:
+            future, argv, kwargs = request
+            try:
+                future.set_result(subprocess.Popen(argv, **kwargs))
+            except BaseException as exc:  # handed to the caller
+                future.set_exception(exc)
+
+    def popen(self, argv: list[str], **kwargs: Any) -> subprocess.Popen[bytes]:
+        future: Future[subprocess.Popen[bytes]] = Future()
+        self._requests.put((future, argv, kwargs))
+        return future.result(timeout=30)
+
+    def stop(self) -> None:
+        self._requests.put(None)
+
+
+UID_BLOCK = 256
+UID_BLOCKS = 64
+
+
+def _claim_uid_block(base: int, slots: int) -> tuple[int, IO[bytes]]:
+    """Lock the first free block of sandbox uids on this host (the lock dies with the process)."""
+    import fcntl
+
+    if slots > UID_BLOCK:
+        raise ValueError(f"at most {UID_BLOCK} sandboxes per process")
+    directory = Path("/run/fmu-gateway") if os.access("/run", os.W_OK) else Path("/var/tmp/fmu-gateway-locks")
+    directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+    for block in range(UID_BLOCKS):
+        fh = (directory / f"uids-{base}-{block}.lock").open("ab")
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            fh.close()
+            continue
+        return base + block * UID_BLOCK, fh
+    raise RuntimeError(f"all {UID_BLOCKS} sandbox uid blocks on this host are taken")
+
+
+def _kill_orphans(uids: range) -> None:
+    """Sandboxes left by a service that died (kill -9): every process of our sandbox uids."""
+    found = set()
+    with os.scandir("/proc") as entries:
+        for entry in entries:
+            if entry.name.isdigit():
+                try:
+                    uid = os.stat(entry.path).st_uid
+                except OSError:
+                    continue
+                if uid in uids:
+                    found.add(uid)
+    for uid in found:
+        log.warning("killing orphaned sandbox processes of uid %s", uid)
+        subprocess.run(["kill", "-9", "-1"], user=uid, group=uid, check=False,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
 @dataclass
 class _Sandbox:
     proc: subprocess.Popen[bytes]
@@ -72,10 +142,18 @@ class LocalRunner:
         self.scratch = scratch_root(settings, self._as_root)
         slots = settings.runner_concurrency + settings.runner_warm_pool + 2
         self._free_uids: queue.Queue[int] = queue.Queue()
-        for i in range(slots):
-            self._free_uids.put(settings.runner_uid_base + i)
+        self._uid_lock: IO[bytes] | None = None
+        if self._as_root:
+            # Each service process on this host owns a block of uids of its own: killing "every process
+            # of uid X" must never reach a sandbox of another process.
+            base, self._uid_lock = _claim_uid_block(settings.runner_uid_base, slots)
+            for i in range(slots):
+                self._free_uids.put(base + i)
+            _kill_orphans(range(base, base + UID_BLOCK))
+        self._spawner = _Spawner()
         self._warm: queue.Queue[_Sandbox] = queue.Queue()
         self._running: dict[str, _Sandbox] = {}
+        self._workdirs: dict[str, Path] = {}
         self._cancelled: set[str] = set()
         self._lock = threading.Lock()
         self._closed = False
@@ -93,7 +171,7 @@ class LocalRunner:
         argv += ["--serve"] if warm else [str(job_file)]
         env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8", "OPENBLAS_NUM_THREADS": "1",
                "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "HOME": "/nonexistent"}
-        proc = subprocess.Popen(
+        proc = self._spawner.popen(
             argv, stdin=subprocess.PIPE if warm else subprocess.DEVNULL, stdout=subprocess.PIPE,
             stderr=subprocess.PIPE, env=env, cwd="/", start_new_session=True, close_fds=True,
         )
@@ -171,6 +249,7 @@ class LocalRunner:
                 threading.Thread(target=self._refill, daemon=True).start()
             with self._lock:
                 self._running[job.job_id] = box
+                self._workdirs[job.job_id] = workdir
             outcome = self._wait(job, box, workdir)
             outcome.provenance.update({"runner": self.name, "warm_start": warm,
                                        "total_wall_time_s": round(time.perf_counter() - t0, 6)})
@@ -182,6 +261,7 @@ class LocalRunner:
         finally:
             with self._lock:
                 self._running.pop(job.job_id, None)
+                self._workdirs.pop(job.job_id, None)
                 self._cancelled.discard(job.job_id)
             if box is not None:
                 self._reap(box)
@@ -234,11 +314,20 @@ class LocalRunner:
             os.killpg(box.proc.pid, signal.SIGKILL)
         return True
 
+    def progress(self, job_id: str) -> float | None:
+        """The fraction of simulated time the sandbox last reported, if it runs here."""
+        with self._lock:
+            workdir = self._workdirs.get(job_id)
+        return read_progress(workdir / "out") if workdir else None
+
     def ready(self) -> bool:
         return SANDBOX_ENTRY.is_file() and not self._closed
 
     def close(self) -> None:
         self._closed = True
+        self._spawner.stop()
+        if self._uid_lock is not None:
+            self._uid_lock.close()  # releases the uid block
         while True:
             try:
                 box = self._warm.get_nowait()
@@ -280,11 +369,12 @@ def _chown_tree(root: Path, uid: int) -> None:
 
 
 def _has_processes(uid: int) -> bool:
-    for entry in os.scandir("/proc"):
-        if entry.name.isdigit():
-            try:
-                if os.stat(entry.path).st_uid == uid:
-                    return True
-            except OSError:
-                continue
+    with os.scandir("/proc") as entries:
+        for entry in entries:
+            if entry.name.isdigit():
+                try:
+                    if os.stat(entry.path).st_uid == uid:
+                        return True
+                except OSError:
+                    continue
     return False

@@ -142,3 +142,13 @@ def _read_json(path: Path) -> dict[str, Any]:
 
 def _open_nofollow(path: Path) -> IO[bytes]:
     return os.fdopen(os.open(path, os.O_RDONLY | os.O_NOFOLLOW), "rb")
+
+
+def read_progress(out: Path) -> float | None:
+    """The sandbox's out/progress (a number in 0..1), read without following links."""
+    try:
+        with _open_nofollow(out / "progress") as fh:
+            value = float(fh.read(32))
+    except (OSError, ValueError):
+        return None
+    return min(max(value, 0.0), 1.0)

@@ -45,6 +45,17 @@ def _mount_tmpfs(target: str, size_mb: int) -> bool:
                        ctypes.c_char_p(opts)) == 0
 
 
+PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent(parent: int) -> None:
+    """SIGKILL when the service that started us dies, so a killed API leaves no sandbox behind. Set again
+    after every change of credentials (the kernel clears it then)."""
+    _libc.prctl(PR_SET_PDEATHSIG, 9, 0, 0, 0)
+    if os.getppid() != parent:  # it died before we asked
+        os._exit(137)
+
+
 def isolate(network: bool) -> None:
     """New network and mount namespaces where the machine allows; record what we got."""
     flags = CLONE_NEWNS | (CLONE_NEWNET if network else 0)
@@ -85,6 +96,7 @@ def enter_job(job: dict[str, Any], uid: int | None) -> None:
         os.setgid(uid)
         os.setuid(uid)
         _isolation["uid"] = uid
+        die_with_parent(_PARENT)
     mb = 1024 * 1024
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     cpu = int(limits["cpu_seconds"]) + 1
@@ -136,6 +148,26 @@ def _input_array(inputs: dict[str, Any] | None) -> Any:
     return np.array(rows, dtype=dtype)
 
 
+class _Progress:
+    """Writes the fraction of simulated time to out/progress now and then (atomically), for polling."""
+
+    def __init__(self, out: Path, start: float, stop: float) -> None:
+        self.path, self.tmp = out / "progress", out / ".progress"
+        self.start, self.span = start, max(stop - start, 1e-300)
+        self.last = 0.0
+
+    def __call__(self, t: float, _recorder: Any) -> bool:
+        now = time.monotonic()
+        if now - self.last >= 0.25:
+            self.last = now
+            try:
+                self.tmp.write_text(f"{min(max((t - self.start) / self.span, 0.0), 1.0):.4f}")
+                os.replace(self.tmp, self.path)
+            except OSError:
+                pass  # progress is a courtesy; a full disk must not fail the run
+        return True
+
+
 def run_job(job: dict[str, Any]) -> int:
     import fmpy
     import numpy as np
@@ -159,6 +191,7 @@ def run_job(job: dict[str, Any]) -> int:
             input=_input_array(job.get("inputs")),
             output=job.get("outputs") or None,
             logger=log,
+            step_finished=_Progress(out, float(job["start_time"]), float(job["stop_time"])),
             debug_logging=bool(job.get("debug_logging")),
             remote_platform=None,  # never wine or WSL: a model runs natively or not at all
         )
@@ -215,7 +248,11 @@ def preload() -> None:
         importlib.import_module(name)
 
 
+_PARENT = os.getppid()
+
+
 def main(argv: list[str]) -> int:
+    die_with_parent(_PARENT)
     uid = None
     if "--uid" in argv:
         uid = int(argv[argv.index("--uid") + 1])

@@ -34,6 +34,8 @@ class Dispatcher:
         self._done = threading.Condition()
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
+        self._running: set[str] = set()
+        self._lock = threading.Lock()
         self._postgres = not ctx.settings.is_sqlite
 
     # -- lifecycle -------------------------------------------------------------------------------------
@@ -43,6 +45,28 @@ class Dispatcher:
             t = threading.Thread(target=self._loop, name=f"dispatcher-{i}", daemon=True)
             t.start()
             self._threads.append(t)
+        watcher = threading.Thread(target=self._watch, name="dispatcher-watch", daemon=True)
+        watcher.start()
+        self._threads.append(watcher)
+
+    def _watch(self) -> None:
+        """Twice a second: record the progress of our running jobs and stop those asked to cancel
+        (wherever the DELETE arrived)."""
+        while not self._stop.wait(0.5):
+            with self._lock:
+                ids = list(self._running)
+            if not ids:
+                continue
+            try:
+                progress_of = getattr(self.runner, "progress", None)
+                progress = {i: p for i in ids if progress_of and (p := progress_of(i)) is not None}
+                with session_scope(self.ctx.sessions) as session:
+                    repository.set_progress(session, progress)
+                    cancel = repository.watch(session, ids)
+                for sim_id in cancel:
+                    self.runner.cancel(sim_id)
+            except Exception:
+                log.exception("watching running jobs failed")
 
     def stop(self) -> None:
         self._stop.set()
@@ -56,6 +80,8 @@ class Dispatcher:
         """Jobs left 'running' by a process that died: run again once, else fail them."""
         with session_scope(self.ctx.sessions) as session:
             for sim in repository.running_jobs(session):
+                if sim.worker and _alive_elsewhere(sim.worker, self.worker_id):
+                    continue  # a sibling process on this host still runs it
                 if sim.worker and sim.worker.split(":")[0] != socket.gethostname():
                     started = sim.started_at
                     if started is not None and started.tzinfo is None:
@@ -118,7 +144,13 @@ class Dispatcher:
             sim = repository.get(session, sim_id)
             assert sim is not None
             spec = self._spec(sim)
-        outcome = self.runner.run(spec)
+        with self._lock:
+            self._running.add(sim_id)
+        try:
+            outcome = self.runner.run(spec)
+        finally:
+            with self._lock:
+                self._running.discard(sim_id)
         self._store(sim_id, sim, outcome)
 
     def _spec(self, sim: Simulation) -> JobSpec:
@@ -167,6 +199,20 @@ class Dispatcher:
                 sim = repository.get(session, sim_id)
                 assert sim is not None
                 billing.finalize(session, self.ctx, sim, refund=bool(error.get("platform")))
+
+
+def _alive_elsewhere(worker: str, me: str) -> bool:
+    host, _, rest = worker.partition(":")
+    pid = rest.partition(":")[0]
+    if host != socket.gethostname() or not pid.isdigit() or worker == me or int(pid) == os.getpid():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def fmu_units(ctx: Context, sim: Simulation) -> dict[str, str]:

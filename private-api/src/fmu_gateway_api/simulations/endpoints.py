@@ -27,6 +27,7 @@ def simulation_out(sim: Simulation, result: dict[str, Any] | None = None) -> Sim
         id=sim.id, status=sim.status, fmu_id=sim.fmu_id, fmu_sha256=sim.fmu_sha256,  # type: ignore[arg-type]
         cached=sim.cached, request=sim.request, kpis=sim.kpis, provenance=sim.provenance, error=error,
         created_at=sim.created_at, started_at=sim.started_at, finished_at=sim.finished_at,
+        progress=1.0 if sim.status == "succeeded" else sim.progress,
         result_url=f"/v1/simulations/{sim.id}/result" if sim.status == "succeeded" else None,
         result=ResultData(**result) if result is not None else None,
     )
@@ -80,6 +81,20 @@ def list_simulations(session: SessionDep, caller: CurrentAccount,
 
 @router.get("/v1/simulations/{simulation_id}", operation_id="getSimulation")
 def get_simulation(simulation_id: SimId, session: SessionDep, caller: CurrentAccount) -> SimulationOut:
+    return simulation_out(service.get(session, caller, simulation_id))
+
+
+@router.delete("/v1/simulations/{simulation_id}", status_code=status.HTTP_202_ACCEPTED,
+               operation_id="cancelSimulation")
+def cancel_simulation(simulation_id: SimId, ctx: ContextDep, session: SessionDep,
+                      caller: CurrentAccount) -> SimulationOut:
+    """A queued job is cancelled (and refunded) at once; a running one is stopped within a second."""
+    sim = service.cancel(session, caller, simulation_id, ctx)
+    session.commit()  # the dispatcher that runs it (maybe in another process) reads the request
+    if ctx.dispatcher is not None and sim.status == "running":
+        ctx.dispatcher.runner.cancel(sim.id)  # here at once; elsewhere by its watcher
+        ctx.dispatcher.wait(sim.id, 5.0)
+    session.expire_all()
     return simulation_out(service.get(session, caller, simulation_id))
 
 

@@ -93,3 +93,30 @@ def requeue(session: Session, sim_id: str) -> None:
 
 def status_of(session: Session, sim_id: str) -> str | None:
     return session.scalar(select(Simulation.status).where(Simulation.id == sim_id))
+
+
+def request_cancel(session: Session, sim_id: str, now: datetime) -> str | None:
+    """Cancel a queued job outright, or flag a running one for its dispatcher; returns the new status."""
+    queued = session.execute(update(Simulation).where(Simulation.id == sim_id, Simulation.status == "queued")
+                             .values(status="cancelled", finished_at=now, cancel_requested_at=now,
+                                     error={"type": "simulation-cancelled", "detail": "cancelled before it started"}))
+    if queued.rowcount:  # type: ignore[attr-defined]
+        return "cancelled"
+    running = session.execute(update(Simulation).where(Simulation.id == sim_id, Simulation.status == "running",
+                                                       Simulation.cancel_requested_at.is_(None))
+                              .values(cancel_requested_at=now))
+    return "running" if running.rowcount else None  # type: ignore[attr-defined]
+
+
+def watch(session: Session, ids: list[str]) -> list[str]:
+    """Of these running jobs, the ones whose cancellation was requested."""
+    if not ids:
+        return []
+    return list(session.scalars(select(Simulation.id).where(Simulation.id.in_(ids),
+                                                           Simulation.cancel_requested_at.is_not(None))))
+
+
+def set_progress(session: Session, values: dict[str, float]) -> None:
+    for sim_id, progress in values.items():
+        session.execute(update(Simulation).where(Simulation.id == sim_id, Simulation.status == "running")
+                        .values(progress=progress))

@@ -76,6 +76,7 @@ class SimulationOut(BaseModel):
     created_at: datetime
     started_at: datetime | None
     finished_at: datetime | None
+    progress: float | None = None
     result_url: str | None
     result: ResultData | None = None
 

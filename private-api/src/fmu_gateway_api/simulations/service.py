@@ -14,7 +14,7 @@ from fmu_gateway_api.accounts.service import Caller, new_id
 from fmu_gateway_api.billing import service as billing
 from fmu_gateway_api.billing.pricing import Tier
 from fmu_gateway_api.context import Context
-from fmu_gateway_api.errors import InvalidRequest, NotFound
+from fmu_gateway_api.errors import Conflict, InvalidRequest, NotFound
 from fmu_gateway_api.fmus.service import ResolvedFmu, resolve
 from fmu_gateway_api.kit import idempotency
 from fmu_gateway_api.simulations import repository
@@ -237,3 +237,16 @@ def get(session: Session, caller: Caller, sim_id: str) -> Simulation:
 
 def list_recent(session: Session, caller: Caller, limit: int) -> list[Simulation]:
     return repository.list_for_account(session, caller.account_id, limit)
+
+
+def cancel(session: Session, caller: Caller, sim_id: str, ctx: Context) -> Simulation:
+    """Cancel a queued job (refunded: it never ran) or stop a running one (its sandbox is killed)."""
+    sim = get(session, caller, sim_id)
+    if sim.status in ("succeeded", "failed", "cancelled"):
+        raise Conflict(f"simulation '{sim_id}' has already ended ({sim.status})", slug="simulation-ended",
+                       simulation_status=sim.status)
+    outcome = repository.request_cancel(session, sim_id, utcnow())
+    if outcome == "cancelled":
+        session.refresh(sim)
+        billing.finalize(session, ctx, sim, refund=True)
+    return sim
