@@ -20,6 +20,7 @@ from fmu_gateway_api.fmus.endpoints import router as fmus_router
 from fmu_gateway_api.health.endpoints import router as health_router
 from fmu_gateway_api.library.endpoints import router as library_router
 from fmu_gateway_api.migrate import upgrade
+from fmu_gateway_api.observability import configure_sentry, request_context
 from fmu_gateway_api.runners.factory import make_runner
 from fmu_gateway_api.settings import Settings, get_settings
 from fmu_gateway_api.simulations.dispatcher import Dispatcher
@@ -35,6 +36,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # Simulation requests wait for their result in worker threads; give them room.
         to_thread.current_default_thread_limiter().total_tokens = 200
+        configure_sentry(settings.sentry_dsn, settings.environment)
         ctx = Context.create(settings)
         if migrate:
             upgrade(ctx.engine)
@@ -49,11 +51,13 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
         finally:
             if ctx.outbox is not None:
                 ctx.outbox.stop()
-            ctx.dispatcher.stop()
+            if ctx.dispatcher is not None:
+                ctx.dispatcher.stop()
             ctx.engine.dispose()
 
     app = FastAPI(title="FMU Gateway", version=__version__, lifespan=lifespan,
                   openapi_url=None, docs_url=None, redoc_url=None)
+    app.middleware("http")(request_context)
     install_error_handlers(app)
     install_payment_handler(app)
     for router in (health_router, keys_router, billing_router, library_router, fmus_router, simulations_router):

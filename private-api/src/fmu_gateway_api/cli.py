@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 
 from fmu_gateway_api.settings import get_settings
@@ -25,7 +24,9 @@ def main(argv: list[str] | None = None) -> int:
     tier.add_argument("tier")
     args = parser.parse_args(argv)
     settings = get_settings()
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from fmu_gateway_api.observability import configure_logging
+
+    configure_logging(settings.log_level, settings.log_format if args.command == "serve" else "text")
 
     if args.command == "migrate":
         from fmu_gateway_api.db import make_engine
@@ -40,7 +41,8 @@ def main(argv: list[str] | None = None) -> int:
     from fmu_gateway_api.app import create_app
 
     uvicorn.run(create_app(settings), host=args.host or settings.host, port=args.port or settings.port,
-                log_level=settings.log_level.lower())
+                log_level=settings.log_level.lower(), log_config=None,
+                timeout_graceful_shutdown=int(settings.shutdown_grace_s) + 5)
     return 0
 
 

@@ -58,6 +58,9 @@ class Settings(BaseSettings):
     result_retention_days: int = 30
 
     log_level: str = "INFO"
+    log_format: Literal["json", "text"] = "json"
+    sentry_dsn: str | None = Field(default=None, validation_alias=AliasChoices("FMU_GATEWAY_SENTRY_DSN", "SENTRY_DSN"))
+    shutdown_grace_s: float = 20.0
     public_url: str = "http://127.0.0.1:8000"
     pricing_file: Path = Field(default_factory=lambda: REPO_ROOT / "shared-specs" / "pricing.yaml")
 

@@ -113,6 +113,7 @@ class Simulation(Base):
     price_credits: Mapped[int] = mapped_column(Integer, default=0)
     paid_by: Mapped[str | None] = mapped_column(String(16))
     progress: Mapped[float | None] = mapped_column(Float)
+    request_id: Mapped[str | None] = mapped_column(String(100))
     cancel_requested_at: Mapped[datetime | None]
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     worker: Mapped[str | None] = mapped_column(String(80))

@@ -19,7 +19,7 @@ from fmu_gateway_api.billing import repository
 from fmu_gateway_api.billing.pricing import Tier
 from fmu_gateway_api.billing.stripe_gateway import StripeUnavailable
 from fmu_gateway_api.context import Context
-from fmu_gateway_api.db import session_scope
+from fmu_gateway_api.db import after_commit, session_scope
 from fmu_gateway_api.errors import InvalidRequest, NotFound, ProblemError, ServiceUnavailable
 from fmu_gateway_api.tables import Account, CheckoutSession, LedgerEntry, OutboxEvent, Simulation, utcnow
 
@@ -113,6 +113,9 @@ def charge(session: Session, ctx: Context, sim: Simulation, tier: Tier, payment_
         raise _payment_required(ctx, sim.account_id, price)
     repository.add_entry(session, _entry(sim.account_id, "debit", -price, after, sim.id, "simulation"))
     sim.paid_by = "credits"
+    from fmu_gateway_api.observability import CREDITS_DEBITED
+
+    after_commit(session, lambda: CREDITS_DEBITED.inc(price))
 
 
 def _payment_required(ctx: Context, account_id: str, price: int) -> PaymentRequired:

@@ -53,6 +53,17 @@ def ready(ctx: ContextDep) -> JSONResponse:
     return JSONResponse(Readiness(status="ok", checks=checks).model_dump())
 
 
+@router.get("/metrics", operation_id="getMetrics")
+def metrics(ctx: ContextDep) -> Response:
+    """Prometheus metrics: request latency by route, runs by status and backend, queue depth, credits
+    debited, outbox lag."""
+    from prometheus_client import CONTENT_TYPE_LATEST
+
+    from fmu_gateway_api.observability import render_metrics
+
+    return Response(render_metrics(ctx), media_type=CONTENT_TYPE_LATEST)
+
+
 @router.get("/v1/openapi.yaml", operation_id="getOpenApiYaml", include_in_schema=True)
 def openapi_yaml() -> Response:
     return Response(contract_yaml(), media_type="application/yaml")

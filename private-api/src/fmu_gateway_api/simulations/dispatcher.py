@@ -16,6 +16,7 @@ from fmu_gateway_api.billing import service as billing
 from fmu_gateway_api.context import Context
 from fmu_gateway_api.db import session_scope
 from fmu_gateway_api.fmus.service import fmu_path_for
+from fmu_gateway_api.observability import RUNS, request_id_var
 from fmu_gateway_api.runners.base import JobSpec, Runner, RunOutcome
 from fmu_gateway_api.simulations import repository
 from fmu_gateway_api.simulations.results import compute_kpis, encode, result_document
@@ -35,6 +36,7 @@ class Dispatcher:
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
         self._running: set[str] = set()
+        self._requeue: set[str] = set()
         self._lock = threading.Lock()
         self._postgres = not ctx.settings.is_sqlite
 
@@ -68,10 +70,23 @@ class Dispatcher:
             except Exception:
                 log.exception("watching running jobs failed")
 
-    def stop(self) -> None:
+    def stop(self, grace_s: float | None = None) -> None:
+        """Graceful: claim nothing new, let running jobs finish for a grace period, then stop the rest
+        and put them back in the queue for the next process (they were not charged again)."""
         self._stop.set()
         with self._wake:
             self._wake.notify_all()
+        deadline = time.monotonic() + (self.ctx.settings.shutdown_grace_s if grace_s is None else grace_s)
+        while time.monotonic() < deadline:
+            with self._lock:
+                if not self._running:
+                    break
+            time.sleep(0.1)
+        with self._lock:
+            leftover = list(self._running)
+            self._requeue.update(leftover)
+        for sim_id in leftover:
+            self.runner.cancel(sim_id)
         for t in self._threads:
             t.join(timeout=10)
         self.runner.close()
@@ -144,6 +159,7 @@ class Dispatcher:
             sim = repository.get(session, sim_id)
             assert sim is not None
             spec = self._spec(sim)
+        request_id_var.set(sim.request_id)  # this thread's log lines carry the request that started the job
         with self._lock:
             self._running.add(sim_id)
         try:
@@ -189,9 +205,18 @@ class Dispatcher:
                           error={"type": failure.slug, "detail": failure.detail, "platform": failure.platform})
         platform = outcome.failure is not None and outcome.failure.platform
         with session_scope(self.ctx.sessions) as session:
-            if repository.finish(session, sim_id, **values):
+            if sim_id in self._requeue:  # shutting down: hand the job to the next process, untouched
+                repository.requeue(session, sim_id)
+                log.warning("requeued %s at shutdown", sim_id)
+                return
+            ended = repository.finish(session, sim_id, **values)
+            if ended:
                 # The cost is settled in the same transaction that ends the run: a refund when we failed.
                 billing.finalize(session, self.ctx, sim, refund=platform)
+        if ended:
+            RUNS.labels(values["status"], self.runner.name).inc()
+            log.info("simulation %s %s in %.3f s", sim_id, values["status"],
+                     outcome.provenance.get("total_wall_time_s", 0.0))
 
     def _fail(self, sim_id: str, error: dict[str, Any]) -> None:
         with session_scope(self.ctx.sessions) as session:

@@ -17,6 +17,7 @@ from fmu_gateway_api.context import Context
 from fmu_gateway_api.errors import Conflict, InvalidRequest, NotFound
 from fmu_gateway_api.fmus.service import ResolvedFmu, resolve
 from fmu_gateway_api.kit import idempotency
+from fmu_gateway_api.observability import request_id_var
 from fmu_gateway_api.simulations import repository
 from fmu_gateway_api.simulations.results import kpi_key
 from fmu_gateway_api.simulations.schemas import SimulationCreate
@@ -214,7 +215,7 @@ def submit(session: Session, ctx: Context, caller: Caller, req: SimulationCreate
     sim = Simulation(
         id=new_id("sim"), account_id=caller.account_id, fmu_id=fmu.fmu_id, fmu_sha256=fmu.sha256,
         request=canonical, request_hash=digest, status="queued", timeout_s=canonical["timeout_s"],
-        created_at=utcnow(), cached=False, attempts=0,
+        created_at=utcnow(), cached=False, attempts=0, request_id=request_id_var.get(),
     )
     if hit is not None:
         now = utcnow()

@@ -1,0 +1,130 @@
+"""Operations: request ids, JSON logs, Prometheus metrics and (optional) Sentry.
+
+Every request gets an id (the caller's X-Request-ID if sane, else a new one); it is echoed in the
+response, stamped on every log line written while the request (or the job it started) is handled, and
+stored with the simulation so the dispatcher's lines for that run carry it too."""
+
+from __future__ import annotations
+
+import contextvars
+import json
+import logging
+import re
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Match
+
+request_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_id", default=None)
+_SANE_ID = re.compile(r"^[A-Za-z0-9._:-]{1,100}$")
+
+REGISTRY = CollectorRegistry()
+HTTP_LATENCY = Histogram("fmu_gateway_http_request_duration_seconds", "HTTP request latency by route",
+                         ["method", "route", "status"], registry=REGISTRY,
+                         buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60))
+RUNS = Counter("fmu_gateway_runs_total", "Simulations that ended, by status and runner backend",
+               ["status", "backend"], registry=REGISTRY)
+CREDITS_DEBITED = Counter("fmu_gateway_credits_debited_total", "Credits debited for admitted runs",
+                          registry=REGISTRY)
+QUEUE_DEPTH = Gauge("fmu_gateway_queue_depth", "Simulations queued or running", ["status"], registry=REGISTRY)
+OUTBOX_PENDING = Gauge("fmu_gateway_outbox_pending", "Usage events not yet delivered to Stripe",
+                       registry=REGISTRY)
+OUTBOX_LAG = Gauge("fmu_gateway_outbox_lag_seconds", "Age of the oldest undelivered usage event",
+                   registry=REGISTRY)
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line: time, level, logger, message, request id, and any exception."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, Any] = {
+            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S") + f".{int(record.msecs):03d}Z",
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+            "request_id": getattr(record, "request_id", None) or request_id_var.get(),
+        }
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        return json.dumps(entry, default=str)
+
+
+def configure_logging(level: str, fmt: str) -> None:
+    handler = logging.StreamHandler()
+    handler.setFormatter(JsonFormatter() if fmt == "json" else logging.Formatter(
+        "%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
+        logging.getLogger(name).handlers[:] = []
+        logging.getLogger(name).propagate = True
+
+
+def configure_sentry(dsn: str | None, environment: str) -> bool:
+    if not dsn:
+        return False
+    try:
+        import sentry_sdk
+    except ImportError:
+        logging.getLogger(__name__).warning("SENTRY_DSN is set but sentry-sdk is not installed (extra 'sentry')")
+        return False
+    sentry_sdk.init(dsn=dsn, environment=environment, traces_sample_rate=0.0, send_default_pii=False)
+    return True
+
+
+def _route_template(request: Request) -> str:
+    for route in request.app.router.routes:
+        match, _ = route.matches(request.scope)
+        if match == Match.FULL:
+            return str(getattr(route, "path", request.url.path))
+        for sub in getattr(getattr(route, "original_router", None), "routes", []):
+            if sub.matches(request.scope)[0] == Match.FULL:
+                return str(sub.path)
+    return "unmatched"
+
+
+async def request_context(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+    """Middleware: request id in, request id out, latency by route template."""
+    incoming = request.headers.get("x-request-id", "")
+    rid = incoming if _SANE_ID.match(incoming) else uuid.uuid4().hex
+    token = request_id_var.set(rid)
+    start = time.perf_counter()
+    status = 500
+    try:
+        response = await call_next(request)
+        status = response.status_code
+        response.headers["X-Request-ID"] = rid
+        return response
+    finally:
+        HTTP_LATENCY.labels(request.method, _route_template(request), str(status)).observe(
+            time.perf_counter() - start)
+        request_id_var.reset(token)
+
+
+def render_metrics(ctx: Any) -> bytes:
+    """Refresh the gauges that are read from the database, then render everything."""
+    from sqlalchemy import func, select
+
+    from fmu_gateway_api.db import session_scope
+    from fmu_gateway_api.tables import OutboxEvent, Simulation, utcnow
+
+    with session_scope(ctx.sessions) as session:
+        counts = dict(session.execute(select(Simulation.status, func.count()).where(
+            Simulation.status.in_(("queued", "running"))).group_by(Simulation.status)).all())
+        pending, oldest = session.execute(select(func.count(), func.min(OutboxEvent.created_at))
+                                          .where(OutboxEvent.sent_at.is_(None))).one()
+    for status in ("queued", "running"):
+        QUEUE_DEPTH.labels(status).set(counts.get(status, 0))
+    OUTBOX_PENDING.set(pending or 0)
+    if oldest is not None and oldest.tzinfo is None:
+        from datetime import UTC
+
+        oldest = oldest.replace(tzinfo=UTC)
+    OUTBOX_LAG.set((utcnow() - oldest).total_seconds() if oldest is not None else 0.0)
+    return generate_latest(REGISTRY)

@@ -1,0 +1,396 @@
+"""ECS backend: one Fargate task of the runner image per run (deploy/ecs/runner-task-definition.json.tmpl).
+
+A run: the job (model.fmu and job.json, the same job file every backend writes) goes to S3 under
+`jobs/<job_id>/`; a job-scoped token is minted (audience AUDIENCE_RUNNER, subject and only scope the job);
+`RunTask` starts the runner task definition with the job named in its container overrides, which run
+`ecs_task.py` instead of the sandbox directly. In the task, ecs_task.py fetches the job, runs the same
+sandbox.py as a subprocess, uploads `out/` to `jobs/<job_id>/out/`, writes `jobs/<job_id>/done.json` and
+POSTs the exit code to `/internal/v1/jobs/<job_id>/complete` with the job token (runners/internal.py hands
+it to the waiting run here).
+
+The run waits for that report, polling DescribeTasks once a second: a task that does not start within
+`ecs_start_timeout_s` and one that does not report within the job's timeout plus `ecs_completion_margin_s`
+is stopped and the run fails as the platform's fault (refunded); a task that stopped without a report fails
+the same way, unless its done.json is there (the callback may have reached another API replica). Then the
+artifacts are downloaded (regular names only, size-capped) and classified by runners/outcome.py like every
+other backend's.
+
+Configuration (settings attribute when the Settings class has it, else the environment variable):
+FMU_GATEWAY_ECS_CLUSTER, FMU_GATEWAY_ECS_RUNNER_TASK_DEFINITION, FMU_GATEWAY_ECS_SUBNETS (comma list),
+FMU_GATEWAY_ECS_SECURITY_GROUPS (comma list), FMU_GATEWAY_S3_BUCKET, FMU_GATEWAY_AWS_REGION (or AWS_REGION),
+FMU_GATEWAY_AWS_ENDPOINT_URL (moto, LocalStack), FMU_GATEWAY_ECS_START_TIMEOUT_S (120),
+FMU_GATEWAY_ECS_COMPLETION_MARGIN_S (60), FMU_GATEWAY_ECS_CONTAINER_NAME (runner).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import shutil
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from fmu_gateway_api.auth.tokens import AUDIENCE_RUNNER, TokenService, load_signing_keys
+from fmu_gateway_api.runners import outcome as oc
+from fmu_gateway_api.runners.base import JobSpec, RunFailure, RunOutcome
+from fmu_gateway_api.settings import Settings
+
+log = logging.getLogger(__name__)
+
+TASK_ENTRY_IN_IMAGE = "/opt/fmu-gateway/ecs_task.py"
+PYTHON_IN_IMAGE = "/opt/venv/bin/python"
+CALLBACK_PATH = "/internal/v1/jobs/{job_id}/complete"
+OUT_NAMES = ("result.npy", "outcome.json", "error.json", "progress")
+JOB_ID_RE = re.compile(r"^[A-Za-z0-9_-]{1,100}$")
+_STARTING = ("PROVISIONING", "PENDING", "ACTIVATING")
+_LOG_CAP = 8000
+
+
+def _conf(settings: Settings, name: str, default: Any = None, *env_names: str) -> Any:
+    value = getattr(settings, name, None)
+    for env in (f"FMU_GATEWAY_{name.upper()}", *env_names):
+        if value not in (None, ""):
+            break
+        value = os.environ.get(env)
+    return default if value in (None, "") else value
+
+
+def _split(value: Any) -> list[str]:
+    if isinstance(value, list | tuple):
+        return [str(v).strip() for v in value if str(v).strip()]
+    return [v.strip() for v in str(value or "").split(",") if v.strip()]
+
+
+@dataclass(frozen=True)
+class EcsConfig:
+    cluster: str
+    task_definition: str
+    subnets: list[str]
+    security_groups: list[str]
+    bucket: str
+    region: str | None
+    endpoint_url: str | None
+    start_timeout_s: float
+    completion_margin_s: float
+    container_name: str
+    poll_s: float = 1.0
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> EcsConfig:
+        cfg = cls(
+            cluster=str(_conf(settings, "ecs_cluster", "")),
+            task_definition=str(_conf(settings, "ecs_runner_task_definition", "")),
+            subnets=_split(_conf(settings, "ecs_subnets", "")),
+            security_groups=_split(_conf(settings, "ecs_security_groups", "")),
+            bucket=str(_conf(settings, "s3_bucket", "")),
+            region=_conf(settings, "aws_region", None, "AWS_REGION", "AWS_DEFAULT_REGION"),
+            endpoint_url=_conf(settings, "aws_endpoint_url", None),
+            start_timeout_s=float(_conf(settings, "ecs_start_timeout_s", 120.0)),
+            completion_margin_s=float(_conf(settings, "ecs_completion_margin_s", 60.0)),
+            container_name=str(_conf(settings, "ecs_container_name", "runner")),
+        )
+        missing = [name for name, value in (
+            ("FMU_GATEWAY_ECS_CLUSTER", cfg.cluster), ("FMU_GATEWAY_ECS_RUNNER_TASK_DEFINITION",
+                                                      cfg.task_definition),
+            ("FMU_GATEWAY_ECS_SUBNETS", cfg.subnets), ("FMU_GATEWAY_S3_BUCKET", cfg.bucket)) if not value]
+        if missing:
+            raise ValueError(f"the ECS runner needs {', '.join(missing)}")
+        return cfg
+
+
+@dataclass
+class _Job:
+    job_id: str
+    done: threading.Event = field(default_factory=threading.Event)
+    report: dict[str, Any] | None = None
+    task_arn: str | None = None
+    cancelled: bool = False
+
+
+# Runs waiting for their task's report, by job id: the internal callback endpoint reaches them here.
+_WAITING: dict[str, _Job] = {}
+_WAITING_LOCK = threading.Lock()
+
+
+def report_completion(job_id: str, report: dict[str, Any]) -> bool:
+    """Hand a task's report to the run waiting for it in this process; False when none is."""
+    with _WAITING_LOCK:
+        job = _WAITING.get(job_id)
+        if job is None or job.report is not None:
+            return False
+        job.report = dict(report)
+    job.done.set()
+    return True
+
+
+def is_waiting(job_id: str) -> bool:
+    with _WAITING_LOCK:
+        return job_id in _WAITING
+
+
+class EcsRunner:
+    name = "ecs"
+
+    def __init__(self, settings: Settings, tokens: TokenService | None = None, *,
+                 ecs_client: Any = None, s3_client: Any = None) -> None:
+        self.settings = settings
+        self.config = EcsConfig.from_settings(settings)
+        self.tokens = tokens or TokenService(load_signing_keys(settings.jwt_keys, settings.data_dir),
+                                             issuer=settings.jwt_issuer, ttl_s=settings.jwt_ttl_s)
+        if ecs_client is None or s3_client is None:
+            import boto3
+
+            session = boto3.session.Session(region_name=self.config.region)
+            kwargs = {"endpoint_url": self.config.endpoint_url} if self.config.endpoint_url else {}
+            ecs_client = ecs_client or session.client("ecs", **kwargs)
+            s3_client = s3_client or session.client("s3", **kwargs)
+        self.ecs = ecs_client
+        self.s3 = s3_client
+        self._jobs: dict[str, _Job] = {}
+        self._lock = threading.Lock()
+        self._closed = False
+
+    # -- Runner --------------------------------------------------------------------------------------
+    def run(self, job: JobSpec) -> RunOutcome:
+        t0 = time.perf_counter()
+        if not JOB_ID_RE.match(job.job_id):
+            return oc.platform_failure("the job id cannot name an ECS run")
+        entry = _Job(job.job_id)
+        with _WAITING_LOCK:
+            _WAITING[job.job_id] = entry
+        with self._lock:
+            self._jobs[job.job_id] = entry
+        prefix = f"jobs/{job.job_id}/"
+        local: Path | None = None
+        try:
+            self._upload_job(job, prefix)
+            if entry.cancelled:
+                return oc.cancelled()
+            entry.task_arn = self._start_task(job)
+            if entry.cancelled:  # cancelled while RunTask was on its way
+                self._stop(entry.task_arn, "cancelled")
+                return oc.cancelled()
+            waited = self._wait(job, entry)
+            if waited is not None:
+                return self._finish(waited, entry, t0)
+            report = entry.report or {}
+            if report.get("error"):
+                result = oc.platform_failure(f"the runner task failed: {str(report['error'])[:300]}")
+            elif report.get("timed_out"):
+                result = oc.timed_out(job.timeout_s, str(report.get("log") or "")[-_LOG_CAP:])
+            elif report.get("output_too_large"):
+                result = oc.output_too_large(self.settings.runner_max_output_bytes)
+            else:
+                local = Path(tempfile.mkdtemp(prefix=f"ecs-{job.job_id}-"))
+                result = self._collect(job, prefix, local, report)
+            return self._finish(result, entry, t0)
+        except Exception as exc:  # AWS errors (botocore), the network, and anything else of ours
+            log.exception("the ECS run of %s failed", job.job_id)
+            return self._finish(oc.platform_failure(f"the sandbox could not run: {_short(exc)}"), entry, t0)
+        finally:
+            with _WAITING_LOCK:
+                _WAITING.pop(job.job_id, None)
+            with self._lock:
+                self._jobs.pop(job.job_id, None)
+            if entry.task_arn and not entry.done.is_set():
+                self._stop(entry.task_arn, "the run ended")
+            self._delete_prefix(prefix)
+            if local is not None:
+                shutil.rmtree(local, ignore_errors=True)
+
+    def _finish(self, result: RunOutcome, entry: _Job, t0: float) -> RunOutcome:
+        if "isolation" in result.provenance:
+            result.provenance["isolation"] = {**result.provenance["isolation"], "container": "ecs-fargate"}
+        result.provenance.update({"runner": self.name, "task_arn": entry.task_arn,
+                                  "cluster": self.config.cluster,
+                                  "total_wall_time_s": round(time.perf_counter() - t0, 6)})
+        return result
+
+    def _upload_job(self, job: JobSpec, prefix: str) -> None:
+        s = self.settings
+        limits = {"memory_mb": 2 * s.runner_memory_mb, "cpu_seconds": job.timeout_s, "max_processes":
+                  s.runner_max_processes, "max_file_mb": max(1, s.runner_max_output_bytes // (1 << 20)),
+                  "tmp_mb": s.runner_tmpfs_mb}
+        bucket = self.config.bucket
+        with job.fmu_path.open("rb") as fh:
+            self.s3.put_object(Bucket=bucket, Key=prefix + "model.fmu", Body=fh)
+        body = json.dumps(job.to_sandbox("model.fmu", limits)).encode()
+        self.s3.put_object(Bucket=bucket, Key=prefix + "job.json", Body=body, ContentType="application/json")
+
+    def _start_task(self, job: JobSpec) -> str:
+        cfg = self.config
+        ttl = int(job.timeout_s + cfg.start_timeout_s + cfg.completion_margin_s) + 60
+        token = self.tokens.mint(subject=job.job_id, key_id="", tier="", scopes=[f"job:{job.job_id}"],
+                                 audience=AUDIENCE_RUNNER, ttl_s=ttl)
+        callback = self.settings.public_url.rstrip("/") + CALLBACK_PATH.format(job_id=job.job_id)
+        env = {"FMU_GATEWAY_JOB_ID": job.job_id, "FMU_GATEWAY_JOB_TOKEN": token,
+               "FMU_GATEWAY_S3_BUCKET": cfg.bucket, "FMU_GATEWAY_CALLBACK_URL": callback,
+               "FMU_GATEWAY_JOB_TIMEOUT_S": f"{job.timeout_s:g}",
+               "FMU_GATEWAY_MAX_OUTPUT_BYTES": str(self.settings.runner_max_output_bytes)}
+        if cfg.region:
+            env["AWS_REGION"] = cfg.region
+        network: dict[str, Any] = {"subnets": cfg.subnets, "assignPublicIp": "DISABLED"}
+        if cfg.security_groups:
+            network["securityGroups"] = cfg.security_groups
+        response = self.ecs.run_task(
+            cluster=cfg.cluster, taskDefinition=cfg.task_definition, launchType="FARGATE", count=1,
+            networkConfiguration={"awsvpcConfiguration": network},
+            startedBy=f"fmu-gateway/{job.job_id}"[:128],
+            tags=[{"key": "fmu-gateway.job", "value": job.job_id}],
+            overrides={"containerOverrides": [{
+                "name": cfg.container_name,
+                "command": [PYTHON_IN_IMAGE, "-I", "-B", TASK_ENTRY_IN_IMAGE],
+                "environment": [{"name": k, "value": v} for k, v in env.items()],
+            }]},
+        )
+        tasks = response.get("tasks") or []
+        if not tasks:
+            reasons = "; ".join(f"{f.get('reason')} {f.get('detail') or ''}".strip()
+                                for f in response.get("failures") or []) or "no task was started"
+            raise RuntimeError(f"RunTask failed: {reasons}")
+        return str(tasks[0]["taskArn"])
+
+    def _wait(self, job: JobSpec, entry: _Job) -> RunOutcome | None:
+        """None once the task has reported (entry.report); otherwise the run's failure."""
+        cfg = self.config
+        assert entry.task_arn is not None
+        t0 = time.monotonic()
+        running_since: float | None = None
+        errors = 0
+        while not entry.done.wait(cfg.poll_s):
+            if entry.cancelled:
+                self._stop(entry.task_arn, "cancelled")
+                return oc.cancelled()
+            try:
+                task = self._describe(entry.task_arn)
+                errors = 0
+            except Exception as exc:
+                errors += 1
+                log.warning("DescribeTasks failed for %s: %s", entry.task_arn, _short(exc))
+                if errors >= 30:
+                    self._stop(entry.task_arn, "lost track of the task")
+                    return oc.platform_failure("lost track of the runner task")
+                continue
+            now = time.monotonic()
+            status = str((task or {}).get("lastStatus") or "MISSING")
+            if status == "STOPPED" or task is None:
+                if entry.done.wait(2.0):  # the report may be a moment behind the task's end
+                    break
+                if self._read_done(job.job_id, entry):  # reported to another replica
+                    break
+                reason = (task or {}).get("stoppedReason") or "unknown reason"
+                return oc.platform_failure(f"the task stopped without a result ({reason})")
+            if status in _STARTING:
+                if now - t0 > cfg.start_timeout_s:
+                    self._stop(entry.task_arn, "did not start in time")
+                    return oc.platform_failure(f"the runner task did not start within "
+                                               f"{cfg.start_timeout_s:g} s")
+                continue
+            running_since = running_since or now
+            if now - running_since > job.timeout_s + cfg.completion_margin_s:
+                self._stop(entry.task_arn, "no report in time")
+                if self._read_done(job.job_id, entry):
+                    break
+                return RunOutcome(None, RunFailure(
+                    "simulation-timeout", f"the runner task did not report within the timeout of "
+                    f"{job.timeout_s:g} s (plus {cfg.completion_margin_s:g} s) and was stopped; the run is "
+                    "not charged", platform=True))
+        if entry.cancelled:
+            return oc.cancelled()
+        return None
+
+    def _describe(self, task_arn: str) -> dict[str, Any] | None:
+        response = self.ecs.describe_tasks(cluster=self.config.cluster, tasks=[task_arn])
+        tasks = response.get("tasks") or []
+        return dict(tasks[0]) if tasks else None
+
+    def _read_done(self, job_id: str, entry: _Job) -> bool:
+        """The report the task also leaves in S3 (jobs/<id>/done.json), for when its callback went
+        to another replica of the API."""
+        try:
+            obj = self.s3.get_object(Bucket=self.config.bucket, Key=f"jobs/{job_id}/done.json")
+            data = json.loads(obj["Body"].read(1 << 16))
+        except Exception:
+            return False
+        if not isinstance(data, dict) or not isinstance(data.get("exit_code"), int):
+            return False
+        return report_completion(job_id, data) or entry.report is not None
+
+    def _collect(self, job: JobSpec, prefix: str, local: Path, report: dict[str, Any]) -> RunOutcome:
+        limit = self.settings.runner_max_output_bytes
+        out = local / "out"
+        out.mkdir()
+        listing = self.s3.list_objects_v2(Bucket=self.config.bucket, Prefix=prefix + "out/", MaxKeys=100)
+        objects = {o["Key"][len(prefix) + 4:]: int(o.get("Size", 0)) for o in listing.get("Contents") or []}
+        total = sum(objects.values())
+        stream_log = str(report.get("log") or "")[-_LOG_CAP:]
+        if total > limit + (16 << 20):
+            return oc.output_too_large(limit, stream_log)
+        for name in OUT_NAMES:
+            if name in objects:
+                self.s3.download_file(self.config.bucket, f"{prefix}out/{name}", str(out / name))
+        return oc.collect(int(report["exit_code"]), out, stream_log, memory_mb=self.settings.runner_memory_mb,
+                          max_output_bytes=limit)
+
+    def _stop(self, task_arn: str | None, reason: str) -> None:
+        if not task_arn:
+            return
+        try:
+            self.ecs.stop_task(cluster=self.config.cluster, task=task_arn, reason=f"fmu-gateway: {reason}"[:255])
+        except Exception as exc:
+            log.warning("could not stop the runner task %s: %s", task_arn, _short(exc))
+
+    def _delete_prefix(self, prefix: str) -> None:
+        try:
+            listing = self.s3.list_objects_v2(Bucket=self.config.bucket, Prefix=prefix)
+            keys = [{"Key": o["Key"]} for o in listing.get("Contents") or []]
+            if keys:
+                self.s3.delete_objects(Bucket=self.config.bucket, Delete={"Objects": keys, "Quiet": True})
+        except Exception as exc:  # a bucket lifecycle rule on jobs/ expires what is left (deploy/README.md)
+            log.warning("could not delete %s: %s", prefix, _short(exc))
+
+    def cancel(self, job_id: str) -> bool:
+        with self._lock:
+            entry = self._jobs.get(job_id)
+        if entry is None:
+            return False
+        entry.cancelled = True
+        self._stop(entry.task_arn, "cancelled")
+        entry.done.set()
+        return True
+
+    def progress(self, job_id: str) -> float | None:
+        return None
+
+    def ready(self) -> bool:
+        if self._closed:
+            return False
+        try:
+            clusters = self.ecs.describe_clusters(clusters=[self.config.cluster]).get("clusters") or []
+            if not clusters or clusters[0].get("status") != "ACTIVE":
+                log.warning("the ECS cluster %s is not active", self.config.cluster)
+                return False
+            self.s3.head_bucket(Bucket=self.config.bucket)
+        except Exception as exc:
+            log.warning("the ECS runner is not ready: %s", _short(exc))
+            return False
+        return True
+
+    def close(self) -> None:
+        self._closed = True
+        with self._lock:
+            running = list(self._jobs.values())
+        for entry in running:  # runs that outlived the dispatcher's shutdown
+            entry.cancelled = True
+            self._stop(entry.task_arn, "the gateway shut down")
+            entry.done.set()
+
+
+def _short(exc: BaseException) -> str:
+    return (str(exc) or type(exc).__name__)[:300]

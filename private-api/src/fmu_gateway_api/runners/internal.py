@@ -1,0 +1,59 @@
+"""Internal endpoints that runner tasks call back: only a job-scoped token opens them.
+
+`POST /internal/v1/jobs/{job_id}/complete`: an ECS runner task (runners/ecs_task.py) reports how its
+sandbox ended. The token is the one the EcsRunner minted for that job (audience AUDIENCE_RUNNER, subject
+and scope `job:<job_id>`); API keys, API-audience tokens and tokens of other jobs are refused with 401.
+The report goes to the run waiting for it in this process (runners/ecs.py); a replica that has no such
+run answers 404, and the waiting replica reads the same report from S3 (jobs/<id>/done.json) once the
+task has stopped.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Request, Response, status
+from pydantic import BaseModel, ConfigDict, Field
+
+from fmu_gateway_api.auth.tokens import AUDIENCE_RUNNER, InvalidToken, looks_like_jwt
+from fmu_gateway_api.deps import ContextDep, bearer_token
+from fmu_gateway_api.errors import NotFound, Unauthorized
+
+router = APIRouter(tags=["internal"])
+
+JobId = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{1,100}$")]
+
+
+class JobCompletion(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    exit_code: int = Field(ge=-255, le=255, description="the sandbox's exit code; negative: killed by signal")
+    timed_out: bool = False
+    output_too_large: bool = False
+    log: str = Field(default="", max_length=20000)
+    error: str | None = Field(default=None, max_length=2000)
+
+
+def job_token(request: Request, job_id: JobId, ctx: ContextDep) -> str:
+    """The caller is the runner task of exactly this job, or nobody."""
+    token = bearer_token(request)
+    if token is None or not looks_like_jwt(token):
+        raise Unauthorized("This endpoint accepts only the job token of a runner task.")
+    try:
+        claims = ctx.tokens.verify(token, AUDIENCE_RUNNER)
+    except InvalidToken as exc:
+        raise Unauthorized(f"The job token is not valid: {exc}") from None
+    if claims.subject != job_id or f"job:{job_id}" not in claims.scopes:
+        raise Unauthorized("The job token is for another job.")
+    return job_id
+
+
+@router.post("/internal/v1/jobs/{job_id}/complete", status_code=status.HTTP_204_NO_CONTENT,
+             operation_id="completeJob", response_class=Response)
+def complete_job(body: JobCompletion, job_id: Annotated[str, Depends(job_token)]) -> Response:
+    """A runner task reports that its job's sandbox has ended."""
+    from fmu_gateway_api.runners.ecs import report_completion
+
+    if not report_completion(job_id, body.model_dump()):
+        raise NotFound("No run of this job is waiting here (it ended, or another replica runs it).")
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

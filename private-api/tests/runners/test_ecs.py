@@ -1,0 +1,306 @@
+"""The ECS backend end to end, on moto in-process (S3, ECS, EC2, IAM): RunTask with the runner task definition
+of deploy/ecs, and a fake Fargate that plays each task's part with the real ecs_task.py logic (the same
+sandbox.py as a subprocess, the same S3) and calls back through the gateway's own HTTP API."""
+
+from __future__ import annotations
+
+import json
+import string
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import numpy as np
+import pytest
+from fastapi.testclient import TestClient
+
+from fmu_gateway_api.app import create_app
+from fmu_gateway_api.auth.tokens import AUDIENCE_RUNNER
+from fmu_gateway_api.runners import ecs_task
+from fmu_gateway_api.runners.internal import router as internal_router
+from tests.conftest import REPO, fresh_postgres, hostile_fmu, make_settings, new_account
+from tests.contract_client import ContractClient
+
+boto3 = pytest.importorskip("boto3")
+moto = pytest.importorskip("moto")
+
+REGION, CLUSTER, BUCKET, FAMILY = "us-east-1", "fmu-test", "fmu-gateway-jobs-test", "fmu-gateway-runner"
+CALLBACK = "/internal/v1/jobs/{job_id}/complete"
+
+
+class FakeFargate:
+    """Watches the cluster for tasks RunTask started and runs each one's job as the task would."""
+
+    def __init__(self, poster: ecs_task.Poster, scratch: Path) -> None:
+        self.ecs = boto3.client("ecs", region_name=REGION)
+        self.s3 = boto3.client("s3", region_name=REGION)
+        self.poster, self.scratch = poster, scratch
+        self.mode = "run"  # "run": do the job; "silent": never report; "crash": stop without a report
+        self.started: dict[str, dict[str, str]] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, name="fake-fargate", daemon=True)
+        self._thread.start()
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=10)
+
+    def _loop(self) -> None:
+        while not self._stop.wait(0.05):
+            arns = self.ecs.list_tasks(cluster=CLUSTER, desiredStatus="RUNNING")["taskArns"]
+            for arn in arns:
+                if arn in self.started:
+                    continue
+                (task,) = self.ecs.describe_tasks(cluster=CLUSTER, tasks=[arn])["tasks"]
+                (override,) = task["overrides"]["containerOverrides"]
+                env = {e["name"]: e["value"] for e in override["environment"]}
+                self.started[arn] = env
+                threading.Thread(target=self._task, args=(arn, env, self.mode), daemon=True).start()
+
+    def status(self, arn: str) -> str:
+        (task,) = self.ecs.describe_tasks(cluster=CLUSTER, tasks=[arn])["tasks"]
+        return str(task["lastStatus"])
+
+    def _task(self, arn: str, env: dict[str, str], mode: str) -> None:
+        if mode == "silent":
+            return
+        if mode == "crash":
+            self.ecs.stop_task(cluster=CLUSTER, task=arn, reason="Essential container in task exited")
+            return
+        stop = threading.Event()
+
+        def watch() -> None:  # StopTask reaches the container as SIGTERM: here, the stop event
+            while not stop.wait(0.2):
+                if self.status(arn) == "STOPPED":
+                    stop.set()
+
+        threading.Thread(target=watch, daemon=True).start()
+        try:
+            ecs_task.run_job(env, s3=self.s3, post=self.poster, scratch=self.scratch, stop=stop)
+        finally:
+            if not stop.is_set():
+                stop.set()
+                self.ecs.stop_task(cluster=CLUSTER, task=arn, reason="Essential container in task exited")
+
+
+def _aws_world() -> None:
+    """Bucket, cluster, network and the runner task definition filled from deploy/ecs."""
+    boto3.client("s3", region_name=REGION).create_bucket(Bucket=BUCKET)
+    ec2 = boto3.client("ec2", region_name=REGION)
+    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.1.0/24")["Subnet"]["SubnetId"]
+    sg = ec2.create_security_group(GroupName="fmu-runner", Description="runner: no rules", VpcId=vpc)["GroupId"]
+    iam = boto3.client("iam", region_name=REGION)
+    trust = json.dumps({"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Principal": {"Service": "ecs-tasks.amazonaws.com"}, "Action": "sts:AssumeRole"}]})
+    roles = {name: iam.create_role(RoleName=name, AssumeRolePolicyDocument=trust)["Role"]["Arn"]
+             for name in ("fmu-runner-exec", "fmu-runner-task")}
+    ecs = boto3.client("ecs", region_name=REGION)
+    ecs.create_cluster(clusterName=CLUSTER)
+    template = (REPO / "deploy" / "ecs" / "runner-task-definition.json.tmpl").read_text()
+    td = json.loads(string.Template(template).substitute(
+        FAMILY=FAMILY, CPU="1024", MEMORY="2048", EXECUTION_ROLE_ARN=roles["fmu-runner-exec"],
+        TASK_ROLE_ARN=roles["fmu-runner-task"], IMAGE="123456789012.dkr.ecr.us-east-1.amazonaws.com/runner@sha256:"
+        + "0" * 64, BUCKET=BUCKET, REGION=REGION, LOG_GROUP="/ecs/fmu-gateway"))
+    ecs.register_task_definition(**td)
+    return subnet, sg
+
+
+@pytest.fixture(scope="module")
+def ecs_app(tmp_path_factory: pytest.TempPathFactory, database_url: str | None,
+            client: ContractClient) -> Iterator[tuple[ContractClient, TestClient, FakeFargate]]:
+    """A gateway on the ECS backend (after the shared local one exists: `client`)."""
+    from moto import mock_aws
+    from moto.moto_api import state_manager
+
+    with mock_aws(), pytest.MonkeyPatch.context() as mp:
+        # moto moves a task on towards STOPPED each time it is described: keep it RUNNING until stopped.
+        state_manager.set_transition("ecs::task", {"progression": "manual", "times": 10**9})
+        subnet, sg = _aws_world()
+        for name, value in {"FMU_GATEWAY_ECS_CLUSTER": CLUSTER, "FMU_GATEWAY_ECS_RUNNER_TASK_DEFINITION": FAMILY,
+                            "FMU_GATEWAY_ECS_SUBNETS": subnet, "FMU_GATEWAY_ECS_SECURITY_GROUPS": sg,
+                            "FMU_GATEWAY_S3_BUCKET": BUCKET, "AWS_REGION": REGION,
+                            "FMU_GATEWAY_ECS_COMPLETION_MARGIN_S": "2"}.items():
+            mp.setenv(name, value)
+        try:
+            with _own_database(database_url) as db:
+                settings = make_settings(tmp_path_factory.mktemp("ecs-gw"), db, runner="ecs",
+                                         public_url="http://testserver")
+                app = create_app(settings)
+                if not any(getattr(r, "path", "") == CALLBACK for r in app.routes):
+                    app.include_router(internal_router)
+                with TestClient(app, raise_server_exceptions=True) as raw:
+                    def poster(url: str, token: str, report: dict[str, Any]) -> int:
+                        return raw.post(urlsplit(url).path, json=report,
+                                        headers={"Authorization": f"Bearer {token}"}).status_code
+
+                    fargate = FakeFargate(poster, Path(str(tmp_path_factory.mktemp("fargate", numbered=True))))
+                    try:
+                        yield ContractClient(raw), raw, fargate
+                    finally:
+                        fargate.close()
+        finally:
+            state_manager.unset_transition("ecs::task")
+
+
+class _own_database:
+    def __init__(self, url: str | None) -> None:
+        self.url, self._cm = url, None
+
+    def __enter__(self) -> str | None:
+        if self.url is None:
+            return None
+        self._cm = fresh_postgres(self.url)
+        return self._cm.__enter__()
+
+    def __exit__(self, *exc: Any) -> None:
+        if self._cm is not None:
+            self._cm.__exit__(*exc)
+
+
+@pytest.fixture
+def eclient(ecs_app: tuple[ContractClient, TestClient, FakeFargate]) -> ContractClient:
+    return ecs_app[0]
+
+
+@pytest.fixture
+def fargate(ecs_app: tuple[ContractClient, TestClient, FakeFargate]) -> Iterator[FakeFargate]:
+    yield ecs_app[2]
+    ecs_app[2].mode = "run"
+
+
+@pytest.fixture
+def eauth(eclient: ContractClient) -> dict[str, str]:
+    return new_account(eclient, "ecs")
+
+
+def simulate(client: ContractClient, auth: dict[str, str], **body: Any) -> dict[str, Any]:
+    response = client.post("/v1/simulations", headers=auth, json=body)
+    assert response.status_code == 200, response.text
+    return dict(response.json())
+
+
+def balance(client: ContractClient, auth: dict[str, str]) -> int:
+    return int(client.get("/v1/account", headers=auth).json()["balance_credits"])
+
+
+def _wait_status(client: ContractClient, auth: dict[str, str], sim_id: str, done: tuple[str, ...],
+                 timeout: float = 30) -> dict[str, Any]:
+    deadline = time.monotonic() + timeout
+    while True:
+        sim = dict(client.get(f"/v1/simulations/{sim_id}", headers=auth).json())
+        if sim["status"] in done or time.monotonic() > deadline:
+            return sim
+        time.sleep(0.5)
+
+
+def _task_of(fargate: FakeFargate, job_id: str, timeout: float = 15) -> str:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for arn, env in list(fargate.started.items()):
+            if env.get("FMU_GATEWAY_JOB_ID") == job_id:
+                return arn
+        time.sleep(0.1)
+    raise AssertionError(f"no task was started for {job_id}")
+
+
+def test_ready_reports_the_ecs_runner(eclient: ContractClient) -> None:
+    response = eclient.get("/v1/ready")
+    assert response.status_code == 200, response.text
+    assert response.json()["checks"]["runner"] == "ok"
+
+
+@pytest.mark.parametrize(("model", "interface"), [("BouncingBall", "ModelExchange"),
+                                                  ("VanDerPol", "CoSimulation")])
+def test_ecs_equals_local(client: ContractClient, auth: dict[str, str], eclient: ContractClient,
+                          eauth: dict[str, str], fargate: FakeFargate, model: str, interface: str) -> None:
+    body = {"fmu_id": f"lib:{model}", "interface": interface}
+    local = simulate(client, auth, **body)
+    remote = simulate(eclient, eauth, **body)
+    assert local["status"] == "succeeded", local["error"]
+    assert remote["status"] == "succeeded", (remote["error"], remote.get("log"))
+    assert remote["provenance"]["runner"] == "ecs"
+    arn = remote["provenance"]["task_arn"]
+    assert arn.startswith("arn:aws:ecs:us-east-1:") and arn in fargate.started
+    env = fargate.started[arn]
+    assert env["FMU_GATEWAY_CALLBACK_URL"] == f"http://testserver/internal/v1/jobs/{remote['id']}/complete"
+    assert env["FMU_GATEWAY_S3_BUCKET"] == BUCKET
+    assert remote["result"]["columns"] == local["result"]["columns"]
+    for name in local["result"]["columns"]:
+        assert np.array_equal(np.asarray(remote["result"]["data"][name], dtype=float),
+                              np.asarray(local["result"]["data"][name], dtype=float)), name
+    assert len(local["result"]["data"]["time"]) > 10
+    s3 = boto3.client("s3", region_name=REGION)
+    assert s3.list_objects_v2(Bucket=BUCKET, Prefix=f"jobs/{remote['id']}/").get("KeyCount", 0) == 0
+
+
+def test_the_task_runs_on_fargate_without_public_ip(eclient: ContractClient, eauth: dict[str, str],
+                                                    fargate: FakeFargate) -> None:
+    sim = simulate(eclient, eauth, fmu_id="lib:BouncingBall", stop_time=0.5)
+    assert sim["status"] == "succeeded"
+    ecs = boto3.client("ecs", region_name=REGION)
+    (task,) = ecs.describe_tasks(cluster=CLUSTER, tasks=[sim["provenance"]["task_arn"]])["tasks"]
+    assert task["launchType"] == "FARGATE"
+    assert task["taskDefinitionArn"].split("/")[-1].startswith(f"{FAMILY}:")
+    (override,) = task["overrides"]["containerOverrides"]
+    assert override["name"] == "runner"
+    assert override["command"][-1] == "/opt/fmu-gateway/ecs_task.py"
+
+
+def test_the_callback_takes_only_the_job_token(ecs_app: tuple[ContractClient, TestClient, FakeFargate],
+                                               eauth: dict[str, str]) -> None:
+    _, raw, _ = ecs_app
+    tokens = raw.app.state.ctx.tokens  # type: ignore[attr-defined]
+    job = f"sim_{'a' * 32}"
+    url = CALLBACK.format(job_id=job)
+    body = {"exit_code": 0}
+    api_token = tokens.mint(subject="acc_x", key_id="key_x", tier="free", scopes=["api"])
+    other_job = tokens.mint(subject=f"sim_{'b' * 32}", key_id="", tier="", scopes=[f"job:sim_{'b' * 32}"],
+                            audience=AUDIENCE_RUNNER)
+    wrong_scope = tokens.mint(subject=job, key_id="", tier="", scopes=[f"job:sim_{'b' * 32}"],
+                              audience=AUDIENCE_RUNNER)
+    for headers in ({}, eauth, {"Authorization": f"Bearer {api_token}"},
+                    {"Authorization": f"Bearer {other_job}"}, {"Authorization": f"Bearer {wrong_scope}"}):
+        response = raw.post(url, json=body, headers=headers)
+        assert response.status_code == 401, (headers, response.text)
+        assert response.headers["content-type"].startswith("application/problem+json")
+    right = tokens.mint(subject=job, key_id="", tier="", scopes=[f"job:{job}"], audience=AUDIENCE_RUNNER)
+    response = raw.post(url, json=body, headers={"Authorization": f"Bearer {right}"})
+    assert response.status_code == 404, response.text  # accepted, but no run of that job waits here
+
+
+def test_cancel_stops_the_task(eclient: ContractClient, eauth: dict[str, str], fargate: FakeFargate) -> None:
+    with hostile_fmu("Hang").open("rb") as fh:
+        response = eclient.post("/v1/fmus", headers=eauth, files={"file": ("Hang.fmu", fh, "application/octet-stream")})
+    assert response.status_code in (200, 201), response.text
+    before = balance(eclient, eauth)
+    response = eclient.post("/v1/simulations", headers=eauth, json={
+        "fmu_id": response.json()["id"], "interface": "CoSimulation", "stop_time": 1.0, "timeout_s": 30.0,
+        "wait_s": 0})
+    assert response.status_code in (200, 202), response.text
+    sim_id = response.json()["id"]
+    arn = _task_of(fargate, sim_id)
+    assert fargate.status(arn) == "RUNNING"
+    t0 = time.monotonic()
+    response = eclient.delete(f"/v1/simulations/{sim_id}", headers=eauth)
+    assert response.status_code == 202, response.text
+    sim = _wait_status(eclient, eauth, sim_id, ("cancelled", "failed", "succeeded"))
+    assert sim["status"] == "cancelled", sim
+    assert time.monotonic() - t0 < 10
+    assert fargate.status(arn) == "STOPPED"
+    assert balance(eclient, eauth) <= before
+
+
+@pytest.mark.parametrize(("mode", "words"), [("silent", "did not report"), ("crash", "stopped without a result")])
+def test_a_task_without_a_report_fails_and_is_refunded(eclient: ContractClient, eauth: dict[str, str],
+                                                       fargate: FakeFargate, mode: str, words: str) -> None:
+    before = balance(eclient, eauth)
+    fargate.mode = mode
+    sim = simulate(eclient, eauth, fmu_id="lib:BouncingBall", stop_time=0.5, timeout_s=1.0)
+    assert sim["status"] == "failed", sim
+    assert words in sim["error"]["detail"], sim["error"]
+    assert fargate.status(sim["provenance"]["task_arn"]) == "STOPPED"
+    assert balance(eclient, eauth) == before

@@ -1,0 +1,92 @@
+"""Operations: Prometheus metrics, JSON log lines carrying the request id into the job, graceful
+shutdown that hands unfinished runs back to the queue."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import time
+import uuid
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+
+from fmu_gateway_api.app import create_app
+from fmu_gateway_api.db import session_scope
+from fmu_gateway_api.observability import JsonFormatter
+from fmu_gateway_api.tables import Simulation
+from tests.conftest import make_settings, new_account
+from tests.contract_client import ContractClient
+
+
+def test_metrics_expose_the_operational_series(client: ContractClient) -> None:
+    auth = new_account(client)
+    sim = client.post("/v1/simulations", headers=auth,
+                      json={"fmu_id": "lib:BouncingBall", "stop_time": 0.9, "cache": False}).json()
+    assert sim["status"] == "succeeded"
+    text = client.get("/metrics").text
+    assert 'fmu_gateway_http_request_duration_seconds_count{method="POST",route="/v1/simulations",status="200"}' in text
+    assert 'fmu_gateway_runs_total{backend="local",status="succeeded"}' in text
+    assert 'fmu_gateway_queue_depth{status="queued"}' in text
+    assert "fmu_gateway_credits_debited_total" in text and "fmu_gateway_outbox_lag_seconds" in text
+    debited = next(float(line.split()[-1]) for line in text.splitlines()
+                   if line.startswith("fmu_gateway_credits_debited_total "))
+    assert debited >= 1
+
+
+def test_logs_are_json_lines_with_the_request_id_carried_into_the_job(client: ContractClient) -> None:
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(JsonFormatter())
+    root = logging.getLogger()
+    root.addHandler(handler)
+    try:
+        auth = new_account(client)
+        rid = f"test-{uuid.uuid4().hex[:12]}"
+        response = client.post("/v1/simulations", headers={**auth, "X-Request-ID": rid},
+                               json={"fmu_id": "lib:VanDerPol", "stop_time": 0.7, "cache": False})
+        assert response.headers["x-request-id"] == rid
+        assert client.get("/v1/health", headers={"X-Request-ID": "bad id with spaces"}).headers["x-request-id"] != \
+            "bad id with spaces"
+        time.sleep(0.2)
+    finally:
+        root.removeHandler(handler)
+    lines = [json.loads(line) for line in stream.getvalue().splitlines() if line.strip()]
+    assert lines and all({"time", "level", "logger", "message", "request_id"} <= set(e) for e in lines)
+    job_lines = [e for e in lines if e["logger"].endswith("dispatcher") and response.json()["id"] in e["message"]]
+    assert job_lines and all(e["request_id"] == rid for e in job_lines)
+
+
+def test_graceful_shutdown_requeues_what_is_still_running(tmp_path: Path, database_url: str | None) -> None:
+    settings = make_settings(tmp_path, database_url, runner_warm_pool=0)
+    if database_url:  # this gateway's queue must be its own
+        from tests.conftest import fresh_postgres, postgres_url
+
+        url = postgres_url()
+        assert url
+        with fresh_postgres(url) as db:
+            _shutdown_scenario(make_settings(tmp_path, db, runner_warm_pool=0))
+    else:
+        _shutdown_scenario(settings)
+
+
+def _shutdown_scenario(settings) -> None:  # type: ignore[no-untyped-def]
+    app = create_app(settings)
+    with TestClient(app) as raw:
+        client = ContractClient(raw)
+        auth = new_account(client)
+        sim_id = client.post("/v1/simulations", headers=auth, json={
+            "fmu_id": "lib:VanDerPol", "stop_time": 8000.0, "output_interval": 0.01, "cache": False,
+            "wait_s": 0}).json()["id"]
+        deadline = time.monotonic() + 20
+        while client.get(f"/v1/simulations/{sim_id}", headers=auth).json()["status"] != "running":
+            assert time.monotonic() < deadline
+            time.sleep(0.1)
+        ctx = app.state.ctx
+        ctx.dispatcher.stop(grace_s=0.5)  # what the lifespan does on SIGTERM, with a short grace
+        with session_scope(ctx.sessions) as session:
+            sim = session.get(Simulation, sim_id)
+            assert sim is not None and sim.status == "queued" and sim.worker is None
+        ctx.dispatcher = None  # already stopped; the lifespan must not stop it twice
+        app.state.ctx = ctx
