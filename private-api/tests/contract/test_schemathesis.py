@@ -29,3 +29,19 @@ def test_every_operation_conforms(case: schemathesis.Case, live_url: str, bearer
     # are 4xx problems by design, so the "positive data is accepted" check does not apply; every other
     # default check (server errors, status codes, content types, headers, schemas) does.
     case.call_and_validate(base_url=live_url, headers=bearer, excluded_checks=[positive_data_acceptance])
+
+
+def test_stateful_sequences_through_the_contract_links(live_url: str, bearer: dict[str, str]) -> None:
+    """Upload -> get/variables/model/delete and simulate -> get/result/cancel, following the links the
+    contract declares, with every response checked."""
+    workflow = schema.as_state_machine()
+
+    class Workflow(workflow):  # type: ignore[misc, valid-type]
+        def get_call_kwargs(self, case: schemathesis.Case) -> dict[str, object]:
+            return {"base_url": live_url, "headers": bearer}
+
+        def validate_response(self, response, case, additional_checks=None, **kwargs):  # type: ignore[no-untyped-def]
+            case.validate_response(response, excluded_checks=[positive_data_acceptance], transport_kwargs=kwargs)
+
+    Workflow.run(settings=settings(max_examples=25, stateful_step_count=6, deadline=None,
+                                   suppress_health_check=list(HealthCheck), derandomize=True))
