@@ -11,8 +11,8 @@ from fastapi import FastAPI
 
 from fmu_gateway_api import __version__
 from fmu_gateway_api.accounts.endpoints import router as keys_router
-from fmu_gateway_api.billing.endpoints import router as billing_router
 from fmu_gateway_api.billing.endpoints import install_payment_handler
+from fmu_gateway_api.billing.endpoints import router as billing_router
 from fmu_gateway_api.billing.outbox import OutboxDispatcher
 from fmu_gateway_api.context import Context
 from fmu_gateway_api.errors import install_error_handlers

@@ -136,7 +136,8 @@ def test_a_model_failure_is_not_refunded(client: ContractClient, raw_client: Tes
 
     auth = new_account(client)
     with hostile_fmu("Crash").open("rb") as fh:
-        fmu_id = client.post("/v1/fmus", headers=auth, files={"file": ("c.fmu", fh, "application/octet-stream")}).json()["id"]
+        files = {"file": ("c.fmu", fh, "application/octet-stream")}
+        fmu_id = client.post("/v1/fmus", headers=auth, files=files).json()["id"]
     sim = client.post("/v1/simulations", headers=auth, json={"fmu_id": fmu_id, "interface": "CoSimulation"}).json()
     assert sim["status"] == "failed" and sim["error"]["type"] == "model-crashed"
     assert client.get("/v1/account", headers=auth).json()["balance_credits"] == 19
@@ -147,7 +148,8 @@ def test_tier_limits_are_enforced_with_clear_problems(client: ContractClient) ->
     too_long = run(client, auth, timeout_s=61)
     assert too_long.status_code == 422 and too_long.json()["type"].endswith("/timeout-too-long")
     assert "tier" in too_long.json()["detail"]
-    big = client.post("/v1/fmus", headers=auth, files={"file": ("big.fmu", bytes(21 << 20), "application/octet-stream")})
+    files = {"file": ("big.fmu", bytes(21 << 20), "application/octet-stream")}
+    big = client.post("/v1/fmus", headers=auth, files=files)
     assert big.status_code == 413 and big.json()["type"].endswith("/fmu-too-large")
     assert client.get("/v1/account", headers=auth).json()["balance_credits"] == 20
 

@@ -26,7 +26,7 @@ def test_restitution_changes_the_rebound(client: ContractClient, auth: dict[str,
                        start_values={"e": e})
         data = sim["result"]["data"]
         # Highest point after the first impact (t ~ 0.45 s from 1 m).
-        return max(h for t, h in zip(data["time"], data["h"]) if t > 0.5)
+        return max(h for t, h in zip(data["time"], data["h"], strict=False) if t > 0.5)
 
     high, low = rebound(0.9), rebound(0.5)
     assert high == pytest.approx(0.81, rel=0.03)  # h1 = e^2 h0
@@ -41,7 +41,7 @@ def test_lag_step_response(client: ContractClient, auth: dict[str, str], fmu_id:
                    inputs={"time": [0.0, 1.0, 1.0, 6.0], "signals": {"u": [0.0, 0.0, 1.0, 1.0]}},
                    kpis=[{"variable": "y", "kind": "final"}, {"variable": "y", "kind": "max", "name": "peak"}])
     data = sim["result"]["data"]
-    y_at = {round(t, 2): y for t, y in zip(data["time"], data["y"])}
+    y_at = {round(t, 2): y for t, y in zip(data["time"], data["y"], strict=False)}
     assert y_at[0.9] == pytest.approx(0.0, abs=1e-6)
     expected = 2.0 * (1 - math.exp(-1.0))  # one time constant after the step
     assert y_at[1.5] == pytest.approx(expected, rel=0.02)

@@ -210,7 +210,8 @@ class LocalRunner:
             argv, stdin=subprocess.PIPE if warm else subprocess.DEVNULL, stdout=subprocess.PIPE,
             stderr=subprocess.PIPE, env=env, cwd="/", start_new_session=True, close_fds=True,
         )
-        assert proc.stdout is not None and proc.stderr is not None
+        assert proc.stdout is not None
+        assert proc.stderr is not None
         out, err = _Drain(proc.stdout), _Drain(proc.stderr)
         out.start()
         err.start()

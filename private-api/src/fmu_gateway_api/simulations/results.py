@@ -26,7 +26,7 @@ def result_document(result: np.ndarray, units: dict[str, str]) -> dict[str, Any]
             values = column.astype(np.float64)
             finite = np.isfinite(values)
             listed = values.tolist()
-            data[name] = listed if finite.all() else [v if ok else None for v, ok in zip(listed, finite)]
+            data[name] = listed if finite.all() else [v if ok else None for v, ok in zip(listed, finite, strict=False)]
     return {"columns": names, "units": {n: units[n] for n in names if n in units}, "data": data}
 
 
@@ -63,7 +63,7 @@ def csv_chunks(document: dict[str, Any]) -> Iterator[str]:
 def compute_kpi(time: list[float], values: list[Any], kind: str) -> float | None:
     """Time-weighted where it matters: mean and rms are integrals over the simulated interval divided by
     its length (trapezoidal rule), so an uneven output grid (events) does not bias them."""
-    pairs = [(t, float(v)) for t, v in zip(time, values) if v is not None and t is not None]
+    pairs = [(t, float(v)) for t, v in zip(time, values, strict=False) if v is not None and t is not None]
     if not pairs:
         return None
     t = np.array([p[0] for p in pairs], dtype=np.float64)

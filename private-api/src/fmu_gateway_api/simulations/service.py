@@ -119,7 +119,7 @@ def canonicalise(ctx: Context, fmu: ResolvedFmu, req: SimulationCreate, max_time
     inputs = None
     if req.inputs is not None:
         times = req.inputs.time
-        if any(not math.isfinite(t) for t in times) or any(b < a for a, b in zip(times, times[1:])):
+        if any(not math.isfinite(t) for t in times) or any(b < a for a, b in zip(times, times[1:], strict=False)):
             raise _bad("inputs.time must be finite and non-decreasing")
         signals = {}
         for name in sorted(req.inputs.signals):
@@ -185,7 +185,10 @@ def request_hash(fmu_sha256: str, canonical: dict[str, Any]) -> str:
     return hashlib.sha256(blob.encode()).hexdigest()
 
 
-def _prepare(session: Session, ctx: Context, caller: Caller, req: SimulationCreate) -> tuple[ResolvedFmu, dict[str, Any], str, Tier, Simulation | None]:
+Prepared = tuple[ResolvedFmu, dict[str, Any], str, Tier, Simulation | None]
+
+
+def _prepare(session: Session, ctx: Context, caller: Caller, req: SimulationCreate) -> Prepared:
     tier = ctx.pricing.tier(caller.tier)
     fmu = resolve(session, ctx, caller, req.fmu_id)
     canonical = canonicalise(ctx, fmu, req, min(ctx.settings.sim_max_timeout_s, tier.max_run_seconds))
