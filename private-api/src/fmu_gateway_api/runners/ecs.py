@@ -342,7 +342,8 @@ class EcsRunner:
         if not task_arn:
             return
         try:
-            self.ecs.stop_task(cluster=self.config.cluster, task=task_arn, reason=f"fmu-gateway: {reason}"[:255])
+            self.ecs.stop_task(cluster=self.config.cluster, task=task_arn,
+                               reason=f"fmu-gateway: {reason}"[:255])
         except Exception as exc:
             log.warning("could not stop the runner task %s: %s", task_arn, _short(exc))
 
