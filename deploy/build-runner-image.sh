@@ -88,7 +88,7 @@ fi
 BASE_ID="$(docker image inspect --format '{{.Id}}' "$BASE" 2>/dev/null || echo "$BASE")"
 
 # -- 2. skip when up to date -------------------------------------------------------------------------
-HASH="$( { cat "$DOCKERFILE" "$SANDBOX"; echo "$REQS"; echo "$BASE_ID"; } | sha256sum | cut -c1-32)"
+HASH="$( { cat "$DOCKERFILE" "$SANDBOX" "$(dirname "$SANDBOX")/ecs_task.py"; echo "$REQS"; echo "$BASE_ID"; } | sha256sum | cut -c1-32)"
 EXISTING="$(docker images -q --filter "label=fmu-gateway.runner-hash=$HASH" | head -1)"
 if [ -n "$EXISTING" ]; then
     if [ "$(docker image inspect --format '{{.Id}}' "$TAG" 2>/dev/null)" != "$(docker image inspect --format '{{.Id}}' "$EXISTING")" ]; then
@@ -126,6 +126,7 @@ trap 'rm -rf "$CTX"' EXIT
 mkdir "$CTX/wheels"
 cp "$WHEELS"/*.whl "$CTX/wheels/"
 cp "$SANDBOX" "$CTX/sandbox.py"
+cp "$(dirname "$SANDBOX")/ecs_task.py" "$CTX/ecs_task.py"   # the ECS task's side (same image)
 cp "$DOCKERFILE" "$CTX/Dockerfile"
 t=$(date +%s.%N)
 say "building $TAG from $BASE (hash $HASH)"

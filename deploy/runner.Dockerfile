@@ -15,7 +15,7 @@ LABEL fmu-gateway.stage=build
 # Runtime imports only (fmpy's other requirements serve its GUI, code generation and web app). The byte
 # code pip compiles stays: runs use -B on a read-only root. Remoting, container FMUs, the GUI and the
 # examples are never used by a run (remote_platform=None).
-ARG RUNNER_REQUIREMENTS="fmpy==0.3.32 numpy==2.4.6 lxml==6.1.3 attrs==26.1.0"
+ARG RUNNER_REQUIREMENTS="fmpy==0.3.32 numpy==2.4.6 lxml==6.1.3 attrs==26.1.0 boto3==1.44.5 botocore==1.44.5 s3transfer==0.19.3 jmespath==1.1.0 python-dateutil==2.9.0.post0 six==1.17.0 urllib3==2.8.0"
 COPY wheels /wheels
 RUN python3 -m venv /opt/venv \
  && /opt/venv/bin/python -m pip install --no-cache-dir --no-index --find-links /wheels --no-deps \
@@ -35,7 +35,7 @@ RUN rm -rf /etc/ssl/certs/* /usr/share/ca-certificates /usr/local/share/ca-certi
  && (getent passwd 10001 >/dev/null || useradd --uid 10001 --gid 10001 --no-create-home \
         --home-dir /nonexistent --shell /usr/sbin/nologin runner)
 COPY --from=build /opt/venv /opt/venv
-COPY sandbox.py /opt/fmu-gateway/sandbox.py
+COPY sandbox.py ecs_task.py /opt/fmu-gateway/
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 LANG=C.UTF-8 \
     OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
 USER 10001:10001

@@ -22,6 +22,7 @@ from fmu_gateway_api.library.endpoints import router as library_router
 from fmu_gateway_api.migrate import upgrade
 from fmu_gateway_api.observability import configure_sentry, request_context
 from fmu_gateway_api.runners.factory import make_runner
+from fmu_gateway_api.runners.internal import router as internal_router
 from fmu_gateway_api.settings import Settings, get_settings
 from fmu_gateway_api.simulations.dispatcher import Dispatcher
 from fmu_gateway_api.simulations.endpoints import router as simulations_router
@@ -60,6 +61,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     app.middleware("http")(request_context)
     install_error_handlers(app)
     install_payment_handler(app)
-    for router in (health_router, keys_router, billing_router, library_router, fmus_router, simulations_router):
+    for router in (health_router, keys_router, billing_router, library_router, fmus_router, simulations_router,
+                   internal_router):
         app.include_router(router)
     return app

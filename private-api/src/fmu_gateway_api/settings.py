@@ -42,6 +42,18 @@ class Settings(BaseSettings):
     runner_image: str = "fmu-gateway-runner:latest"
     runner_cpus: float = 1.0
     runner_tmpfs_mb: int = 256
+
+    # ECS backend (runner=ecs): one Fargate task per run, job files through S3
+    ecs_cluster: str | None = None
+    ecs_runner_task_definition: str | None = None
+    ecs_subnets: str | None = None
+    ecs_security_groups: str | None = None
+    s3_bucket: str | None = None
+    aws_region: str | None = Field(default=None, validation_alias=AliasChoices("FMU_GATEWAY_AWS_REGION",
+                                                                            "AWS_REGION"))
+    aws_endpoint_url: str | None = None
+    ecs_start_timeout_s: float = 120.0
+    ecs_completion_margin_s: float = 60.0
     runner_concurrency: int = Field(default_factory=lambda: max(2, os.cpu_count() or 2))
     runner_warm_pool: int = 1
     runner_memory_mb: int = 1024

@@ -5,6 +5,7 @@ from .account_billing import AccountBilling
 from .checkout import Checkout
 from .checkout_create import CheckoutCreate
 from .checkout_kind import CheckoutKind
+from .complete_job_body import CompleteJobBody
 from .default_experiment import DefaultExperiment
 from .fmu import Fmu
 from .fmu_list import FmuList
@@ -75,6 +76,7 @@ __all__ = (
     "Checkout",
     "CheckoutCreate",
     "CheckoutKind",
+    "CompleteJobBody",
     "DefaultExperiment",
     "Fmu",
     "FmuList",
