@@ -36,7 +36,7 @@ WITH_CC="${FMU_GATEWAY_API_WITH_CC:-1}"
 # Imported by the service but not (yet) declared in private-api/pyproject.toml; pinned like the rest.
 # async-timeout: redis needs it below Python 3.11.3 (bookworm ships 3.11.2); pip evaluates environment
 # markers with the host's interpreter, and `pip check` in the image build catches any other such gap.
-EXTRA_REQS="${FMU_GATEWAY_API_EXTRA_REQUIREMENTS-pyjwt[crypto] stripe jsonschema redis async-timeout}"
+EXTRA_REQS="${FMU_GATEWAY_API_EXTRA_REQUIREMENTS-async-timeout}"
 CACHE_DIR="${FMU_GATEWAY_CACHE_DIR:-/var/cache/fmu-gateway}"
 if ! mkdir -p "$CACHE_DIR" 2>/dev/null || [ ! -w "$CACHE_DIR" ]; then
     CACHE_DIR="${XDG_CACHE_HOME:-$HOME/.cache}/fmu-gateway"
