@@ -200,9 +200,18 @@ def auth(client: ContractClient) -> dict[str, str]:
 
 
 @pytest.fixture(scope="session")
-def live_url(tmp_path_factory: pytest.TempPathFactory, database_url: str | None,
-             fake_stripe: FakeStripe) -> Iterator[str]:
-    """A real uvicorn server on loopback, with its own data directory, for HTTP-level tests."""
+def live_url(tmp_path_factory: pytest.TempPathFactory, fake_stripe: FakeStripe) -> Iterator[str]:
+    """A real uvicorn server on loopback, with its own data directory and its own database: gateways
+    that share a queue must share a blob store, and this one does not share the test app's."""
+    url = postgres_url()
+    if url:
+        with fresh_postgres(url) as db:
+            yield from _serve(tmp_path_factory, db, fake_stripe)
+    else:
+        yield from _serve(tmp_path_factory, None, fake_stripe)
+
+
+def _serve(tmp_path_factory: pytest.TempPathFactory, database_url: str | None, fake_stripe: FakeStripe) -> Iterator[str]:
     import socket
     import threading
     import time
