@@ -50,8 +50,8 @@ deploy: install
 	$(PY) deploy/deploy.py $(DEPLOY_ARGS)
 
 lint: install
-	$(VENV)/bin/ruff check private-api models
-	$(RUFF) bench deploy tools api
+	$(VENV)/bin/ruff check private-api models bench
+	$(RUFF) deploy tools api
 	cd open-sdk && ../$(VENV)/bin/ruff check . ../examples
 
 clean:

@@ -211,7 +211,8 @@ def live_url(tmp_path_factory: pytest.TempPathFactory, fake_stripe: FakeStripe) 
         yield from _serve(tmp_path_factory, None, fake_stripe)
 
 
-def _serve(tmp_path_factory: pytest.TempPathFactory, database_url: str | None, fake_stripe: FakeStripe) -> Iterator[str]:
+def _serve(tmp_path_factory: pytest.TempPathFactory, database_url: str | None,
+           fake_stripe: FakeStripe) -> Iterator[str]:
     import socket
     import threading
     import time
