@@ -4,7 +4,7 @@
     python deploy/deploy.py [--dry-run] [--cluster NAME] [--subnets a,b] [--security-groups sg-1] ...
 
 Steps, each printed as it runs:
-  1. check IAM roles (execution role, API and runner task roles) exist
+  1. check IAM roles (execution role, API task role; a runner task role only when one is given) exist
   2. check the Secrets Manager secrets exist (DATABASE_URL, FMU_GATEWAY_JWT_KEYS, STRIPE_API_KEY,
      STRIPE_WEBHOOK_SECRET under --secrets-prefix) and resolve their ARNs
   3. ensure the ECR repositories fmu-gateway-api and fmu-gateway-runner
@@ -164,7 +164,8 @@ def parse_args(argv: list[str] | None) -> Config:
     a(
         "--runner-task-role-arn",
         default=_env("FMU_GATEWAY_RUNNER_TASK_ROLE_ARN"),
-        help="runner task role (default: the API's); FMU_GATEWAY_RUNNER_TASK_ROLE_ARN",
+        help="runner task role (default: none; runs reach S3 only through presigned URLs); "
+        "FMU_GATEWAY_RUNNER_TASK_ROLE_ARN",
     )
     a("--log-group", default=_env("FMU_GATEWAY_LOG_GROUP", "/ecs/fmu-gateway"), help="FMU_GATEWAY_LOG_GROUP")
     a("--bucket", default=_env("FMU_GATEWAY_S3_BUCKET"), help="blob bucket; FMU_GATEWAY_S3_BUCKET")
@@ -248,7 +249,7 @@ def parse_args(argv: list[str] | None) -> Config:
         assign_public_ip=ns.assign_public_ip,
         execution_role_arn=ns.execution_role_arn,
         task_role_arn=ns.task_role_arn,
-        runner_task_role_arn=ns.runner_task_role_arn or ns.task_role_arn,
+        runner_task_role_arn=ns.runner_task_role_arn or "",
         log_group=ns.log_group,
         bucket=ns.bucket,
         secrets_prefix=ns.secrets_prefix,
@@ -323,6 +324,8 @@ def task_definitions(cfg: Config, api_image: str, runner_image: str) -> tuple[di
             "MEMORY": cfg.runner_memory,
         },
     )
+    if not cfg.runner_task_role_arn:  # the usual case: the task holds no AWS credentials at all
+        del runner["taskRoleArn"]
     return api, runner
 
 
@@ -332,7 +335,7 @@ def dry_run(cfg: Config) -> int:
     say("dry run: nothing is created, built, pushed or changed")
     steps = [
         f"check IAM roles: {cfg.execution_role_arn} (execution), {cfg.task_role_arn} (API task), "
-        f"{cfg.runner_task_role_arn} (runner task)",
+        f"{cfg.runner_task_role_arn or 'none'} (runner task)",
         "check secrets: " + ", ".join(cfg.secrets_prefix + s for s in SECRETS),
         f"ensure ECR repositories {API_REPO}, {RUNNER_REPO} in {cfg.region}",
         f"ensure log group {cfg.log_group} and S3 bucket {cfg.bucket}",
@@ -417,6 +420,8 @@ class Deployer:
         for arn in dict.fromkeys(
             [self.cfg.execution_role_arn, self.cfg.task_role_arn, self.cfg.runner_task_role_arn]
         ):
+            if not arn:
+                continue
             name = arn.rsplit("/", 1)[-1]
             try:
                 self.iam.get_role(RoleName=name)

@@ -12,10 +12,12 @@ ARG BASE_IMAGE=python:3.11-slim
 
 FROM ${BASE_IMAGE} AS build
 LABEL fmu-gateway.stage=build
-# Runtime imports only (fmpy's other requirements serve its GUI, code generation and web app). The byte
+# Runtime imports only (fmpy's other requirements serve its GUI, code generation and web app; certifi is
+# the CA bundle ecs_task.py uses for the presigned S3 URLs and the callback, the image having no system
+# store). The byte
 # code pip compiles stays: runs use -B on a read-only root. Remoting, container FMUs, the GUI and the
 # examples are never used by a run (remote_platform=None).
-ARG RUNNER_REQUIREMENTS="fmpy==0.3.32 numpy==2.4.6 lxml==6.1.3 attrs==26.1.0 boto3==1.44.5 botocore==1.44.5 s3transfer==0.19.3 jmespath==1.1.0 python-dateutil==2.9.0.post0 six==1.17.0 urllib3==2.8.0"
+ARG RUNNER_REQUIREMENTS="fmpy==0.3.32 numpy==2.4.6 lxml==6.1.3 attrs==26.1.0 certifi==2026.5.20"
 COPY wheels /wheels
 RUN python3 -m venv /opt/venv \
  && /opt/venv/bin/python -m pip install --no-cache-dir --no-index --find-links /wheels --no-deps \
@@ -24,16 +26,19 @@ RUN python3 -m venv /opt/venv \
  && cd /opt/venv/lib/python3*/site-packages \
  && rm -rf fmpy/gui fmpy/webapp fmpy/remoting fmpy/container_fmu fmpy/examples fmpy/cross_check \
         numpy/*/tests numpy/tests lxml/includes \
- && /opt/venv/bin/python -c "import fmpy, numpy, lxml.etree, attrs; print('fmpy', fmpy.__version__)"
+ && /opt/venv/bin/python -c "import fmpy, numpy, lxml.etree, attrs, certifi; print('fmpy', fmpy.__version__)"
 
 FROM ${BASE_IMAGE}
 LABEL org.opencontainers.image.title="fmu-gateway-runner" \
       org.opencontainers.image.description="FMU Gateway simulation sandbox (FMPy); started by the gateway"
-# No CA bundle and no network tools: a run has no network. The unprivileged user every run uses.
+# No system CA store (certifi's bundle serves ecs_task.py) and no network tools: a run has no network.
+# The unprivileged user every run uses, and /job owned by it: a Fargate volume mounted there (the runner task
+# definition's "job") starts with this directory's owner and mode. The docker backend mounts the job over it.
 RUN rm -rf /etc/ssl/certs/* /usr/share/ca-certificates /usr/local/share/ca-certificates \
  && (getent group 10001 >/dev/null || groupadd --gid 10001 runner) \
  && (getent passwd 10001 >/dev/null || useradd --uid 10001 --gid 10001 --no-create-home \
-        --home-dir /nonexistent --shell /usr/sbin/nologin runner)
+        --home-dir /nonexistent --shell /usr/sbin/nologin runner) \
+ && install -d -o 10001 -g 10001 -m 0700 /job
 COPY --from=build /opt/venv /opt/venv
 COPY sandbox.py ecs_task.py /opt/fmu-gateway/
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 LANG=C.UTF-8 \

@@ -44,6 +44,33 @@ def hostile_fmu(name: str) -> Path:
     return path
 
 
+_DOCKER_MISSING: dict[str, str | None] = {}
+
+
+def docker_missing(image: str) -> str | None:
+    """Why the Docker tests cannot run here (a reason starting "needs Docker:", which CI refuses to skip),
+    or None when an engine answers and has the image."""
+    if image in _DOCKER_MISSING:
+        return _DOCKER_MISSING[image]
+    reason = None
+    try:
+        import docker
+
+        engine = docker.from_env(timeout=10)
+        engine.ping()
+    except Exception as exc:
+        reason = f"needs Docker: no Docker engine answers ({type(exc).__name__}); run deploy/ci-docker.sh"
+    else:
+        try:
+            engine.images.get(image)
+        except Exception:
+            reason = f"needs Docker: the runner image {image} is missing; run `make runner-image`"
+        finally:
+            engine.close()
+    _DOCKER_MISSING[image] = reason
+    return reason
+
+
 @contextmanager
 def fresh_postgres(url: str) -> Iterator[str]:
     """A brand-new PostgreSQL database on the server of `url`, dropped afterwards."""

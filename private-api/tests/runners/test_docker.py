@@ -20,7 +20,7 @@ from fastapi.testclient import TestClient
 
 from fmu_gateway_api.app import create_app
 from fmu_gateway_api.settings import Settings
-from tests.conftest import fresh_postgres, hostile_fmu, make_settings, new_account
+from tests.conftest import docker_missing, fresh_postgres, hostile_fmu, make_settings, new_account
 from tests.contract_client import ContractClient
 
 IMAGE = Settings().runner_image
@@ -31,24 +31,7 @@ FAKE_SECRETS = {"DATABASE_URL": "postgresql://user:hunter2@db.invalid/prod",
                 "JWT_FAKE_KEY": "fake-jwt", "AWS_SECRET_ACCESS_KEY": "fake-aws"}
 
 
-def _docker_missing() -> str | None:
-    try:
-        import docker
-
-        engine = docker.from_env(timeout=10)
-        engine.ping()
-    except Exception as exc:
-        return f"needs Docker: no Docker engine answers ({type(exc).__name__}); run deploy/ci-docker.sh"
-    try:
-        engine.images.get(IMAGE)
-    except Exception:
-        return f"needs Docker: the runner image {IMAGE} is missing; run `make runner-image`"
-    finally:
-        engine.close()
-    return None
-
-
-SKIP_REASON = _docker_missing()
+SKIP_REASON = docker_missing(IMAGE)
 pytestmark = pytest.mark.skipif(SKIP_REASON is not None, reason=SKIP_REASON or "")
 
 

@@ -1,6 +1,7 @@
-"""The ECS backend end to end, on moto in-process (S3, ECS, EC2, IAM): RunTask with the runner task definition
-of deploy/ecs, and a fake Fargate that plays each task's part with the real ecs_task.py logic (the same
-sandbox.py as a subprocess, the same S3) and calls back through the gateway's own HTTP API."""
+"""The ECS backend end to end, on moto's server on loopback (S3, ECS, EC2, IAM): RunTask with the runner task
+definition of deploy/ecs, and a fake Fargate that plays each task's part with the real ecs_task.py logic (the
+same sandbox.py as a subprocess, S3 only through the job's presigned URLs over HTTP, no AWS credentials)
+and calls back through the gateway's own HTTP API."""
 
 from __future__ import annotations
 
@@ -11,10 +12,13 @@ import string
 import tempfile
 import threading
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import numpy as np
 import pytest
@@ -24,7 +28,8 @@ from fmu_gateway_api.app import create_app
 from fmu_gateway_api.auth.tokens import AUDIENCE_RUNNER
 from fmu_gateway_api.runners import ecs_task
 from fmu_gateway_api.runners.internal import router as internal_router
-from tests.conftest import REPO, fresh_postgres, hostile_fmu, make_settings, new_account
+from fmu_gateway_api.settings import Settings
+from tests.conftest import REPO, docker_missing, fresh_postgres, hostile_fmu, make_settings, new_account
 from tests.contract_client import ContractClient
 
 boto3 = pytest.importorskip("boto3")
@@ -32,6 +37,36 @@ moto = pytest.importorskip("moto")
 
 REGION, CLUSTER, BUCKET, FAMILY = "us-east-1", "fmu-test", "fmu-gateway-jobs-test", "fmu-gateway-runner"
 CALLBACK = "/internal/v1/jobs/{job_id}/complete"
+RUNNER_IMAGE = Settings().runner_image
+
+
+class _Relay(ThreadingHTTPServer):
+    """The gateway's callback route on a real loopback port, for a task running in a container."""
+
+    daemon_threads = True
+
+    def __init__(self, poster: ecs_task.Poster) -> None:
+        relay = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802
+                body = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)))
+                token = (self.headers.get("Authorization") or "").removeprefix("Bearer ")
+                status = relay.poster(f"http://relay{self.path}", token, body)
+                self.send_response(status)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.poster = poster
+        super().__init__(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.serve_forever, daemon=True).start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}"
 
 
 class FakeFargate:
@@ -39,9 +74,13 @@ class FakeFargate:
 
     def __init__(self, poster: ecs_task.Poster, scratch: Path) -> None:
         self.ecs = boto3.client("ecs", region_name=REGION)
-        self.s3 = boto3.client("s3", region_name=REGION)
         self.poster, self.scratch = poster, scratch
-        self.mode = "run"  # "run": do the job; "silent": never report; "crash": stop without a report
+        self.manifests: dict[str, dict[str, Any]] = {}
+        self.logs: dict[str, str] = {}
+        self.relay: _Relay | None = None
+        # "run": do the job in-process; "container": do it in a container of the runner image (host network,
+        # to reach moto and the relay on loopback); "silent": never report; "crash": stop without a report.
+        self.mode = "run"
         self.started: dict[str, dict[str, str]] = {}
         self.modes: dict[str, str] = {}
         self._stop = threading.Event()
@@ -51,6 +90,36 @@ class FakeFargate:
     def close(self) -> None:
         self._stop.set()
         self._thread.join(timeout=10)
+        if self.relay is not None:
+            self.relay.shutdown()
+            self.relay.server_close()
+
+    def _in_container(self, env: dict[str, str]) -> str:
+        """The task as Fargate runs it: the runner image's own ecs_task.py, as the runner task definition
+        starts it (read-only root, uid 10001, no capabilities), with RunTask's environment and nothing else."""
+        import docker
+
+        if self.relay is None:
+            self.relay = _Relay(self.poster)
+        callback = self.relay.url + urlsplit(env["FMU_GATEWAY_CALLBACK_URL"]).path
+        engine = docker.from_env(timeout=120)
+        # The task definition's volumes "job" and "tmp": like Fargate's bind mounts, a Docker volume starts
+        # with the image's directory, its owner and mode included.
+        volumes = [engine.volumes.create(labels={"fmu-gateway.role": "test-ecs-task"}) for _ in range(2)]
+        container = engine.containers.run(
+            RUNNER_IMAGE, ["/opt/venv/bin/python", "-I", "-B", "/opt/fmu-gateway/ecs_task.py"],
+            environment={**env, "FMU_GATEWAY_CALLBACK_URL": callback}, network_mode="host", read_only=True,
+            user="10001:10001", cap_drop=["ALL"], security_opt=["no-new-privileges"], working_dir="/job",
+            volumes={volumes[0].name: {"bind": "/job", "mode": "rw"}, volumes[1].name: {"bind": "/tmp", "mode": "rw"}},
+            labels={"fmu-gateway.role": "test-ecs-task"}, detach=True)
+        try:
+            status = container.wait(timeout=120)
+            return f"exit {status.get('StatusCode')}\n" + container.logs().decode("utf-8", "replace")
+        finally:
+            container.remove(force=True)
+            for volume in volumes:
+                volume.remove(force=True)
+            engine.close()
 
     def _loop(self) -> None:
         while not self._stop.wait(0.05):
@@ -66,6 +135,8 @@ class FakeFargate:
             (task,) = self.ecs.describe_tasks(cluster=CLUSTER, tasks=[arn])["tasks"]
             (override,) = task["overrides"]["containerOverrides"]
             env = {e["name"]: e["value"] for e in override["environment"]}
+            with urllib.request.urlopen(env["FMU_GATEWAY_JOB_MANIFEST_URL"], timeout=10) as response:
+                self.manifests[arn] = json.loads(response.read())
             self.started[arn] = env
             threading.Thread(target=self._task, args=(arn, env, self.mode), daemon=True).start()
 
@@ -80,6 +151,12 @@ class FakeFargate:
         if mode == "crash":
             self.ecs.stop_task(cluster=CLUSTER, task=arn, reason="Essential container in task exited")
             return
+        if mode == "container":
+            try:
+                self.logs[arn] = self._in_container(env)
+            finally:
+                self.ecs.stop_task(cluster=CLUSTER, task=arn, reason="Essential container in task exited")
+            return
         stop = threading.Event()
 
         def watch() -> None:  # StopTask reaches the container as SIGTERM: here, the stop event
@@ -89,7 +166,8 @@ class FakeFargate:
 
         threading.Thread(target=watch, daemon=True).start()
         try:
-            ecs_task.run_job(env, s3=self.s3, post=self.poster, scratch=self.scratch, stop=stop)
+            # The task's whole environment is what RunTask's overrides gave it: no AWS credentials.
+            ecs_task.run_job(env, post=self.poster, scratch=self.scratch, stop=stop)
         finally:
             if not stop.is_set():
                 stop.set()
@@ -128,12 +206,22 @@ def _aws_world() -> tuple[str, str]:
 @pytest.fixture(scope="module")
 def ecs_app(tmp_path_factory: pytest.TempPathFactory, database_url: str | None,
             client: ContractClient) -> Iterator[tuple[ContractClient, TestClient, FakeFargate]]:
-    """A gateway on the ECS backend (after the shared local one exists: `client`)."""
-    from moto import mock_aws
+    """A gateway on the ECS backend (after the shared local one exists: `client`), AWS being moto's server on
+    loopback, so that the task's presigned URLs are real HTTP."""
     from moto.moto_api import state_manager
+    from moto.server import ThreadedMotoServer
 
-    with mock_aws(), pytest.MonkeyPatch.context() as mp:
+    server = ThreadedMotoServer("127.0.0.1", 0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    with pytest.MonkeyPatch.context() as mp:
         mp.setattr(logging.getLogger("botocore"), "level", logging.INFO)  # its DEBUG is every request body
+        for name, value in {"AWS_ENDPOINT_URL": f"http://{host}:{port}", "AWS_ACCESS_KEY_ID": "testing",
+                            "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": REGION}.items():
+            mp.setenv(name, value)
+        for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "HTTP_PROXY", "http_proxy"):
+            mp.delenv(name, raising=False)
+        mp.setenv("NO_PROXY", host)
         # moto moves a task on towards STOPPED each time it is described: keep it RUNNING until stopped.
         state_manager.set_transition("ecs::task", {"progression": "manual", "times": 10**9})
         subnet, sg = _aws_world()
@@ -141,6 +229,7 @@ def ecs_app(tmp_path_factory: pytest.TempPathFactory, database_url: str | None,
                             "FMU_GATEWAY_ECS_RUNNER_TASK_DEFINITION": FAMILY,
                             "FMU_GATEWAY_ECS_SUBNETS": subnet, "FMU_GATEWAY_ECS_SECURITY_GROUPS": sg,
                             "FMU_GATEWAY_S3_BUCKET": BUCKET, "AWS_REGION": REGION,
+                            "FMU_GATEWAY_AWS_ENDPOINT_URL": f"http://{host}:{port}",
                             "FMU_GATEWAY_ECS_COMPLETION_MARGIN_S": "2"}.items():
             mp.setenv(name, value)
         try:
@@ -165,6 +254,7 @@ def ecs_app(tmp_path_factory: pytest.TempPathFactory, database_url: str | None,
                         shutil.rmtree(scratch, ignore_errors=True)
         finally:
             state_manager.unset_transition("ecs::task")
+            server.stop()
 
 
 class _own_database:
@@ -249,7 +339,7 @@ def test_ecs_equals_local(client: ContractClient, auth: dict[str, str], eclient:
     assert arn in fargate.started
     env = fargate.started[arn]
     assert env["FMU_GATEWAY_CALLBACK_URL"] == f"http://testserver/internal/v1/jobs/{remote['id']}/complete"
-    assert env["FMU_GATEWAY_S3_BUCKET"] == BUCKET
+    assert "FMU_GATEWAY_S3_BUCKET" not in env
     assert remote["result"]["columns"] == local["result"]["columns"]
     for name in local["result"]["columns"]:
         assert np.array_equal(np.asarray(remote["result"]["data"][name], dtype=float),
@@ -330,3 +420,46 @@ def test_a_task_without_a_report_fails_and_is_refunded(eclient: ContractClient, 
     assert words in sim["error"]["detail"], sim["error"]
     assert fargate.status(sim["provenance"]["task_arn"]) == "STOPPED"
     assert balance(eclient, eauth) == before
+
+
+def test_the_task_can_reach_its_own_job_and_nothing_else(eclient: ContractClient, eauth: dict[str, str],
+                                                         fargate: FakeFargate) -> None:
+    sim = simulate(eclient, eauth, fmu_id="lib:VanDerPol", stop_time=0.77)
+    assert sim["status"] == "succeeded", sim["error"]
+    arn = sim["provenance"]["task_arn"]
+    env = fargate.started[arn]
+    # No AWS credentials, bucket or role: a job token and presigned URLs are all the task holds.
+    assert set(env) == {"FMU_GATEWAY_JOB_ID", "FMU_GATEWAY_JOB_TOKEN", "FMU_GATEWAY_JOB_MANIFEST_URL",
+                        "FMU_GATEWAY_CALLBACK_URL", "FMU_GATEWAY_JOB_TIMEOUT_S", "FMU_GATEWAY_MAX_OUTPUT_BYTES"}
+    manifest = fargate.manifests[arn]
+    urls = [env["FMU_GATEWAY_JOB_MANIFEST_URL"], manifest["job"], manifest["model"], manifest["done"],
+            *manifest["out"].values()]
+    assert set(manifest["out"]) == set(ecs_task.OUT_NAMES)
+    for url in urls:
+        parts = urlsplit(url)
+        assert parts.path.startswith(f"/{BUCKET}/jobs/{sim['id']}/"), url
+        query = parse_qs(parts.query)
+        assert query["X-Amz-Algorithm"] == ["AWS4-HMAC-SHA256"]
+        # They expire with the job: its timeout, the start timeout and the completion margin, and a minute.
+        assert 0 < int(query["X-Amz-Expires"][0]) <= float(env["FMU_GATEWAY_JOB_TIMEOUT_S"]) + 120 + 2 + 60, url
+    # The run is over: its objects are gone, so its URLs reach nothing any more.
+    with pytest.raises(urllib.error.HTTPError) as err:
+        urllib.request.urlopen(manifest["model"], timeout=10)
+    err.value.close()
+    assert err.value.code == 404
+
+
+@pytest.mark.skipif(docker_missing(RUNNER_IMAGE) is not None, reason=docker_missing(RUNNER_IMAGE) or "")
+def test_the_runner_image_does_an_ecs_job(client: ContractClient, auth: dict[str, str], eclient: ContractClient,
+                                          eauth: dict[str, str], fargate: FakeFargate) -> None:
+    fargate.mode = "container"
+    body = {"fmu_id": "lib:FuelRail", "interface": "CoSimulation", "stop_time": 0.5}
+    remote = simulate(eclient, eauth, **body)
+    arn = remote["provenance"]["task_arn"]
+    assert remote["status"] == "succeeded", (remote["error"], fargate.logs.get(arn))
+    assert fargate.logs[arn].startswith("exit 0"), fargate.logs[arn]
+    local = simulate(client, auth, **body)
+    assert remote["result"]["columns"] == local["result"]["columns"]
+    for name in local["result"]["columns"]:
+        assert np.array_equal(np.asarray(remote["result"]["data"][name], dtype=float),
+                              np.asarray(local["result"]["data"][name], dtype=float)), name

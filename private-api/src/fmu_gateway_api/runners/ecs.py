@@ -1,12 +1,15 @@
 """ECS backend: one Fargate task of the runner image per run (deploy/ecs/runner-task-definition.json.tmpl).
 
 A run: the job (model.fmu and job.json, the same job file every backend writes) goes to S3 under
-`jobs/<job_id>/`; a job-scoped token is minted (audience AUDIENCE_RUNNER, subject and only scope the job);
-`RunTask` starts the runner task definition with the job named in its container overrides, which run
-`ecs_task.py` instead of the sandbox directly. In the task, ecs_task.py fetches the job, runs the same
-sandbox.py as a subprocess, uploads `out/` to `jobs/<job_id>/out/`, writes `jobs/<job_id>/done.json` and
-POSTs the exit code to `/internal/v1/jobs/<job_id>/complete` with the job token (runners/internal.py hands
-it to the waiting run here).
+`jobs/<job_id>/`, with a manifest `task.json` of presigned URLs for exactly that job's objects (GET job.json
+and model.fmu, PUT out/<name> and done.json), all expiring with the job; a job-scoped token is minted
+(audience AUDIENCE_RUNNER, subject and only scope the job); `RunTask` starts the runner task definition with
+the job token and the manifest's own presigned URL in its container overrides, which run `ecs_task.py`
+instead of the sandbox directly. The task needs no task role and holds no AWS credentials: a hostile model
+in it can reach its own job's objects and nothing else. In the task, ecs_task.py fetches the job, runs the
+same sandbox.py as a subprocess, PUTs `out/` and `done.json` and POSTs the exit code to
+`/internal/v1/jobs/<job_id>/complete` with the job token (runners/internal.py hands it to the waiting run
+here).
 
 The run waits for that report, polling DescribeTasks once a second: a task that does not start within
 `ecs_start_timeout_s` and one that does not report within the job's timeout plus `ecs_completion_margin_s`
@@ -37,6 +40,7 @@ from pathlib import Path
 from typing import Any
 
 from fmu_gateway_api.auth.tokens import AUDIENCE_RUNNER, TokenService, load_signing_keys
+from fmu_gateway_api.runners import ecs_task
 from fmu_gateway_api.runners import outcome as oc
 from fmu_gateway_api.runners.base import JobSpec, RunFailure, RunOutcome
 from fmu_gateway_api.settings import Settings
@@ -46,7 +50,7 @@ log = logging.getLogger(__name__)
 TASK_ENTRY_IN_IMAGE = "/opt/fmu-gateway/ecs_task.py"
 PYTHON_IN_IMAGE = "/opt/venv/bin/python"
 CALLBACK_PATH = "/internal/v1/jobs/{job_id}/complete"
-OUT_NAMES = ("result.npy", "outcome.json", "error.json", "progress")
+OUT_NAMES = ecs_task.OUT_NAMES
 JOB_ID_RE = re.compile(r"^[A-Za-z0-9_-]{1,100}$")
 _STARTING = ("PROVISIONING", "PENDING", "ACTIVATING")
 _LOG_CAP = 8000
@@ -145,11 +149,13 @@ class EcsRunner:
                                              issuer=settings.jwt_issuer, ttl_s=settings.jwt_ttl_s)
         if ecs_client is None or s3_client is None:
             import boto3
+            from botocore.config import Config
 
             session = boto3.session.Session(region_name=self.config.region)
             kwargs = {"endpoint_url": self.config.endpoint_url} if self.config.endpoint_url else {}
             ecs_client = ecs_client or session.client("ecs", **kwargs)
-            s3_client = s3_client or session.client("s3", **kwargs)
+            # SigV4 presigned URLs: the only S3 access a runner task has.
+            s3_client = s3_client or session.client("s3", config=Config(signature_version="s3v4"), **kwargs)
         self.ecs = ecs_client
         self.s3 = s3_client
         self._jobs: dict[str, _Job] = {}
@@ -169,10 +175,10 @@ class EcsRunner:
         prefix = f"jobs/{job.job_id}/"
         local: Path | None = None
         try:
-            self._upload_job(job, prefix)
+            manifest_url = self._upload_job(job, prefix)
             if entry.cancelled:
                 return oc.cancelled()
-            entry.task_arn = self._start_task(job)
+            entry.task_arn = self._start_task(job, manifest_url)
             if entry.cancelled:  # cancelled while RunTask was on its way
                 self._stop(entry.task_arn, "cancelled")
                 return oc.cancelled()
@@ -212,7 +218,17 @@ class EcsRunner:
                                   "total_wall_time_s": round(time.perf_counter() - t0, 6)})
         return result
 
-    def _upload_job(self, job: JobSpec, prefix: str) -> None:
+    def _ttl_s(self, job: JobSpec) -> int:
+        """How long the job's token and URLs live: the longest a task may take to start, run and report."""
+        cfg = self.config
+        return int(job.timeout_s + cfg.start_timeout_s + cfg.completion_margin_s) + 60
+
+    def _presign(self, method: str, key: str, ttl_s: int) -> str:
+        return str(self.s3.generate_presigned_url(method, Params={"Bucket": self.config.bucket, "Key": key},
+                                                  ExpiresIn=ttl_s))
+
+    def _upload_job(self, job: JobSpec, prefix: str) -> str:
+        """Put the job and its manifest to S3; the manifest's presigned URL."""
         s = self.settings
         limits = {"memory_mb": 2 * s.runner_memory_mb, "cpu_seconds": job.timeout_s, "max_processes":
                   s.runner_max_processes, "max_file_mb": max(1, s.runner_max_output_bytes // (1 << 20)),
@@ -222,19 +238,25 @@ class EcsRunner:
             self.s3.put_object(Bucket=bucket, Key=prefix + "model.fmu", Body=fh)
         body = json.dumps(job.to_sandbox("model.fmu", limits)).encode()
         self.s3.put_object(Bucket=bucket, Key=prefix + "job.json", Body=body, ContentType="application/json")
+        ttl = self._ttl_s(job)
+        manifest = {"job": self._presign("get_object", prefix + "job.json", ttl),
+                    "model": self._presign("get_object", prefix + "model.fmu", ttl),
+                    "done": self._presign("put_object", prefix + "done.json", ttl),
+                    "out": {name: self._presign("put_object", f"{prefix}out/{name}", ttl) for name in OUT_NAMES}}
+        self.s3.put_object(Bucket=bucket, Key=prefix + "task.json", Body=json.dumps(manifest).encode(),
+                           ContentType="application/json")
+        return self._presign("get_object", prefix + "task.json", ttl)
 
-    def _start_task(self, job: JobSpec) -> str:
+    def _start_task(self, job: JobSpec, manifest_url: str) -> str:
         cfg = self.config
-        ttl = int(job.timeout_s + cfg.start_timeout_s + cfg.completion_margin_s) + 60
+        ttl = self._ttl_s(job)
         token = self.tokens.mint(subject=job.job_id, key_id="", tier="", scopes=[f"job:{job.job_id}"],
                                  audience=AUDIENCE_RUNNER, ttl_s=ttl)
         callback = self.settings.public_url.rstrip("/") + CALLBACK_PATH.format(job_id=job.job_id)
         env = {"FMU_GATEWAY_JOB_ID": job.job_id, "FMU_GATEWAY_JOB_TOKEN": token,
-               "FMU_GATEWAY_S3_BUCKET": cfg.bucket, "FMU_GATEWAY_CALLBACK_URL": callback,
+               "FMU_GATEWAY_JOB_MANIFEST_URL": manifest_url, "FMU_GATEWAY_CALLBACK_URL": callback,
                "FMU_GATEWAY_JOB_TIMEOUT_S": f"{job.timeout_s:g}",
                "FMU_GATEWAY_MAX_OUTPUT_BYTES": str(self.settings.runner_max_output_bytes)}
-        if cfg.region:
-            env["AWS_REGION"] = cfg.region
         network: dict[str, Any] = {"subnets": cfg.subnets, "assignPublicIp": "DISABLED"}
         if cfg.security_groups:
             network["securityGroups"] = cfg.security_groups

@@ -2,19 +2,21 @@
 
     python -I -B /opt/fmu-gateway/ecs_task.py
 
-Stdlib and boto3 only (it imports nothing of the service), next to sandbox.py in the runner image. From its
-environment (the container overrides of RunTask): FMU_GATEWAY_JOB_ID, FMU_GATEWAY_JOB_TOKEN,
-FMU_GATEWAY_S3_BUCKET, FMU_GATEWAY_CALLBACK_URL, FMU_GATEWAY_JOB_TIMEOUT_S, FMU_GATEWAY_MAX_OUTPUT_BYTES;
-optional FMU_GATEWAY_TASK_SCRATCH (default /job, the task's ephemeral volume), AWS_REGION and
-FMU_GATEWAY_AWS_ENDPOINT_URL.
+Stdlib only (plus certifi's CA bundle for HTTPS; it imports nothing of the service), next to sandbox.py in
+the runner image. The task holds no AWS credentials and needs no task role: everything it may touch in S3
+is named by presigned URLs for its own job, which expire with the job. From its environment (the
+container overrides of RunTask): FMU_GATEWAY_JOB_ID, FMU_GATEWAY_JOB_TOKEN, FMU_GATEWAY_JOB_MANIFEST_URL,
+FMU_GATEWAY_CALLBACK_URL, FMU_GATEWAY_JOB_TIMEOUT_S, FMU_GATEWAY_MAX_OUTPUT_BYTES; optional
+FMU_GATEWAY_TASK_SCRATCH (default /job, the task's ephemeral volume).
 
-1. download jobs/<id>/job.json and jobs/<id>/model.fmu into the scratch directory;
+1. GET the manifest (jobs/<id>/task.json, written by the API: {"job", "model", "done", "out": {name: url}},
+   GET URLs for the first two, PUT URLs for the rest), then job.json and model.fmu into the scratch
+   directory;
 2. run the same sandbox.py every backend runs, as a subprocess with a scrubbed environment (no token, no
-   AWS variables), killed at the job's timeout;
-3. upload what the sandbox left in out/ (regular files of known names only, size-capped) to
-   jobs/<id>/out/;
-4. write jobs/<id>/done.json and POST the same report ({"exit_code": N, "timed_out": bool, "log": tail})
-   to the callback URL with `Authorization: Bearer <job token>`.
+   URLs), killed at the job's timeout;
+3. PUT what the sandbox left in out/ (regular files of known names only, size-capped) to its URLs;
+4. PUT done.json and POST the same report ({"exit_code": N, "timed_out": bool, "log": tail}) to the
+   callback URL with `Authorization: Bearer <job token>`.
 
 The exit code of this process is 0 when the report was delivered (to S3 at least), else 1.
 """
@@ -26,6 +28,7 @@ import os
 import re
 import shutil
 import signal
+import ssl
 import stat
 import subprocess
 import sys
@@ -35,17 +38,84 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 SANDBOX = Path(__file__).with_name("sandbox.py")
 OUT_NAMES = ("result.npy", "outcome.json", "error.json", "progress")
 JOB_ID_RE = re.compile(r"^[A-Za-z0-9_-]{1,100}$")
 EXIT_BAD_JOB = 4
 LOG_CAP = 8000
+MANIFEST_CAP = 1 << 20
 SANDBOX_ENV = {"PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8", "OPENBLAS_NUM_THREADS": "1",
                "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "HOME": "/nonexistent"}
 
 Poster = Callable[[str, str, dict[str, Any]], int]
+
+
+class TransferError(RuntimeError):
+    """A GET or PUT of the job's objects failed for good."""
+
+
+def _tls() -> ssl.SSLContext:
+    """The runner image carries no system CA store (a run has no network); HTTPS uses certifi's bundle."""
+    try:
+        import certifi
+    except ImportError:
+        return ssl.create_default_context()
+    return ssl.create_default_context(cafile=certifi.where())
+
+
+_TLS: ssl.SSLContext | None = None
+
+
+def _open(request: urllib.request.Request, timeout: float) -> Any:
+    global _TLS
+    if request.type == "https" and _TLS is None:
+        _TLS = _tls()
+    # No proxy: the task talks to S3 (a VPC endpoint) and the gateway directly.
+    handlers: list[Any] = [urllib.request.ProxyHandler({})]
+    if request.type == "https":
+        handlers.append(urllib.request.HTTPSHandler(context=_TLS))
+    return urllib.request.build_opener(*handlers).open(request, timeout=timeout)
+
+
+def _transfer(method: str, url: str, *, data: bytes | IO[bytes] | None = None, sink: IO[bytes] | None = None,
+              cap: int = MANIFEST_CAP) -> bytes:
+    """One GET (streamed into `sink`, else returned, at most `cap` bytes) or PUT (of bytes or of a file,
+    streamed), retried on network errors and 5xx with backoff. A 4xx (an expired URL) fails at once."""
+    last = ""
+    for attempt in range(5):
+        headers = {}
+        if method == "PUT":
+            if data is None or isinstance(data, bytes):
+                size = len(data or b"")
+            else:  # a file: from its start on every attempt
+                data.seek(0)
+                size = os.fstat(data.fileno()).st_size
+            headers = {"Content-Type": "application/octet-stream", "Content-Length": str(size)}
+        request = urllib.request.Request(url, data=data, method=method, headers=headers)
+        try:
+            with _open(request, timeout=60) as response:
+                if method != "GET":
+                    return b""
+                if sink is None:
+                    payload = bytes(response.read(cap + 1))
+                    if len(payload) > cap:
+                        raise TransferError(f"GET answered more than {cap} bytes")
+                    return payload
+                shutil.copyfileobj(response, sink, 1 << 20)
+                return b""
+        except urllib.error.HTTPError as exc:
+            last = f"{method} answered {exc.code}"
+            if exc.code < 500:
+                raise TransferError(last) from None
+        except (urllib.error.URLError, OSError) as exc:
+            last = f"{method} failed: {exc}"
+        if sink is not None:
+            sink.seek(0)
+            sink.truncate()
+        time.sleep(0.5 * 2**attempt)
+    raise TransferError(last)
 
 
 def post_report(url: str, token: str, report: dict[str, Any]) -> int:
@@ -56,7 +126,7 @@ def post_report(url: str, token: str, report: dict[str, Any]) -> int:
         request = urllib.request.Request(url, data=data, method="POST", headers={
             "Authorization": f"Bearer {token}", "Content-Type": "application/json"})
         try:
-            with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 (our own URL)
+            with _open(request, timeout=30) as response:
                 return int(response.status)
         except urllib.error.HTTPError as exc:
             status = exc.code
@@ -68,11 +138,14 @@ def post_report(url: str, token: str, report: dict[str, Any]) -> int:
     return status
 
 
-def _s3_client(env: Mapping[str, str]) -> Any:
-    import boto3
-
-    endpoint = env.get("FMU_GATEWAY_AWS_ENDPOINT_URL") or None
-    return boto3.client("s3", region_name=env.get("AWS_REGION") or None, endpoint_url=endpoint)
+def read_manifest(url: str) -> dict[str, Any]:
+    manifest = json.loads(_transfer("GET", url))
+    out = manifest.get("out") if isinstance(manifest, dict) else None
+    urls = [manifest.get(k) for k in ("job", "model", "done")] + list((out or {}).values())
+    if not isinstance(out, dict) or not all(isinstance(u, str) and u.startswith(("https://", "http://"))
+                                            for u in urls):
+        raise TransferError("the job manifest is not of this gateway")
+    return dict(manifest)
 
 
 def run_sandbox(job_file: Path, timeout_s: float, stop: threading.Event) -> tuple[int, bool, str]:
@@ -109,34 +182,34 @@ def _killpg(pid: int) -> None:
         pass
 
 
-def run_job(env: Mapping[str, str], *, s3: Any = None, post: Poster | None = None,
-            scratch: Path | None = None, stop: threading.Event | None = None) -> int:
-    """Everything the task does for its one job; the test suite calls it with moto's S3 and the
-    TestClient as the poster."""
+def run_job(env: Mapping[str, str], *, post: Poster | None = None, scratch: Path | None = None,
+            stop: threading.Event | None = None) -> int:
+    """Everything the task does for its one job; the test suite calls it against moto's S3 server with
+    the gateway's TestClient as the poster."""
     job_id = env.get("FMU_GATEWAY_JOB_ID", "")
     if not JOB_ID_RE.match(job_id):
         print("ecs_task: no valid FMU_GATEWAY_JOB_ID", file=sys.stderr)  # noqa: T201
         return 1
-    bucket, token = env["FMU_GATEWAY_S3_BUCKET"], env["FMU_GATEWAY_JOB_TOKEN"]
-    url = env["FMU_GATEWAY_CALLBACK_URL"]
+    token, url = env["FMU_GATEWAY_JOB_TOKEN"], env["FMU_GATEWAY_CALLBACK_URL"]
     timeout_s = float(env.get("FMU_GATEWAY_JOB_TIMEOUT_S") or 60)
     max_output = int(env.get("FMU_GATEWAY_MAX_OUTPUT_BYTES") or 256 << 20)
-    s3 = s3 if s3 is not None else _s3_client(env)
     post = post or post_report
     stop = stop or threading.Event()
-    prefix = f"jobs/{job_id}/"
     root = Path(scratch or env.get("FMU_GATEWAY_TASK_SCRATCH") or "/job")
     workdir = root / f"run-{job_id}"
     report: dict[str, Any]
+    manifest: dict[str, Any] = {}
     try:
+        manifest = read_manifest(env["FMU_GATEWAY_JOB_MANIFEST_URL"])
         workdir.mkdir(parents=True, mode=0o700)
-        for name in ("job.json", "model.fmu"):
-            s3.download_file(bucket, prefix + name, str(workdir / name))
+        for name, key in (("job.json", "job"), ("model.fmu", "model")):
+            with (workdir / name).open("wb") as fh:
+                _transfer("GET", manifest[key], sink=fh)
         (workdir / "out").mkdir(mode=0o700)
         code, timed_out, tail = run_sandbox(workdir / "job.json", timeout_s, stop)
         report = {"exit_code": code, "timed_out": timed_out, "log": tail}
         if not timed_out and not stop.is_set():
-            report["output_too_large"] = not _upload_out(s3, bucket, prefix, workdir / "out", max_output)
+            report["output_too_large"] = not _upload_out(manifest["out"], workdir / "out", max_output)
     except Exception as exc:  # S3, the scratch volume: the platform failed, not the model
         print(f"ecs_task: {type(exc).__name__}: {exc}", file=sys.stderr)  # noqa: T201
         report = {"exit_code": EXIT_BAD_JOB, "timed_out": False, "log": "",
@@ -146,23 +219,25 @@ def run_job(env: Mapping[str, str], *, s3: Any = None, post: Poster | None = Non
     if stop.is_set():
         return 1  # stopped (cancelled): nobody waits for a report
     delivered = False
-    try:
-        s3.put_object(Bucket=bucket, Key=prefix + "done.json", Body=json.dumps(report).encode(),
-                      ContentType="application/json")
-        delivered = True
-    except Exception as exc:
-        print(f"ecs_task: could not write done.json: {exc}", file=sys.stderr)  # noqa: T201
+    if manifest.get("done"):
+        try:
+            _transfer("PUT", manifest["done"], data=json.dumps(report).encode())
+            delivered = True
+        except Exception as exc:
+            print(f"ecs_task: could not write done.json: {exc}", file=sys.stderr)  # noqa: T201
     status = post(url, token, report)
     if not 200 <= status < 300:
         print(f"ecs_task: the callback answered {status}", file=sys.stderr)  # noqa: T201
     return 0 if delivered or 200 <= status < 300 else 1
 
 
-def _upload_out(s3: Any, bucket: str, prefix: str, out: Path, max_output: int) -> bool:
+def _upload_out(urls: Mapping[str, str], out: Path, max_output: int) -> bool:
     """The sandbox owns out/: known names only, regular files (never through a link), size-capped.
     False (and nothing more uploaded) once the files are above the output limit."""
     budget = max_output + (16 << 20)
     for name in OUT_NAMES:
+        if name not in urls:
+            continue
         try:
             fd = os.open(out / name, os.O_RDONLY | os.O_NOFOLLOW)
         except OSError:
@@ -174,7 +249,7 @@ def _upload_out(s3: Any, bucket: str, prefix: str, out: Path, max_output: int) -
             budget -= st.st_size
             if budget < 0:
                 return False
-            s3.upload_fileobj(fh, bucket, f"{prefix}out/{name}")
+            _transfer("PUT", urls[name], data=fh)
     return True
 
 
