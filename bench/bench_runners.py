@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -24,7 +23,7 @@ import fmpy
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_core import LIBRARY, start_gateway  # noqa: E402
+from bench_core import LIBRARY, prepare, start_gateway  # noqa: E402
 
 MODEL = "lib:BouncingBall"
 BODY = {"fmu_id": MODEL, "interface": "CoSimulation", "stop_time": 3.0, "cache": False}
@@ -51,20 +50,6 @@ def bare_fmpy(runs: int) -> float:
                           remote_platform=None)
         samples.append(time.perf_counter() - t0)
     return statistics.median(samples)
-
-
-def prepare(data: Path, url: str) -> dict[str, str]:
-    """A pro account with plenty of credits, as an operator would set one up."""
-    key = httpx.post(f"{url}/v1/keys", json={"name": "bench"}).json()["api_key"]
-    auth = {"Authorization": f"Bearer {key}"}
-    account = httpx.get(f"{url}/v1/account", headers=auth).json()["account_id"]
-    env = {**os.environ, "FMU_GATEWAY_DATA_DIR": str(data)}
-    env.pop("DATABASE_URL", None)
-    for args in (["set-tier", account, "pro"], ["grant-credits", account, "100000"]):
-        subprocess.run([sys.executable, "-m", "fmu_gateway_api.cli", *args], env=env, check=True,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    time.sleep(5.5)  # the key cache (at most 5 s) picks up the new tier
-    return auth
 
 
 def measure(runner: str, warm: int, runs: int, load: int) -> tuple[float, float, float, float]:

@@ -19,8 +19,7 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_core import LIBRARY, start_gateway  # noqa: E402
-from bench_runners import prepare  # noqa: E402
+from bench_core import LIBRARY, prepare, start_gateway  # noqa: E402
 
 
 def rss_kb(pid: int) -> int:

@@ -1,0 +1,23 @@
+"""`make bench` keeps working: the core bench runs end to end (one repetition, no figures checked) against
+its own gateway process and prints a row for every library model."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+from tests.conftest import LIBRARY_DIR, REPO
+
+
+def test_the_core_bench_runs_every_library_model() -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FMU_GATEWAY_")}
+    env.pop("DATABASE_URL", None)
+    proc = subprocess.run([sys.executable, str(REPO / "bench" / "bench_core.py"), "--repeat", "1"], env=env,
+                          capture_output=True, text=True, timeout=600, check=False)
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-4000:]
+    printed = [line.split()[0] for line in proc.stdout.splitlines() if line.startswith("lib:")]
+    library = json.loads((LIBRARY_DIR / "library.json").read_text())
+    assert printed == [e["id"] for e in library if e["fmi_version"] == "3.0"]
+    assert "API/FMPy" in proc.stdout
