@@ -11,6 +11,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -71,19 +72,19 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture(scope="session")
-def gateway_url() -> Iterator[str]:
-    """A real FMU Gateway process (SQLite, local runner, the project's model library)."""
+@contextmanager
+def serve_gateway(**extra_env: str) -> Iterator[str]:
+    """A real FMU Gateway process (SQLite, local runner, the project's model library) on a free port."""
     if not (LIBRARY_DIR / "library.json").is_file():
         pytest.fail(f"{LIBRARY_DIR}/library.json is missing: run `make models`")
     port = _free_port()
     data = Path(tempfile.mkdtemp(prefix="fmugw-sdk-data-"))
     scratch = Path(tempfile.mkdtemp(prefix="fmugw-sdk-scratch-", dir="/var/tmp"))
-    env = {k: v for k, v in os.environ.items() if not k.startswith("FMU_GATEWAY_")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("FMU_GATEWAY_", "STRIPE_"))}
     env.pop("DATABASE_URL", None)
     env.update({"FMU_GATEWAY_DATA_DIR": str(data), "FMU_GATEWAY_SCRATCH_DIR": str(scratch),
                 "FMU_GATEWAY_LIBRARY_DIR": str(LIBRARY_DIR), "FMU_GATEWAY_ENVIRONMENT": "test",
-                "FMU_GATEWAY_LOG_LEVEL": "WARNING"})
+                "FMU_GATEWAY_LOG_LEVEL": "WARNING", **extra_env})
     log = (data / "gateway.log").open("wb")
     proc = subprocess.Popen([sys.executable, "-m", "fmu_gateway_api.cli", "serve", "--port", str(port)],
                             env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -112,6 +113,13 @@ def gateway_url() -> Iterator[str]:
         log.close()
         shutil.rmtree(data, ignore_errors=True)
         shutil.rmtree(scratch, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def gateway_url() -> Iterator[str]:
+    """A gateway as `make run` serves it: Stripe off."""
+    with serve_gateway() as url:
+        yield url
 
 
 @pytest.fixture

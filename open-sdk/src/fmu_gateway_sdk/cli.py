@@ -10,6 +10,7 @@ import argparse
 import csv
 import json
 import sys
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -46,7 +47,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if exc.price_credits is not None:
             lines.append(f"  price: {exc.price_credits:g} credits, balance: {exc.balance_credits or 0:g}")
         if exc.checkout_url:
-            lines.append(f"  buy credits: {exc.checkout_url}")
+            lines.append(f"  pay for this run: {exc.checkout_url}")
+        if exc.session_id:
+            lines.append(f"  then: fmu-gateway checkout status {exc.session_id} --wait 600  "
+                         "(prints the payment token for --payment-token)")
+        lines.append("  or buy credits: fmu-gateway pricing, then fmu-gateway checkout buy PACK")
         return _fail("\n".join(lines), EXIT_PAYMENT)
     except (AuthenticationError, PermissionDeniedError) as exc:
         return _fail(f"not authorized: {exc.detail}", EXIT_AUTH)
@@ -115,6 +120,41 @@ def cmd_pricing(gw: Gateway, args: argparse.Namespace) -> int:
         return EXIT_INVALID
     print(json.dumps(pricing, indent=2))
     return EXIT_OK
+
+
+def cmd_checkout_buy(gw: Gateway, args: argparse.Namespace) -> int:
+    checkout = gw.checkout(args.pack)
+    if args.json:
+        print(json.dumps(checkout.to_dict(), indent=2))
+        return EXIT_OK
+    print(checkout.checkout_url or "")
+    _note(args, f"session {checkout.session_id}: {checkout.credits_} credits for "
+                f"{checkout.amount_cents / 100:.2f} {checkout.currency.upper()}; pay at the URL above, then "
+                f"`fmu-gateway checkout status {checkout.session_id} --wait 600`")
+    return EXIT_OK
+
+
+def cmd_checkout_status(gw: Gateway, args: argparse.Namespace) -> int:
+    """A session's state; with --wait, until it is paid or expired. Prints the payment token of a paid
+    pay-per-run session (for `run --payment-token`). Exit 0 once paid, 4 while it is not."""
+    deadline = time.monotonic() + args.wait
+    while True:
+        checkout = gw.checkout_session(args.session_id)
+        paid = checkout.paid_at is not None
+        if paid or checkout.status == "expired" or time.monotonic() >= deadline:
+            break
+        time.sleep(min(args.poll, max(0.0, deadline - time.monotonic())))
+    if args.json:
+        print(json.dumps(checkout.to_dict(), indent=2))
+    elif paid and checkout.kind == "run" and checkout.payment_token:
+        print(checkout.payment_token)
+        _note(args, f"paid; the token pays one run until {checkout.payment_token_expires_at}")
+    elif paid:
+        redeemed = ", its token already redeemed" if checkout.payment_token_redeemed else ""
+        print(f"paid: {checkout.credits_} credits" if checkout.kind == "pack" else f"paid{redeemed}")
+    else:
+        print(f"not paid: status {checkout.status}, payment {checkout.payment_status}")
+    return EXIT_OK if paid else EXIT_PAYMENT
 
 
 def cmd_keys_create(gw: Gateway, args: argparse.Namespace) -> int:
@@ -273,6 +313,19 @@ def _parser() -> argparse.ArgumentParser:
 
     sub.add_parser("account", help="this account's credits and usage").set_defaults(handler=cmd_account)
     sub.add_parser("pricing", help="the gateway's price list").set_defaults(handler=cmd_pricing)
+
+    pay = sub.add_parser("checkout", help="pay: buy a credit pack, or follow a checkout session")
+    checkout = pay.add_subparsers(title="checkout commands", metavar="ACTION", required=True)
+    buy = checkout.add_parser("buy", help="start buying a credit pack (prints the URL to pay at)")
+    buy.add_argument("pack", help="a credit pack id from `fmu-gateway pricing`")
+    buy.add_argument("--json", action="store_true", help="the whole session as JSON")
+    buy.set_defaults(handler=cmd_checkout_buy)
+    status = checkout.add_parser("status", help="a session's state; prints a paid run's payment token")
+    status.add_argument("session_id")
+    status.add_argument("--wait", type=float, default=0.0, metavar="SECONDS", help="wait until paid/expired")
+    status.add_argument("--poll", type=float, default=2.0, metavar="SECONDS", help=argparse.SUPPRESS)
+    status.add_argument("--json", action="store_true", help="the whole session as JSON")
+    status.set_defaults(handler=cmd_checkout_status)
 
     keys = sub.add_parser("keys", help="API keys").add_subparsers(title="keys commands", metavar="ACTION",
                                                                   required=True)
