@@ -3,16 +3,14 @@ Stripe, rate limiter and the job dispatcher."""
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from cryptography.hazmat.primitives import serialization
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from fmu_gateway_api.auth.ratelimit import RateLimiter, make_rate_limiter
-from fmu_gateway_api.auth.tokens import TokenService, load_signing_keys
+from fmu_gateway_api.auth.tokens import TokenService, derived_secrets, load_signing_keys
 from fmu_gateway_api.billing.pricing import Pricing
 from fmu_gateway_api.db import make_engine, make_session_factory
 from fmu_gateway_api.kit.blobs import BlobStore
@@ -34,7 +32,7 @@ class Context:
     library: Library
     pricing: Pricing
     tokens: TokenService
-    token_secret: bytes
+    token_secrets: tuple[bytes, ...]  # payment-token MACs: [0] mints, any verifies (auth.tokens)
     rate_limiter: RateLimiter
     stripe: StripeGateway | None = None
     dispatcher: Dispatcher | None = None
@@ -50,8 +48,6 @@ class Context:
         settings.data_dir.chmod(0o711)
         engine = make_engine(settings)
         keys = load_signing_keys(settings.jwt_keys, settings.data_dir)
-        raw = keys[0].private.private_bytes(serialization.Encoding.Raw, serialization.PrivateFormat.Raw,
-                                            serialization.NoEncryption())
         stripe = None
         if settings.stripe_enabled:
             from fmu_gateway_api.billing.stripe_gateway import StripeGateway
@@ -65,7 +61,7 @@ class Context:
             library=Library.load(settings.library_dir),
             pricing=Pricing.load(settings.pricing_file),
             tokens=TokenService(keys, issuer=settings.jwt_issuer, ttl_s=settings.jwt_ttl_s),
-            token_secret=hashlib.sha256(b"fmu-gateway payment tokens\0" + raw).digest(),
+            token_secrets=derived_secrets(keys, "payment tokens"),
             rate_limiter=make_rate_limiter(settings.redis_url),
             stripe=stripe,
         )

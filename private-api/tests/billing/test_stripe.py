@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from fmu_gateway_api.app import create_app
+from fmu_gateway_api.auth.tokens import SigningKey, derived_secrets
 from fmu_gateway_api.billing.outbox import OutboxDispatcher
 from fmu_gateway_api.db import session_scope
 from fmu_gateway_api.tables import LedgerEntry, OutboxEvent
@@ -130,6 +131,46 @@ def test_an_agent_pays_for_one_run_and_redeems_its_token_once(
     view = client.get(f"/v1/payments/checkout/{offer['session_id']}", headers=auth).json()
     assert view["payment_token_redeemed"] and view["payment_token"] is None
     assert client.get("/v1/account", headers=auth).json()["balance_credits"] == 0  # paid by the token
+
+
+def test_a_paid_token_survives_a_signing_key_rotation(
+        client: ContractClient, raw_client: TestClient, fake_stripe: FakeStripe,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    ctx = ctx_of(raw_client)
+    auth = new_account(client, "agent")
+    drain(ctx, account_id(client, auth))
+    body = {"fmu_id": "lib:VanDerPol", "stop_time": 1.5, "cache": False}
+
+    def paid_token() -> tuple[str, str]:
+        offer = client.post("/v1/simulations", headers=auth, json=body).json()
+        paid = fake_stripe.complete_session(offer["session_id"])
+        event = fake_stripe.event("checkout.session.completed", paid)
+        assert deliver(client, fake_stripe, event).status_code == 200
+        view = client.get(f"/v1/payments/checkout/{offer['session_id']}", headers=auth).json()
+        return offer["session_id"], view["payment_token"]
+
+    first, first_token = paid_token()
+    second, second_token = paid_token()
+    old, new = ctx.token_secrets, derived_secrets([SigningKey.generate()], "payment tokens")
+
+    # The operator rotates: a new first key, the old one kept for the overlap (FMU_GATEWAY_JWT_KEYS).
+    monkeypatch.setattr(ctx, "token_secrets", new + old)
+    shown = client.get(f"/v1/payments/checkout/{first}", headers=auth).json()["payment_token"]
+    assert shown != first_token  # what the gateway shows now is made under the new key
+    sim = client.post("/v1/simulations", headers={**auth, "Payment-Token": first_token}, json=body)
+    assert sim.status_code == 200, sim.text  # the token the agent already holds still pays its run
+    assert sim.json()["status"] == "succeeded"
+
+    # Once the old key is retired, a token made under it alone is no longer ours...
+    monkeypatch.setattr(ctx, "token_secrets", new)
+    refused = client.post("/v1/simulations", headers={**auth, "Payment-Token": second_token}, json=body)
+    assert refused.status_code == 402
+    assert refused.json()["type"].endswith("/invalid-payment-token")
+    # ...while the one the gateway shows for the same session (made under the new key) pays.
+    current = client.get(f"/v1/payments/checkout/{second}", headers=auth).json()["payment_token"]
+    sim = client.post("/v1/simulations", headers={**auth, "Payment-Token": current}, json=body)
+    assert sim.status_code == 200, sim.text
+    assert client.get("/v1/account", headers=auth).json()["balance_credits"] == 0
 
 
 def test_payments_off_means_404_problems(client: ContractClient, tmp_path: Path, database_url: str | None) -> None:

@@ -7,6 +7,7 @@ also closes the algorithm-confusion hole (a public key used as an HMAC secret)."
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import time
@@ -70,6 +71,15 @@ def load_signing_keys(configured: str | None, data_dir: Path) -> list[SigningKey
     with os.fdopen(fd, "w") as fh:
         json.dump([key.to_json()], fh)
     return [key]
+
+
+def derived_secrets(keys: list[SigningKey], purpose: str) -> tuple[bytes, ...]:
+    """One secret per signing key for another use of the same key material (payment-token MACs): the
+    first key's is current, and the others keep what they made valid while a rotation overlaps."""
+    label = f"fmu-gateway {purpose}\0".encode()
+    return tuple(hashlib.sha256(label + k.private.private_bytes(
+        serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption())).digest()
+        for k in keys)
 
 
 @dataclass(frozen=True)

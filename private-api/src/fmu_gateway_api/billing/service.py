@@ -252,20 +252,24 @@ def create_pack_checkout(session: Session, ctx: Context, account_id: str, pack_i
     return _create_checkout(session, ctx, account_id, kind="pack", pack_id=pack_id, idempotency_key=key)
 
 
-def _token_mac(ctx: Context, checkout_id: str) -> str:
-    digest = hmac.new(ctx.token_secret, checkout_id.encode(), hashlib.sha256).digest()[:18]
+def _token_mac(secret: bytes, checkout_id: str) -> str:
+    digest = hmac.new(secret, checkout_id.encode(), hashlib.sha256).digest()[:18]
     return base64.urlsafe_b64encode(digest).decode().rstrip("=")
 
 
 def payment_token(ctx: Context, checkout_id: str) -> str:
-    """A one-shot token for a paid pay-per-run checkout. Derived, never stored: HMAC of the session id."""
-    return f"fpt_{checkout_id}.{_token_mac(ctx, checkout_id)}"
+    """A one-shot token for a paid pay-per-run checkout. Derived, never stored: HMAC of the session id
+    under the current signing key's derived secret."""
+    return f"fpt_{checkout_id}.{_token_mac(ctx.token_secrets[0], checkout_id)}"
 
 
 def _parse_payment_token(ctx: Context, token: str) -> str:
+    """The checkout id of a token made under any configured signing key: a rotation does not void a token
+    that was paid for and handed out before it."""
     body = token[4:] if token.startswith("fpt_") else ""
     checkout_id, _, mac = body.rpartition(".")
-    if not checkout_id or not hmac.compare_digest(mac, _token_mac(ctx, checkout_id)):
+    if not checkout_id or not any(hmac.compare_digest(mac, _token_mac(secret, checkout_id))
+                                  for secret in ctx.token_secrets):
         raise InvalidPaymentToken("the payment token is not valid")
     return checkout_id
 
