@@ -106,6 +106,7 @@ def main() -> int:
                   f"p95 {pct(values, 0.95):7.1f} ms  max {max(values) * 1000:7.1f} ms")
     print(f"server RSS: start {rss[0][1] / 1024:.1f} MiB, end {rss[-1][1] / 1024:.1f} MiB, "
           f"max {max(r for _, r in rss) / 1024:.1f} MiB over {len(rss)} samples")
+    print("server RSS MiB by minute: " + " ".join(f"{r / 1024:.1f}" for t, r in rss if t == 0 or t % 60 < 30))
     return 1 if codes.get("5xx") else 0
 
 

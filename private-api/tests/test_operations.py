@@ -35,6 +35,25 @@ def test_metrics_expose_the_operational_series(client: ContractClient) -> None:
     assert debited >= 1
 
 
+def test_request_latency_is_labelled_by_route_template_never_by_id(client: ContractClient,
+                                                                   raw_client: TestClient) -> None:
+    auth = new_account(client)
+    sims = [client.post("/v1/simulations", headers=auth, json={
+        "fmu_id": "lib:BouncingBall", "stop_time": 0.41 + i / 100, "cache": False}).json()["id"] for i in range(3)]
+    for sim_id in sims:
+        assert client.get(f"/v1/simulations/{sim_id}", headers=auth).status_code == 200
+        assert client.get(f"/v1/simulations/{sim_id}/result", headers=auth).status_code == 200
+    assert client.get(f"/v1/fmus/{'0' * 64}", headers=auth).status_code == 404
+    assert raw_client.get("/v1/no-such-route").status_code == 404  # not in the contract: the raw client
+    text = client.get("/metrics").text
+    routes = {part.split('"')[1] for line in text.splitlines()
+              if line.startswith("fmu_gateway_http_request_duration_seconds_count")
+              for part in line.split(",") if part.startswith("route=")}
+    assert {"/v1/simulations/{simulation_id}", "/v1/simulations/{simulation_id}/result", "/v1/fmus/{fmu_id}",
+            "unmatched"} <= routes
+    assert not [r for r in routes if "sim_" in r or "0" * 64 in r or "no-such-route" in r], routes
+
+
 def test_logs_are_json_lines_with_the_request_id_carried_into_the_job(client: ContractClient) -> None:
     stream = io.StringIO()
     handler = logging.StreamHandler(stream)

@@ -18,7 +18,6 @@ from typing import Any
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Match
 
 request_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_id", default=None)
 _SANE_ID = re.compile(r"^[A-Za-z0-9._:-]{1,100}$")
@@ -79,14 +78,10 @@ def configure_sentry(dsn: str | None, environment: str) -> bool:
 
 
 def _route_template(request: Request) -> str:
-    for route in request.app.router.routes:
-        match, _ = route.matches(request.scope)
-        if match == Match.FULL:
-            return str(getattr(route, "path", request.url.path))
-        for sub in getattr(getattr(route, "original_router", None), "routes", []):
-            if sub.matches(request.scope)[0] == Match.FULL:
-                return str(sub.path)
-    return "unmatched"
+    """The matched route's template (`/v1/simulations/{simulation_id}`), never the raw path: a label per id
+    would grow the metrics, and the process, without bound."""
+    path = getattr(request.scope.get("route"), "path", None)  # set by the router once a route matched
+    return str(path) if path else "unmatched"
 
 
 async def request_context(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:

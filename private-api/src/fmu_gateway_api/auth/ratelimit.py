@@ -38,14 +38,16 @@ def _decide(count: int, limit: int, now: float) -> Decision:
 class MemoryRateLimiter:
     def __init__(self) -> None:
         self._counts: dict[tuple[str, int], int] = {}
+        self._window = 0
         self._lock = threading.Lock()
 
     def hit(self, bucket: str, limit: int) -> Decision:
         now = time.time()
         window = int(now) // WINDOW_S
         with self._lock:
-            if len(self._counts) > 100_000:  # drop old windows
-                self._counts = {k: v for k, v in self._counts.items() if k[1] == window}
+            if window != self._window:  # a new window: the counts of the old ones are over
+                self._counts = {k: v for k, v in self._counts.items() if k[1] >= window}
+                self._window = window
             count = self._counts.get((bucket, window), 0) + 1
             self._counts[(bucket, window)] = count
         return _decide(count, limit, now)
