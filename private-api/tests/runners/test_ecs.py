@@ -457,6 +457,9 @@ def test_the_runner_image_does_an_ecs_job(client: ContractClient, auth: dict[str
     remote = simulate(eclient, eauth, **body)
     arn = remote["provenance"]["task_arn"]
     assert remote["status"] == "succeeded", (remote["error"], fargate.logs.get(arn))
+    deadline = time.monotonic() + 60  # the task reports before its container has exited
+    while arn not in fargate.logs and time.monotonic() < deadline:
+        time.sleep(0.1)
     assert fargate.logs[arn].startswith("exit 0"), fargate.logs[arn]
     local = simulate(client, auth, **body)
     assert remote["result"]["columns"] == local["result"]["columns"]
