@@ -10,13 +10,15 @@ import time
 import uuid
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 
 from fmu_gateway_api.app import create_app
 from fmu_gateway_api.db import session_scope
 from fmu_gateway_api.observability import JsonFormatter
+from fmu_gateway_api.settings import Settings
 from fmu_gateway_api.tables import Simulation
-from tests.conftest import make_settings, new_account
+from tests.conftest import LIBRARY_DIR, make_settings, new_account
 from tests.contract_client import ContractClient
 
 
@@ -109,3 +111,18 @@ def _shutdown_scenario(settings) -> None:  # type: ignore[no-untyped-def]
             assert sim is not None and sim.status == "queued" and sim.worker is None
         ctx.dispatcher = None  # already stopped; the lifespan must not stop it twice
         app.state.ctx = ctx
+
+
+def test_the_make_run_defaults_run_simulations(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`make run` serves from the checkout with the default, relative data directory (`var`) and no scratch
+    setting; sandboxes start in `/`, so every path they get must be absolute."""
+    monkeypatch.chdir(tmp_path)
+    settings = Settings(environment="test", database_url=None, redis_url=None, library_dir=LIBRARY_DIR,
+                        runner_warm_pool=1)
+    assert settings.data_dir == tmp_path.resolve() / "var"
+    with TestClient(create_app(settings)) as raw:
+        client = ContractClient(raw)
+        auth = new_account(client)
+        for body in ({"fmu_id": "lib:BouncingBall", "stop_time": 1.0}, {"fmu_id": "lib:VanDerPol"}):
+            sim = client.post("/v1/simulations", headers=auth, json=body).json()
+            assert sim["status"] == "succeeded", (sim["error"], sim.get("log"))

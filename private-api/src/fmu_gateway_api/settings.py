@@ -99,6 +99,12 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _check(self) -> Settings:
+        # Absolute from here on: sandboxes start in /, containers mount by path, and the service may chdir.
+        self.data_dir = self.data_dir.resolve()
+        self.library_dir = self.library_dir.resolve()
+        self.pricing_file = self.pricing_file.resolve()
+        if self.scratch_dir is not None:
+            self.scratch_dir = self.scratch_dir.resolve()
         if self.sim_default_timeout_s > self.sim_max_timeout_s:
             raise ValueError("sim_default_timeout_s must not exceed sim_max_timeout_s")
         if self.stripe_enabled and not (self.stripe_api_key and self.stripe_webhook_secret):

@@ -466,3 +466,23 @@ def test_the_runner_image_does_an_ecs_job(client: ContractClient, auth: dict[str
     for name in local["result"]["columns"]:
         assert np.array_equal(np.asarray(remote["result"]["data"][name], dtype=float),
                               np.asarray(local["result"]["data"][name], dtype=float)), name
+
+
+def test_a_long_ecs_run_shows_progress_and_can_be_cancelled(eclient: ContractClient, eauth: dict[str, str],
+                                                           fargate: FakeFargate) -> None:
+    response = eclient.post("/v1/simulations", headers=eauth, json={
+        "fmu_id": "lib:VanDerPol", "interface": "CoSimulation", "stop_time": 8000.0, "output_interval": 0.01,
+        "cache": False, "wait_s": 0})
+    assert response.status_code == 202, response.text
+    sim_id = response.json()["id"]
+    arn = _task_of(fargate, sim_id)
+    deadline = time.monotonic() + 30
+    progress = None
+    while time.monotonic() < deadline and not progress:
+        time.sleep(0.5)
+        progress = eclient.get(f"/v1/simulations/{sim_id}", headers=eauth).json()["progress"]
+    assert progress is not None  # relayed by the task through its presigned URL
+    assert 0 < progress < 1
+    assert eclient.delete(f"/v1/simulations/{sim_id}", headers=eauth).status_code == 202
+    assert _wait_status(eclient, eauth, sim_id, ("cancelled", "failed", "succeeded"))["status"] == "cancelled"
+    assert fargate.status(arn) == "STOPPED"

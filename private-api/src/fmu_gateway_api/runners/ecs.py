@@ -115,6 +115,8 @@ class _Job:
     report: dict[str, Any] | None = None
     task_arn: str | None = None
     cancelled: bool = False
+    progress: float | None = None
+    progress_at: float = 0.0
 
 
 # Runs waiting for their task's report, by job id: the internal callback endpoint reaches them here.
@@ -389,7 +391,22 @@ class EcsRunner:
         return True
 
     def progress(self, job_id: str) -> float | None:
-        return None
+        """What the task last copied from the sandbox's out/progress to S3 (every 2 s at most); read at most
+        once a second per job, however often it is polled."""
+        with self._lock:
+            entry = self._jobs.get(job_id)
+        if entry is None or entry.task_arn is None:
+            return None
+        now = time.monotonic()
+        if now - entry.progress_at < 1.0:
+            return entry.progress
+        entry.progress_at = now
+        try:
+            obj = self.s3.get_object(Bucket=self.config.bucket, Key=f"jobs/{job_id}/out/progress")
+            entry.progress = min(max(float(obj["Body"].read(32)), 0.0), 1.0)
+        except Exception:  # not written yet, or gone with the run
+            pass
+        return entry.progress
 
     def ready(self) -> bool:
         if self._closed:

@@ -148,8 +148,10 @@ def read_manifest(url: str) -> dict[str, Any]:
     return dict(manifest)
 
 
-def run_sandbox(job_file: Path, timeout_s: float, stop: threading.Event) -> tuple[int, bool, str]:
-    """sandbox.py JOB_FILE with a scrubbed environment: (exit code, timed out, stdout+stderr tail)."""
+def run_sandbox(job_file: Path, timeout_s: float, stop: threading.Event,
+                tick: Callable[[], None] | None = None) -> tuple[int, bool, str]:
+    """sandbox.py JOB_FILE with a scrubbed environment: (exit code, timed out, stdout+stderr tail). `tick`
+    is called a few times a second while it runs."""
     log_path = job_file.parent / "sandbox.log"
     with log_path.open("wb") as log_fh:
         proc = subprocess.Popen([sys.executable, "-I", "-B", str(SANDBOX), str(job_file)], env=SANDBOX_ENV,
@@ -163,6 +165,8 @@ def run_sandbox(job_file: Path, timeout_s: float, stop: threading.Event) -> tupl
                 break
             except subprocess.TimeoutExpired:
                 pass
+            if tick is not None:
+                tick()
             if stop.is_set() or time.monotonic() >= deadline:
                 timed_out = not stop.is_set()
                 _killpg(proc.pid)
@@ -206,7 +210,8 @@ def run_job(env: Mapping[str, str], *, post: Poster | None = None, scratch: Path
             with (workdir / name).open("wb") as fh:
                 _transfer("GET", manifest[key], sink=fh)
         (workdir / "out").mkdir(mode=0o700)
-        code, timed_out, tail = run_sandbox(workdir / "job.json", timeout_s, stop)
+        relay = ProgressRelay(workdir / "out" / "progress", manifest["out"].get("progress"))
+        code, timed_out, tail = run_sandbox(workdir / "job.json", timeout_s, stop, relay.tick)
         report = {"exit_code": code, "timed_out": timed_out, "log": tail}
         if not timed_out and not stop.is_set():
             report["output_too_large"] = not _upload_out(manifest["out"], workdir / "out", max_output)
@@ -229,6 +234,37 @@ def run_job(env: Mapping[str, str], *, post: Poster | None = None, scratch: Path
     if not 200 <= status < 300:
         print(f"ecs_task: the callback answered {status}", file=sys.stderr)  # noqa: T201
     return 0 if delivered or 200 <= status < 300 else 1
+
+
+class ProgressRelay:
+    """Copies the sandbox's out/progress to its presigned URL every few seconds while the job runs, so
+    that the gateway can show progress. A courtesy: a failed PUT is dropped, never retried or fatal."""
+
+    def __init__(self, path: Path, url: str | None, every_s: float = 2.0) -> None:
+        self.path, self.url, self.every_s = path, url, every_s
+        self._next = time.monotonic() + every_s
+        self._sent = b""
+
+    def tick(self) -> None:
+        if self.url is None or time.monotonic() < self._next:
+            return
+        self._next = time.monotonic() + self.every_s
+        try:
+            fd = os.open(self.path, os.O_RDONLY | os.O_NOFOLLOW)
+            with os.fdopen(fd, "rb") as fh:
+                value = fh.read(32) if stat.S_ISREG(os.fstat(fh.fileno()).st_mode) else b""
+            float(value)
+        except (OSError, ValueError):
+            return
+        if value == self._sent:
+            return
+        request = urllib.request.Request(self.url, data=value, method="PUT", headers={
+            "Content-Type": "text/plain", "Content-Length": str(len(value))})
+        try:
+            with _open(request, timeout=5):
+                self._sent = value
+        except (urllib.error.URLError, OSError):
+            pass
 
 
 def _upload_out(urls: Mapping[str, str], out: Path, max_output: int) -> bool:
