@@ -76,3 +76,31 @@ def test_postgres_claimers_skip_locked_rows_instead_of_waiting(isolated_db: Sett
 def _claim_once(sessions: object) -> str | None:
     with session_scope(sessions) as session:  # type: ignore[arg-type]
         return repository.claim_next(session, "other", utcnow(), True)
+
+
+def test_concurrent_claimers_keep_to_the_accounts_concurrency(isolated_db: Settings) -> None:
+    engine = make_engine(isolated_db)
+    upgrade(engine)
+    sessions = make_session_factory(engine)
+    with session_scope(sessions) as session:
+        _queue(session, 12)
+    postgres = not isolated_db.is_sqlite
+    start = threading.Barrier(6)
+
+    def claim_all(worker: int) -> list[str]:
+        start.wait()
+        taken = []
+        while True:
+            with session_scope(sessions) as session:
+                sim_id = repository.claim_next(session, f"w{worker}", utcnow(), postgres, {"free": 2, "pro": 8})
+            if sim_id is None:
+                return taken
+            taken.append(sim_id)
+
+    for _ in range(3):  # none of the claimed runs ends: the account's limit stops every claimer
+        with ThreadPoolExecutor(6) as pool:
+            claimed = [s for batch in pool.map(claim_all, range(6)) for s in batch]
+        with session_scope(sessions) as session:
+            running = [s for s in repository.running_jobs(session) if s.account_id == "acc_queue"]
+        assert len(running) == 2, (claimed, [s.id for s in running])
+    engine.dispose()

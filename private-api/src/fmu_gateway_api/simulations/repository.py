@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 from typing import Any
 
@@ -46,17 +47,72 @@ def claim_next(session: Session, worker: str, now: datetime, postgres: bool,
                concurrency: dict[str, int] | None = None) -> str | None:
     """Take the oldest queued job whose account is under its tier's concurrent-run limit.
 
-    PostgreSQL: SKIP LOCKED lets many dispatchers share the queue (two of them may briefly exceed an
-    account's limit by one each); SQLite: BEGIN IMMEDIATE serialises claimers, so the plain form is safe."""
-    lock = "FOR UPDATE OF s SKIP LOCKED" if postgres else ""
-    params: dict[str, Any] = {"worker": worker, "now": now}
-    limit_sql = "1000000"
-    if concurrency:
-        cases = []
-        for i, (tier, limit) in enumerate(sorted(concurrency.items())):
-            params[f"t{i}"], params[f"l{i}"] = tier, limit
-            cases.append(f"WHEN :t{i} THEN :l{i}")
-        limit_sql = f"CASE a.tier {' '.join(cases)} ELSE 1 END"
+    SQLite: BEGIN IMMEDIATE serialises claimers, so one statement is safe. PostgreSQL: many dispatcher
+    threads and processes share the queue; SKIP LOCKED spreads them over jobs, and a transaction-level
+    advisory lock per account (tried, never waited for) serialises the count-then-claim of one account's
+    jobs, so that two claimers cannot both see room for one more run."""
+    limits = concurrency or {}
+    if not postgres:
+        return _claim_in_one_statement(session, worker, now, limits)
+    skip: list[str] = []
+    for _ in range(8):  # accounts found full after locking are passed over, a few at a time
+        exclude = "AND s.account_id <> ALL(:skip)" if skip else ""
+        candidate = session.execute(text(f"""
+            SELECT s.id, s.account_id, a.tier FROM simulations s JOIN accounts a ON a.id = s.account_id
+            WHERE s.status = 'queued' {exclude}
+              AND (SELECT count(*) FROM simulations r
+                   WHERE r.account_id = s.account_id AND r.status = 'running') < {_limit_sql(limits)}
+            ORDER BY s.created_at LIMIT 1 FOR UPDATE OF s SKIP LOCKED
+        """), {"skip": skip, **_limit_params(limits)}).first()
+        if candidate is None:
+            return None
+        sim_id, account_id, tier = str(candidate[0]), str(candidate[1]), str(candidate[2])
+        if not limits:  # nothing to count: the row lock is enough
+            return _mark_running(session, sim_id, worker, now)
+        # Never wait: while another claimer holds this account, its next job is theirs to take.
+        if not session.scalar(text("SELECT pg_try_advisory_xact_lock(:ns, :key)"),
+                              {"ns": _CLAIM_LOCK_NS, "key": _lock_key(account_id)}):
+            skip.append(account_id)
+            continue
+        running = session.scalar(text("SELECT count(*) FROM simulations WHERE account_id = :a AND status = 'running'"),
+                                  {"a": account_id})
+        limit = limits.get(tier, 1) if limits else 1_000_000  # as _limit_sql: an unknown tier runs one at a time
+        if int(running or 0) < limit:
+            return _mark_running(session, sim_id, worker, now)
+        skip.append(account_id)
+    return None
+
+
+def _mark_running(session: Session, sim_id: str, worker: str, now: datetime) -> str:
+    session.execute(text("""
+        UPDATE simulations SET status = 'running', worker = :worker, started_at = :now, attempts = attempts + 1
+        WHERE id = :id AND status = 'queued'
+    """), {"worker": worker, "now": now, "id": sim_id})
+    return sim_id
+
+
+_CLAIM_LOCK_NS = 0x464D55  # "FMU": the advisory-lock namespace of job claims
+
+
+def _lock_key(account_id: str) -> int:
+    return int.from_bytes(hashlib.sha256(account_id.encode()).digest()[:4], "big", signed=True)
+
+
+def _limit_params(limits: dict[str, int]) -> dict[str, Any]:
+    params: dict[str, Any] = {}
+    for i, (tier, limit) in enumerate(sorted(limits.items())):
+        params[f"t{i}"], params[f"l{i}"] = tier, limit
+    return params
+
+
+def _limit_sql(limits: dict[str, int]) -> str:
+    if not limits:
+        return "1000000"
+    cases = " ".join(f"WHEN :t{i} THEN :l{i}" for i in range(len(limits)))
+    return f"CASE a.tier {cases} ELSE 1 END"
+
+
+def _claim_in_one_statement(session: Session, worker: str, now: datetime, limits: dict[str, int]) -> str | None:
     row = session.execute(
         text(f"""
             UPDATE simulations SET status = 'running', worker = :worker, started_at = :now,
@@ -65,12 +121,12 @@ def claim_next(session: Session, worker: str, now: datetime, postgres: bool,
                 SELECT s.id FROM simulations s JOIN accounts a ON a.id = s.account_id
                 WHERE s.status = 'queued'
                   AND (SELECT count(*) FROM simulations r
-                       WHERE r.account_id = s.account_id AND r.status = 'running') < {limit_sql}
-                ORDER BY s.created_at LIMIT 1 {lock})
+                       WHERE r.account_id = s.account_id AND r.status = 'running') < {_limit_sql(limits)}
+                ORDER BY s.created_at LIMIT 1)
               AND status = 'queued'
             RETURNING id
         """),
-        params,
+        {"worker": worker, "now": now, **_limit_params(limits)},
     ).first()
     return str(row[0]) if row else None
 
