@@ -1,4 +1,4 @@
-"""Rate limits: shared through Redis across replicas, per process otherwise."""
+"""Rate limits: a sliding minute, shared through Redis across replicas, per process otherwise."""
 
 from __future__ import annotations
 
@@ -35,3 +35,19 @@ def test_in_process_limits_are_per_bucket() -> None:
     assert all(limiter.hit("k1", 3).allowed for _ in range(3))
     assert not limiter.hit("k1", 3).allowed
     assert limiter.hit("k2", 3).allowed
+
+
+@pytest.mark.parametrize("backend", ["memory", "redis"])
+def test_the_turn_of_a_minute_allows_no_second_burst(backend: str) -> None:
+    if backend == "redis":
+        _redis_or_skip()
+    limiter = MemoryRateLimiter() if backend == "memory" else RedisRateLimiter(REDIS_URL)
+    bucket, t0 = f"test:{uuid.uuid4().hex}", 600_000 * 60.0  # a minute's start
+    # 8 requests at the end of one minute and 8 at the start of the next: a fixed window would take all 16.
+    late = [limiter.hit(bucket, 10, now=t0 - 0.5) for _ in range(8)]
+    early = [limiter.hit(bucket, 10, now=t0 + 0.5) for _ in range(8)]
+    assert [d.allowed for d in late + early] == [True] * 10 + [False] * 6
+    assert early[-1].remaining == 0 and early[-1].reset_s == 60
+    # Refused requests count too; the budget comes back as they slide out of the window.
+    assert not limiter.hit(bucket, 10, now=t0 + 45).allowed  # 9 this minute + 8 * 15/60 of the last one
+    assert limiter.hit(bucket, 10, now=t0 + 90).allowed  # 1 this minute + 9 * 30/60 of the last one

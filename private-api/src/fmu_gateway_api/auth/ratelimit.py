@@ -1,5 +1,9 @@
-"""Request-rate limits per key and tier: a fixed one-minute window, shared through Redis when
-REDIS_URL is set (several replicas), else in this process."""
+"""Request-rate limits per key and tier: a sliding one-minute window, shared through Redis when
+REDIS_URL is set (several replicas), else in this process.
+
+The window is the usual two-counter approximation: this minute's count plus last minute's weighted by
+how much of it the window still covers. Unlike fixed windows it allows no double burst around the turn of
+a minute, and it needs two counters per key, not a log of requests."""
 
 from __future__ import annotations
 
@@ -27,12 +31,14 @@ class Decision:
 
 
 class RateLimiter(Protocol):
-    def hit(self, bucket: str, limit: int) -> Decision: ...
+    def hit(self, bucket: str, limit: int, now: float | None = None) -> Decision: ...
 
 
-def _decide(count: int, limit: int, now: float) -> Decision:
-    reset = WINDOW_S - int(now) % WINDOW_S
-    return Decision(allowed=count <= limit, limit=limit, remaining=max(0, limit - count), reset_s=reset)
+def _decide(current: int, previous: int, limit: int, now: float) -> Decision:
+    into = now % WINDOW_S
+    count = current + previous * (WINDOW_S - into) / WINDOW_S
+    reset = max(1, WINDOW_S - int(into))
+    return Decision(allowed=count <= limit, limit=limit, remaining=max(0, int(limit - count)), reset_s=reset)
 
 
 class MemoryRateLimiter:
@@ -41,16 +47,17 @@ class MemoryRateLimiter:
         self._window = 0
         self._lock = threading.Lock()
 
-    def hit(self, bucket: str, limit: int) -> Decision:
-        now = time.time()
-        window = int(now) // WINDOW_S
+    def hit(self, bucket: str, limit: int, now: float | None = None) -> Decision:
+        now = time.time() if now is None else now
+        window = int(now // WINDOW_S)
         with self._lock:
-            if window != self._window:  # a new window: the counts of the old ones are over
-                self._counts = {k: v for k, v in self._counts.items() if k[1] >= window}
+            if window != self._window:  # a new window: only the last one still counts
+                self._counts = {k: v for k, v in self._counts.items() if k[1] >= window - 1}
                 self._window = window
-            count = self._counts.get((bucket, window), 0) + 1
-            self._counts[(bucket, window)] = count
-        return _decide(count, limit, now)
+            current = self._counts.get((bucket, window), 0) + 1
+            self._counts[(bucket, window)] = current
+            previous = self._counts.get((bucket, window - 1), 0)
+        return _decide(current, previous, limit, now)
 
 
 class RedisRateLimiter:
@@ -59,14 +66,16 @@ class RedisRateLimiter:
 
         self._redis = redis.Redis.from_url(url, socket_timeout=2)
 
-    def hit(self, bucket: str, limit: int) -> Decision:
-        now = time.time()
-        key = f"fmu-gateway:rl:{bucket}:{int(now) // WINDOW_S}"
+    def hit(self, bucket: str, limit: int, now: float | None = None) -> Decision:
+        now = time.time() if now is None else now
+        window = int(now // WINDOW_S)
+        key = f"fmu-gateway:rl:{bucket}:{window}"
         pipe = self._redis.pipeline()
         pipe.incr(key)
-        pipe.expire(key, WINDOW_S + 5)
-        count, _ = pipe.execute()
-        return _decide(int(count), limit, now)
+        pipe.expire(key, 2 * WINDOW_S + 5)
+        pipe.get(f"fmu-gateway:rl:{bucket}:{window - 1}")
+        current, _, previous = pipe.execute()
+        return _decide(int(current), int(previous or 0), limit, now)
 
 
 def make_rate_limiter(redis_url: str | None) -> RateLimiter:
