@@ -88,26 +88,29 @@ def fresh_postgres(url: str) -> Iterator[str]:
         admin.dispose()
 
 
+@contextmanager
+def own_database(database_url: str | None) -> Iterator[str | None]:
+    """A database of its own on PostgreSQL (None, the gateway's own SQLite file, otherwise): gateways that
+    share a database share its queue and outbox, and would run each other's jobs."""
+    if database_url is None:
+        yield None
+        return
+    with fresh_postgres(database_url) as url:
+        yield url
+
+
 @pytest.fixture(scope="session")
 def database_url() -> Iterator[str | None]:
     """A fresh PostgreSQL database for the session when a server is configured, else None (SQLite)."""
-    url = postgres_url()
-    if not url:
-        yield None
-        return
-    with fresh_postgres(url) as fresh:
-        yield fresh
+    with own_database(postgres_url()) as db:
+        yield db
 
 
 @pytest.fixture
 def isolated_db(tmp_path: Path) -> Iterator[Settings]:
     """Settings on a database of this test's own (no dispatcher of the shared app touches it)."""
-    url = postgres_url()
-    if not url:
-        yield make_settings(tmp_path, None)
-        return
-    with fresh_postgres(url) as fresh:
-        yield make_settings(tmp_path, fresh)
+    with own_database(postgres_url()) as db:
+        yield make_settings(tmp_path, db)
 
 
 WEBHOOK_SECRET = "whsec_fmu_gateway_tests"
@@ -230,12 +233,8 @@ def auth(client: ContractClient) -> dict[str, str]:
 def live_url(tmp_path_factory: pytest.TempPathFactory, fake_stripe: FakeStripe) -> Iterator[str]:
     """A real uvicorn server on loopback, with its own data directory and its own database: gateways
     that share a queue must share a blob store, and this one does not share the test app's."""
-    url = postgres_url()
-    if url:
-        with fresh_postgres(url) as db:
-            yield from _serve(tmp_path_factory, db, fake_stripe)
-    else:
-        yield from _serve(tmp_path_factory, None, fake_stripe)
+    with own_database(postgres_url()) as db:
+        yield from _serve(tmp_path_factory, db, fake_stripe)
 
 
 def _serve(tmp_path_factory: pytest.TempPathFactory, database_url: str | None,

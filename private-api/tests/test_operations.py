@@ -18,7 +18,7 @@ from fmu_gateway_api.db import session_scope
 from fmu_gateway_api.observability import JsonFormatter
 from fmu_gateway_api.settings import Settings
 from fmu_gateway_api.tables import Simulation
-from tests.conftest import LIBRARY_DIR, make_settings, new_account
+from tests.conftest import LIBRARY_DIR, make_settings, new_account, own_database
 from tests.contract_client import ContractClient
 
 
@@ -80,16 +80,8 @@ def test_logs_are_json_lines_with_the_request_id_carried_into_the_job(client: Co
 
 
 def test_graceful_shutdown_requeues_what_is_still_running(tmp_path: Path, database_url: str | None) -> None:
-    settings = make_settings(tmp_path, database_url, runner_warm_pool=0)
-    if database_url:  # this gateway's queue must be its own
-        from tests.conftest import fresh_postgres, postgres_url
-
-        url = postgres_url()
-        assert url
-        with fresh_postgres(url) as db:
-            _shutdown_scenario(make_settings(tmp_path, db, runner_warm_pool=0))
-    else:
-        _shutdown_scenario(settings)
+    with own_database(database_url) as db:  # this gateway's queue must be its own
+        _shutdown_scenario(make_settings(tmp_path, db, runner_warm_pool=0))
 
 
 def _shutdown_scenario(settings) -> None:  # type: ignore[no-untyped-def]

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import threading
 import time
 import uuid
@@ -21,7 +20,7 @@ from fmu_gateway_api.billing.outbox import OutboxDispatcher
 from fmu_gateway_api.db import session_scope
 from fmu_gateway_api.tables import LedgerEntry, OutboxEvent
 from tests.billing.conftest import drain, ledger_consistent
-from tests.conftest import WEBHOOK_SECRET, account_id, fresh_postgres, make_settings, new_account, set_tier
+from tests.conftest import WEBHOOK_SECRET, account_id, make_settings, new_account, own_database, set_tier
 from tests.contract_client import ContractClient
 from tests.fakes.stripe_server import FakeStripe
 
@@ -187,8 +186,7 @@ def test_payments_off_means_404_problems(client: ContractClient, tmp_path: Path,
 def metered(tmp_path: Path, database_url: str | None, fake_stripe: FakeStripe) -> Iterator[TestClient]:
     """A gateway of its own whose outbox thread effectively sleeps: the test drives the outbox. Its own
     database too: the shared gateway's outbox thread would otherwise send these events behind its back."""
-    with contextlib.ExitStack() as stack:
-        db = stack.enter_context(fresh_postgres(database_url)) if database_url else None
+    with own_database(database_url) as db:
         settings = make_settings(tmp_path, db, stripe=fake_stripe, outbox_poll_s=3600.0)
         with TestClient(create_app(settings)) as c:
             yield c

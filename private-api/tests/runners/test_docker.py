@@ -10,7 +10,6 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +19,7 @@ from fastapi.testclient import TestClient
 
 from fmu_gateway_api.app import create_app
 from fmu_gateway_api.settings import Settings
-from tests.conftest import docker_missing, fresh_postgres, hostile_fmu, make_settings, new_account
+from tests.conftest import docker_missing, hostile_fmu, make_settings, new_account, own_database
 from tests.contract_client import ContractClient
 
 IMAGE = Settings().runner_image
@@ -42,16 +41,6 @@ def engine() -> Iterator[Any]:
     client = docker.from_env(timeout=60)
     yield client
     client.close()
-
-
-@contextmanager
-def own_database(database_url: str | None) -> Iterator[str | None]:
-    """A database of its own on PostgreSQL: gateways sharing one would run each other's queued jobs."""
-    if database_url is None:
-        yield None
-        return
-    with fresh_postgres(database_url) as url:
-        yield url
 
 
 def _runner_of(app: Any) -> Any:

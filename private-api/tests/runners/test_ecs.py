@@ -29,7 +29,7 @@ from fmu_gateway_api.auth.tokens import AUDIENCE_RUNNER
 from fmu_gateway_api.runners import ecs_task
 from fmu_gateway_api.runners.internal import router as internal_router
 from fmu_gateway_api.settings import Settings
-from tests.conftest import REPO, docker_missing, fresh_postgres, hostile_fmu, make_settings, new_account
+from tests.conftest import REPO, docker_missing, hostile_fmu, make_settings, new_account, own_database
 from tests.contract_client import ContractClient
 
 boto3 = pytest.importorskip("boto3")
@@ -233,7 +233,7 @@ def ecs_app(tmp_path_factory: pytest.TempPathFactory, database_url: str | None,
                             "FMU_GATEWAY_ECS_COMPLETION_MARGIN_S": "2"}.items():
             mp.setenv(name, value)
         try:
-            with _own_database(database_url) as db:
+            with own_database(database_url) as db:
                 settings = make_settings(tmp_path_factory.mktemp("ecs-gw"), db, runner="ecs",
                                          public_url="http://testserver")
                 app = create_app(settings)
@@ -255,21 +255,6 @@ def ecs_app(tmp_path_factory: pytest.TempPathFactory, database_url: str | None,
         finally:
             state_manager.unset_transition("ecs::task")
             server.stop()
-
-
-class _own_database:
-    def __init__(self, url: str | None) -> None:
-        self.url, self._cm = url, None
-
-    def __enter__(self) -> str | None:
-        if self.url is None:
-            return None
-        self._cm = fresh_postgres(self.url)
-        return self._cm.__enter__()
-
-    def __exit__(self, *exc: Any) -> None:
-        if self._cm is not None:
-            self._cm.__exit__(*exc)
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.conftest import LIBRARY_DIR, fresh_postgres, new_account, postgres_url
+from tests.conftest import LIBRARY_DIR, new_account, own_database, postgres_url
 from tests.contract_client import ContractClient
 
 LONG = {"fmu_id": "lib:VanDerPol", "interface": "CoSimulation", "stop_time": 1500.0, "output_interval": 0.01,
@@ -128,14 +128,8 @@ class Gateway:
 
 @pytest.fixture
 def gateway(tmp_path: Path) -> Iterator[Gateway]:
-    url = postgres_url()
-    if url:
-        with fresh_postgres(url) as db:
-            gw = Gateway(tmp_path, db)
-            yield gw
-            gw.stop()
-    else:
-        gw = Gateway(tmp_path, None)
+    with own_database(postgres_url()) as db:
+        gw = Gateway(tmp_path, db)
         yield gw
         gw.stop()
 

@@ -30,7 +30,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import re
 import shutil
 import tempfile
 import threading
@@ -51,9 +50,9 @@ TASK_ENTRY_IN_IMAGE = "/opt/fmu-gateway/ecs_task.py"
 PYTHON_IN_IMAGE = "/opt/venv/bin/python"
 CALLBACK_PATH = "/internal/v1/jobs/{job_id}/complete"
 OUT_NAMES = ecs_task.OUT_NAMES
-JOB_ID_RE = re.compile(r"^[A-Za-z0-9_-]{1,100}$")
+JOB_ID_RE = ecs_task.JOB_ID_RE
 _STARTING = ("PROVISIONING", "PENDING", "ACTIVATING")
-_LOG_CAP = 8000
+_LOG_CAP = ecs_task.LOG_CAP
 
 
 def _conf(settings: Settings, name: str, default: Any = None, *env_names: str) -> Any:
@@ -403,7 +402,9 @@ class EcsRunner:
         entry.progress_at = now
         try:
             obj = self.s3.get_object(Bucket=self.config.bucket, Key=f"jobs/{job_id}/out/progress")
-            entry.progress = min(max(float(obj["Body"].read(32)), 0.0), 1.0)
+            value = oc.parse_progress(obj["Body"].read(32))
+            if value is not None:
+                entry.progress = value
         except Exception:  # not written yet, or gone with the run
             pass
         return entry.progress

@@ -79,63 +79,76 @@ def _open(request: urllib.request.Request, timeout: float) -> Any:
     return urllib.request.build_opener(*handlers).open(request, timeout=timeout)
 
 
-def _transfer(method: str, url: str, *, data: bytes | IO[bytes] | None = None, sink: IO[bytes] | None = None,
-              cap: int = MANIFEST_CAP) -> bytes:
-    """One GET (streamed into `sink`, else returned, at most `cap` bytes) or PUT (of bytes or of a file,
-    streamed), retried on network errors and 5xx with backoff. A 4xx (an expired URL) fails at once."""
-    last = ""
-    for attempt in range(5):
-        headers = {}
-        if method == "PUT":
-            if data is None or isinstance(data, bytes):
-                size = len(data or b"")
-            else:  # a file: from its start on every attempt
-                data.seek(0)
-                size = os.fstat(data.fileno()).st_size
-            headers = {"Content-Type": "application/octet-stream", "Content-Length": str(size)}
-        request = urllib.request.Request(url, data=data, method=method, headers=headers)
+def _exchange(method: str, url: str, *, data: bytes | IO[bytes] | None = None,
+              headers: Mapping[str, str] | None = None, sink: IO[bytes] | None = None, cap: int = MANIFEST_CAP,
+              attempts: int = 5, timeout: float = 60.0) -> tuple[int, bytes, str]:
+    """One HTTP exchange, retried on network errors and 5xx with backoff: (status, body, last error), the
+    status 0 when nothing answered. The body is streamed into `sink`, else returned (at most `cap` bytes); a
+    file to send goes again from its start on every attempt."""
+    status, last = 0, ""
+    for attempt in range(attempts):
+        sent = dict(headers or {})
+        if isinstance(data, bytes):
+            sent["Content-Length"] = str(len(data))
+        elif data is not None:
+            data.seek(0)
+            sent["Content-Length"] = str(os.fstat(data.fileno()).st_size)
         try:
-            with _open(request, timeout=60) as response:
-                if method != "GET":
-                    return b""
-                if sink is None:
-                    payload = bytes(response.read(cap + 1))
-                    if len(payload) > cap:
-                        raise TransferError(f"GET answered more than {cap} bytes")
-                    return payload
-                shutil.copyfileobj(response, sink, 1 << 20)
-                return b""
+            with _open(urllib.request.Request(url, data=data, method=method, headers=sent), timeout) as response:
+                status = int(response.status)
+                if sink is not None:
+                    shutil.copyfileobj(response, sink, 1 << 20)
+                    return status, b"", ""
+                payload = bytes(response.read(cap + 1))
+                if len(payload) > cap:
+                    raise TransferError(f"{method} answered more than {cap} bytes")
+                return status, payload, ""
         except urllib.error.HTTPError as exc:
-            last = f"{method} answered {exc.code}"
+            status, last = exc.code, f"{method} answered {exc.code}"
+            exc.close()
             if exc.code < 500:
-                raise TransferError(last) from None
+                return status, b"", last
         except (urllib.error.URLError, OSError) as exc:
             last = f"{method} failed: {exc}"
         if sink is not None:
             sink.seek(0)
             sink.truncate()
-        time.sleep(0.5 * 2**attempt)
-    raise TransferError(last)
+        if attempt + 1 < attempts:
+            time.sleep(0.5 * 2**attempt)
+    return status, b"", last
+
+
+def _transfer(method: str, url: str, *, data: bytes | IO[bytes] | None = None, sink: IO[bytes] | None = None,
+              attempts: int = 5, timeout: float = 60.0) -> bytes:
+    """A GET or PUT of one of the job's objects through its presigned URL; TransferError unless it worked
+    (a 4xx, such as an expired URL, fails at once)."""
+    headers = {"Content-Type": "application/octet-stream"} if method == "PUT" else None
+    status, body, last = _exchange(method, url, data=data, headers=headers, sink=sink, attempts=attempts,
+                                   timeout=timeout)
+    if not 200 <= status < 300:
+        raise TransferError(last or f"{method} answered {status}")
+    return body
 
 
 def post_report(url: str, token: str, report: dict[str, Any]) -> int:
     """POST the report with the job token; a few retries on network errors and 5xx. Returns the status."""
-    data = json.dumps(report).encode()
-    status = 0
-    for attempt in range(4):
-        request = urllib.request.Request(url, data=data, method="POST", headers={
-            "Authorization": f"Bearer {token}", "Content-Type": "application/json"})
-        try:
-            with _open(request, timeout=30) as response:
-                return int(response.status)
-        except urllib.error.HTTPError as exc:
-            status = exc.code
-            if exc.code < 500:
-                return status
-        except (urllib.error.URLError, OSError) as exc:
-            print(f"ecs_task: the callback failed: {exc}", file=sys.stderr)  # noqa: T201
-        time.sleep(0.5 * 2**attempt)
+    status, _, last = _exchange("POST", url, data=json.dumps(report).encode(), attempts=4, timeout=30, headers={
+        "Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+    if status == 0:
+        print(f"ecs_task: the callback failed: {last}", file=sys.stderr)  # noqa: T201
     return status
+
+
+def _open_regular(path: Path) -> IO[bytes] | None:
+    """A file the sandbox left, opened without following links; None unless it is a regular file."""
+    try:
+        fh = os.fdopen(os.open(path, os.O_RDONLY | os.O_NOFOLLOW), "rb")
+    except OSError:
+        return None
+    if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+        fh.close()
+        return None
+    return fh
 
 
 def read_manifest(url: str) -> dict[str, Any]:
@@ -249,21 +262,21 @@ class ProgressRelay:
         if self.url is None or time.monotonic() < self._next:
             return
         self._next = time.monotonic() + self.every_s
+        fh = _open_regular(self.path)
+        if fh is None:
+            return
+        with fh:
+            value = fh.read(32)
         try:
-            fd = os.open(self.path, os.O_RDONLY | os.O_NOFOLLOW)
-            with os.fdopen(fd, "rb") as fh:
-                value = fh.read(32) if stat.S_ISREG(os.fstat(fh.fileno()).st_mode) else b""
             float(value)
-        except (OSError, ValueError):
+        except ValueError:
             return
         if value == self._sent:
             return
-        request = urllib.request.Request(self.url, data=value, method="PUT", headers={
-            "Content-Type": "text/plain", "Content-Length": str(len(value))})
         try:
-            with _open(request, timeout=5):
-                self._sent = value
-        except (urllib.error.URLError, OSError):
+            _transfer("PUT", self.url, data=value, attempts=1, timeout=5)
+            self._sent = value
+        except TransferError:
             pass
 
 
@@ -272,17 +285,11 @@ def _upload_out(urls: Mapping[str, str], out: Path, max_output: int) -> bool:
     False (and nothing more uploaded) once the files are above the output limit."""
     budget = max_output + (16 << 20)
     for name in OUT_NAMES:
-        if name not in urls:
+        fh = _open_regular(out / name) if name in urls else None
+        if fh is None:
             continue
-        try:
-            fd = os.open(out / name, os.O_RDONLY | os.O_NOFOLLOW)
-        except OSError:
-            continue
-        with os.fdopen(fd, "rb") as fh:
-            st = os.fstat(fh.fileno())
-            if not stat.S_ISREG(st.st_mode):
-                continue
-            budget -= st.st_size
+        with fh:
+            budget -= os.fstat(fh.fileno()).st_size
             if budget < 0:
                 return False
             _transfer("PUT", urls[name], data=fh)

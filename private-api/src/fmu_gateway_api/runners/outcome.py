@@ -148,7 +148,14 @@ def read_progress(out: Path) -> float | None:
     """The sandbox's out/progress (a number in 0..1), read without following links."""
     try:
         with _open_nofollow(out / "progress") as fh:
-            value = float(fh.read(32))
-    except (OSError, ValueError):
+            return parse_progress(fh.read(32))
+    except OSError:
         return None
-    return min(max(value, 0.0), 1.0)
+
+
+def parse_progress(raw: bytes) -> float | None:
+    """What the sandbox writes to out/progress (wherever it was carried), as a fraction in 0..1."""
+    try:
+        return min(max(float(raw), 0.0), 1.0)
+    except ValueError:
+        return None

@@ -57,13 +57,8 @@ def claim_next(session: Session, worker: str, now: datetime, postgres: bool,
     skip: list[str] = []
     for _ in range(8):  # accounts found full after locking are passed over, a few at a time
         exclude = "AND s.account_id <> ALL(:skip)" if skip else ""
-        candidate = session.execute(text(f"""
-            SELECT s.id, s.account_id, a.tier FROM simulations s JOIN accounts a ON a.id = s.account_id
-            WHERE s.status = 'queued' {exclude}
-              AND (SELECT count(*) FROM simulations r
-                   WHERE r.account_id = s.account_id AND r.status = 'running') < {_limit_sql(limits)}
-            ORDER BY s.created_at LIMIT 1 FOR UPDATE OF s SKIP LOCKED
-        """), {"skip": skip, **_limit_params(limits)}).first()
+        candidate = session.execute(text(f"{_next_queued(limits, exclude)} FOR UPDATE OF s SKIP LOCKED"),
+                                    {"skip": skip, **_limit_params(limits)}).first()
         if candidate is None:
             return None
         sim_id, account_id, tier = str(candidate[0]), str(candidate[1]), str(candidate[2])
@@ -76,18 +71,18 @@ def claim_next(session: Session, worker: str, now: datetime, postgres: bool,
             continue
         running = session.scalar(text("SELECT count(*) FROM simulations WHERE account_id = :a AND status = 'running'"),
                                   {"a": account_id})
-        limit = limits.get(tier, 1) if limits else 1_000_000  # as _limit_sql: an unknown tier runs one at a time
-        if int(running or 0) < limit:
+        if int(running or 0) < limits.get(tier, 1):  # as _next_queued: an unknown tier runs one at a time
             return _mark_running(session, sim_id, worker, now)
         skip.append(account_id)
     return None
 
 
+_SET_RUNNING = "status = 'running', worker = :worker, started_at = :now, attempts = attempts + 1"
+
+
 def _mark_running(session: Session, sim_id: str, worker: str, now: datetime) -> str:
-    session.execute(text("""
-        UPDATE simulations SET status = 'running', worker = :worker, started_at = :now, attempts = attempts + 1
-        WHERE id = :id AND status = 'queued'
-    """), {"worker": worker, "now": now, "id": sim_id})
+    session.execute(text(f"UPDATE simulations SET {_SET_RUNNING} WHERE id = :id AND status = 'queued'"),
+                    {"worker": worker, "now": now, "id": sim_id})
     return sim_id
 
 
@@ -105,25 +100,24 @@ def _limit_params(limits: dict[str, int]) -> dict[str, Any]:
     return params
 
 
-def _limit_sql(limits: dict[str, int]) -> str:
-    if not limits:
-        return "1000000"
-    cases = " ".join(f"WHEN :t{i} THEN :l{i}" for i in range(len(limits)))
-    return f"CASE a.tier {cases} ELSE 1 END"
+def _next_queued(limits: dict[str, int], extra: str = "") -> str:
+    """The oldest queued job (id, account, tier) whose account runs fewer jobs than its tier allows."""
+    limit = "1000000"
+    if limits:
+        limit = "CASE a.tier " + " ".join(f"WHEN :t{i} THEN :l{i}" for i in range(len(limits))) + " ELSE 1 END"
+    return f"""
+        SELECT s.id, s.account_id, a.tier FROM simulations s JOIN accounts a ON a.id = s.account_id
+        WHERE s.status = 'queued' {extra}
+          AND (SELECT count(*) FROM simulations r WHERE r.account_id = s.account_id AND r.status = 'running')
+              < {limit}
+        ORDER BY s.created_at LIMIT 1"""
 
 
 def _claim_in_one_statement(session: Session, worker: str, now: datetime, limits: dict[str, int]) -> str | None:
     row = session.execute(
         text(f"""
-            UPDATE simulations SET status = 'running', worker = :worker, started_at = :now,
-                   attempts = attempts + 1
-            WHERE id = (
-                SELECT s.id FROM simulations s JOIN accounts a ON a.id = s.account_id
-                WHERE s.status = 'queued'
-                  AND (SELECT count(*) FROM simulations r
-                       WHERE r.account_id = s.account_id AND r.status = 'running') < {_limit_sql(limits)}
-                ORDER BY s.created_at LIMIT 1)
-              AND status = 'queued'
+            UPDATE simulations SET {_SET_RUNNING}
+            WHERE id = (SELECT id FROM ({_next_queued(limits)}) AS oldest) AND status = 'queued'
             RETURNING id
         """),
         {"worker": worker, "now": now, **_limit_params(limits)},
