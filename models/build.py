@@ -50,7 +50,8 @@ CFLAGS = ["-shared", "-fPIC", "-O2", "-std=c99", "-Wall", "-Wextra", "-Wl,--no-u
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
 TYPES = {"Float64": ("VT_FLOAT64", "Real"), "Int32": ("VT_INT32", "Integer"),
-         "Boolean": ("VT_BOOLEAN", "Boolean")}
+         "Boolean": ("VT_BOOLEAN", "Boolean"), "String": ("VT_STRING", "String")}
+STRING_MAX = 4096  # FMUGW_STRING_MAX in common/model.h (bytes, with the NUL)
 CAUSALITY_C = {"parameter": "CAUS_PARAMETER", "calculatedParameter": "CAUS_CALCULATED_PARAMETER",
                "input": "CAUS_INPUT", "output": "CAUS_OUTPUT", "local": "CAUS_LOCAL",
                "independent": "CAUS_INDEPENDENT"}
@@ -135,6 +136,10 @@ class Model:
             v.setdefault("variability", default_var)
             if v["variability"] not in VARIABILITY_C:
                 raise BuildError(f"{self.name}.{name}: unknown variability {v['variability']}")
+            if v["type"] == "String":
+                self._check_string(v)
+            elif isinstance(v.get("start"), str):
+                raise BuildError(f"{self.name}.{name}: a {v['type']} start value must not be a string")
             if v["causality"] in ("parameter", "input") or v["variability"] == "constant":
                 v["initial"] = None if v["causality"] == "input" else "exact"
                 if "start" not in v:
@@ -153,6 +158,24 @@ class Model:
             v["vr"] = i
             out.append(v)
         return out
+
+    def _check_string(self, v):
+        name = v["name"]
+        if v["variability"] not in ("constant", "fixed", "tunable", "discrete"):
+            raise BuildError(f"{self.name}.{name}: a String variable cannot be {v['variability']}")
+        if "derivative_of" in v or name in self.spec.get("event_indicators", []):
+            raise BuildError(f"{self.name}.{name}: a String variable cannot be a derivative or event indicator")
+        if "start" in v:
+            start = v["start"]
+            if not isinstance(start, str):
+                raise BuildError(f"{self.name}.{name}: the start value of a String must be a string")
+            if len(start.encode()) >= STRING_MAX:
+                raise BuildError(f"{self.name}.{name}: start value longer than {STRING_MAX - 1} bytes")
+            if any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in start):
+                raise BuildError(f"{self.name}.{name}: control characters are not allowed in a start value")
+
+    def strings(self):
+        return [v for v in self.variables if v["type"] == "String"]
 
     def public_variables(self):
         return [v for v in self.variables if v["name"] != "time"]
@@ -180,6 +203,29 @@ def c_double(x) -> str:
     return repr(float(x))
 
 
+def c_string(text: str) -> str:
+    """C string literal of text (UTF-8; non-ASCII and special bytes as 3-digit octal escapes)."""
+    out = []
+    for b in text.encode():
+        ch = chr(b)
+        if ch in '"\\?':
+            out.append("\\" + ch)
+        elif 0x20 <= b < 0x7F:
+            out.append(ch)
+        else:
+            out.append(f"\\{b:03o}")
+    return '"' + "".join(out) + '"'
+
+
+def fmt_start(v) -> str:
+    """start value as it appears in modelDescription.xml"""
+    if v["type"] == "String":
+        return v["start"]
+    if v["type"] == "Boolean":
+        return fmt_num(bool(v["start"]))
+    return fmt_num(v["start"])
+
+
 def fmt_num(x) -> str:
     if isinstance(x, bool):
         return "true" if x else "false"
@@ -197,27 +243,38 @@ def gen_config_h(m: Model) -> str:
          f'#define MODEL_GUID "{m.guid}"',
          f"#define N_VARS {len(m.variables)}",
          f"#define N_STATES {len(m.states)}",
-         f"#define N_EVENT_INDICATORS {len(m.event_indicators)}", ""]
+         f"#define N_EVENT_INDICATORS {len(m.event_indicators)}",
+         f"#define N_STRINGS {len(m.strings())}", ""]
     for v in m.variables:
         L.append(f"#define VR_{v['c_name']} {v['vr']}")
     L.append("")
+    slots = {v["name"]: i for i, v in enumerate(m.strings())}
+    for v in m.strings():
+        L.append(f"#define SI_{v['c_name']} {slots[v['name']]}")
+    if slots:
+        L.append("")
     # start values of parameters as macros (documentation / defaults in C)
     for v in m.variables:
         if "start" in v:
-            L.append(f"#define START_{v['c_name']} {c_double(v['start'])}")
+            value = c_string(v["start"]) if v["type"] == "String" else c_double(v["start"])
+            L.append(f"#define START_{v['c_name']} {value}")
     L.append("")
     L.append("#define MODEL_STATE_VRS {" + ", ".join(f"VR_{s['c_name']}" for s in m.states) + ("}" if m.states else "0}"))
     L.append("#define MODEL_DERIVATIVE_VRS {" + ", ".join(f"VR_{d['c_name']}" for d in m.derivatives) + ("}" if m.derivatives else "0}"))
     L.append("#define MODEL_EVENT_INDICATOR_VRS {" + ", ".join(f"VR_{z['c_name']}" for z in m.event_indicators) + ("}" if m.event_indicators else "0}"))
     L.append("")
-    L.append("/* name, type, causality, variability, start, hasStart, nominal */")
+    L.append("/* name, type, causality, variability, start, hasStart, nominal, String start, String slot */")
     L.append("#define MODEL_VAR_TABLE { \\")
     rows = []
     for v in m.variables:
+        is_str = v["type"] == "String"
+        num_start = 0.0 if is_str else v.get("start", 0.0)
+        sstart = c_string(v.get("start", "")) if is_str else "NULL"
         rows.append(
-            f"    {{{json.dumps(v['name'])}, {TYPES[v['type']][0]}, {CAUSALITY_C[v['causality']]}, "
-            f"{VARIABILITY_C[v['variability']]}, {c_double(v.get('start', 0.0))}, "
-            f"{1 if 'start' in v else 0}, {c_double(v.get('nominal', 1.0))}}}")
+            f"    {{{c_string(v['name'])}, {TYPES[v['type']][0]}, {CAUSALITY_C[v['causality']]}, "
+            f"{VARIABILITY_C[v['variability']]}, {c_double(num_start)}, "
+            f"{1 if 'start' in v else 0}, {c_double(v.get('nominal', 1.0))}, "
+            f"{sstart}, {slots.get(v['name'], -1)}}}")
     L.append(", \\\n".join(rows) + " \\")
     L.append("}")
     L.append("")
@@ -303,7 +360,7 @@ def gen_md2(m: Model) -> str:
                 if k in v:
                     tv.append((k, fmt_num(v[k])))
         if "start" in v:
-            tv.append(("start", fmt_num(bool(v["start"])) if v["type"] == "Boolean" else fmt_num(v["start"])))
+            tv.append(("start", fmt_start(v)))
         L.append(f"    <ScalarVariable{_attrs(sv)}>")
         L.append(f"      <{TYPES[v['type']][1]}{_attrs(tv)}/>")
         L.append("    </ScalarVariable>")
@@ -354,11 +411,17 @@ def gen_md3(m: Model) -> str:
             for k in ("nominal", "min", "max"):
                 if k in v:
                     a.append((k, fmt_num(v[k])))
-        if "start" in v:
-            a.append(("start", fmt_num(bool(v["start"])) if v["type"] == "Boolean" else fmt_num(v["start"])))
+        if "start" in v and v["type"] != "String":
+            a.append(("start", fmt_start(v)))
         if "derivative_of" in v:
             a.append(("derivative", str(m.by_name[v["derivative_of"]]["vr"])))
-        L.append(f"    <{v['type']}{_attrs(a)}/>")
+        if v["type"] == "String" and "start" in v:
+            # FMI 3: the start value of a String is a <Start value=".."/> child element
+            L.append(f"    <String{_attrs(a)}>")
+            L.append(f"      <Start{_attrs([('value', v['start'])])}/>")
+            L.append("    </String>")
+        else:
+            L.append(f"    <{v['type']}{_attrs(a)}/>")
     L.append("  </ModelVariables>")
     L.append("  <ModelStructure>")
     L += [f'    <Output valueReference="{v["vr"]}"/>' for v in m.variables if v["causality"] == "output"]

@@ -7,6 +7,8 @@
   and Co-Simulation; a line with the final values is printed per run and the
   physics is sanity-checked; ME and CS results must agree roughly;
 * library.json must list every public FMU with the right sha256;
+* framework checks on testing FMUs: StringEcho (String start values through
+  simulate_fmu, raw fmi2/fmi3 Get/SetString rules);
 * testing (hostile) FMUs are only loaded (read_model_description), except the
   harmless-to-run ones (Crash, Hang, NetworkProbe, Snoop), which run in a
   subprocess with a timeout and resource limits.  --hostile also runs
@@ -203,6 +205,107 @@ def check_public(out: Path) -> None:
             compare(f"{fmu.parent.name}/{name}", results["ModelExchange"], results["CoSimulation"])
 
 
+# --------------------------------------------------------------- framework
+
+def _vrs(md) -> dict[str, int]:
+    return {v.name: v.valueReference for v in md.modelVariables}
+
+
+def _instantiate(fmu: Path, fmi_type: str = "CoSimulation", quiet: bool = True):
+    """unzip + instantiate (caller frees); returns (md, instance, unzipdir)"""
+    from fmpy import extract, instantiate_fmu
+    md = read_model_description(str(fmu))
+    unzipdir = extract(str(fmu))
+    quiet = (lambda *a: None) if quiet else None
+    return md, instantiate_fmu(unzipdir, md, fmi_type=fmi_type, logger=quiet), unzipdir
+
+
+def _raises(fn) -> bool:
+    from fmpy.fmi1 import FMICallException
+    try:
+        fn()
+    except FMICallException:
+        return True
+    return False
+
+
+def check_strings(out: Path) -> None:
+    """StringEcho: String start values through simulate_fmu, and the raw fmi{2,3}Get/SetString
+    rules (copy, 4095-byte cap at a UTF-8 boundary, fixed vs tunable, reset)."""
+    import shutil
+    for fmi in (2, 3):
+        fmu = out / "testing" / f"fmi{fmi}" / "StringEcho.fmu"
+        md = read_model_description(str(fmu), validate=True)
+        problems = validate_fmu(str(fmu)) + validate_model_description(
+            md, validate_variable_names=True, validate_model_structure=True)
+        check(not problems, f"{fmu}: validation problems {problems}")
+        starts = {v.name: v.start for v in md.modelVariables if v.type == "String"}
+        check(starts.get("tag") == "gr\u00fc\u00dfe \u2713 <&\"'>", f"{fmu}: String start of tag read back as {starts.get('tag')!r}")
+        for it in ("ModelExchange", "CoSimulation"):
+            r = simulate(fmu, it, start_values={"greeting": "text", "tag": "\u00e9"})
+            check(int(r["greeting_length"][-1]) == 4 and int(r["tag_length"][-1]) == 2,
+                  f"fmi{fmi} StringEcho {it}: String start values not applied ({fmt_final(r)})")
+            # FMPy 0.3.32 does not record String variables, even when asked to; a
+            # step_finished callback can read them from the live instance
+            seen = []
+            echo_vr = _vrs(md)["echo"]
+
+            def grab(t, rec, seen=seen, echo_vr=echo_vr):
+                v = rec.fmu.getString([echo_vr])[0]
+                seen.append(v.decode() if isinstance(v, bytes) else v)
+                return True
+
+            r2 = simulate(fmu, it, output=["echo", "greeting_length"], step_finished=grab)
+            recorded = "echo" in r2.dtype.names
+            check(bool(seen) and seen[-1] == "hello|" + starts["tag"],
+                  f"fmi{fmi} StringEcho {it}: String output via step_finished: {seen[-1:]}")
+            print(f"  fmi{fmi} StringEcho   {it:14s} {fmt_final(r)}; String output recorded by FMPy: "
+                  f"{recorded}, via step_finished: {seen[-1]!r}")
+
+        md, f, unzipdir = _instantiate(fmu)
+        vr = _vrs(md)
+
+        def gets(name, f=f, vr=vr, fmi=fmi):
+            v = f.getString([vr[name]])[0]
+            return v.decode() if fmi == 2 else v
+
+        try:
+            what = f"fmi{fmi} StringEcho raw"
+            check(gets("greeting") == "hello", f"{what}: start value")
+            f.setString([vr["greeting"]], ["text"])
+            check(gets("greeting") == "text", f"{what}: set before init")
+            f.setString([vr["tag"]], ["\u00e9" * 3000])  # 6000 bytes: capped (warning status, no raise)
+            tag = f.getString([vr["tag"]])[0]
+            tag = tag if isinstance(tag, bytes) else tag.encode()
+            check(len(tag) == 4094 and tag.decode() == "\u00e9" * 2047,
+                  f"{what}: long value not capped at a UTF-8 boundary ({len(tag)} bytes)")
+            if fmi == 2:
+                f.setupExperiment(startTime=0.0)
+                f.enterInitializationMode()
+            else:
+                f.enterInitializationMode(startTime=0.0)
+            f.exitInitializationMode()
+            # echo = "text|" + tag is capped too: 5 + 2 * 2045 = 4095 bytes
+            check(gets("echo") == "text|" + "\u00e9" * 2045 and gets("note") == "evaluated",
+                  f"{what}: output after initialization")
+            check(_raises(lambda: f.setString([vr["greeting"]], ["late"])), f"{what}: fixed parameter set after init")
+            check(_raises(lambda: f.setString([vr["echo"]], ["x"])), f"{what}: output must not be settable")
+            check(_raises(lambda: f.setString([vr["greeting_length"]], ["x"])), f"{what}: wrong type accepted")
+            check(_raises(lambda: f.getString([9999])), f"{what}: unknown value reference accepted")
+            f.doStep(0.0, 0.1) if fmi == 2 else f.doStep(currentCommunicationPoint=0.0, communicationStepSize=0.1)
+            f.setString([vr["tag"]], ["new"])
+            check(gets("echo") == "text|new", f"{what}: tunable parameter between steps ({gets('echo')!r})")
+            check(f.getString([vr["greeting"], vr["tag"]]) in ([b"text", b"new"], ["text", "new"]),
+                  f"{what}: two values in one call")
+            f.terminate()
+            f.reset()
+            check(gets("greeting") == "hello" and gets("tag").startswith("gr"), f"{what}: reset restores the starts")
+        finally:
+            f.freeInstance()
+            shutil.rmtree(unzipdir, ignore_errors=True)
+        print(f"  fmi{fmi} StringEcho   raw Get/SetString checks done")
+
+
 # --------------------------------------------------------------- hostile
 
 RUNNER = textwrap.dedent("""
@@ -307,6 +410,7 @@ def main() -> int:
     check_library(out)
     check_public(out)
     if not args.skip_testing:
+        check_strings(out)
         check_testing(out, args.hostile)
     print(f"checked in {time.monotonic() - t0:.1f}s")
     if FAILURES:

@@ -176,11 +176,13 @@ fmi2Status fmi2GetBoolean(fmi2Component c, const fmi2ValueReference vr[], size_t
 
 fmi2Status fmi2GetString(fmi2Component c, const fmi2ValueReference vr[], size_t nvr, fmi2String value[])
 {
-    (void)vr; (void)value;
-    if (!c) return fmi2Error;
-    if (nvr == 0) return fmi2OK;
-    core_log(M, ST_ERROR, "logStatusError", "fmi2GetString: model has no String variables.");
-    return fmi2Error;
+    size_t i;
+    if (!c || (nvr > 0 && (!vr || !value))) return fmi2Error;
+    if (core_check_phase(M, "fmi2GetString", GETTER_PHASES)) return fmi2Error;
+    /* the pointers stay valid until the variable is set again or the instance is freed */
+    for (i = 0; i < nvr; i++)
+        if (core_get_string(M, vr[i], &value[i])) return fmi2Error;
+    return fmi2OK;
 }
 
 #define SETTER_PHASES (PH_MASK(PH_INSTANTIATED) | PH_MASK(PH_INIT) | PH_MASK(PH_EVENT) | \
@@ -218,11 +220,16 @@ fmi2Status fmi2SetBoolean(fmi2Component c, const fmi2ValueReference vr[], size_t
 
 fmi2Status fmi2SetString(fmi2Component c, const fmi2ValueReference vr[], size_t nvr, const fmi2String value[])
 {
-    (void)vr; (void)value;
-    if (!c) return fmi2Error;
-    if (nvr == 0) return fmi2OK;
-    core_log(M, ST_ERROR, "logStatusError", "fmi2SetString: model has no String variables.");
-    return fmi2Error;
+    size_t i;
+    int st = ST_OK, r;
+    if (!c || (nvr > 0 && (!vr || !value))) return fmi2Error;
+    if (core_check_phase(M, "fmi2SetString", SETTER_PHASES)) return fmi2Error;
+    for (i = 0; i < nvr; i++) {
+        r = core_set_string(M, vr[i], value[i]);
+        if (r >= ST_ERROR) return fmi2Error;
+        if (r > st) st = r;
+    }
+    return (fmi2Status)st;
 }
 
 /* ---- FMU state: not supported (canGetAndSetFMUstate="false") ---- */

@@ -241,6 +241,41 @@ fmi3Status fmi3SetBoolean(fmi3Instance instance, const fmi3ValueReference vr[], 
     return fmi3OK;
 }
 
+fmi3Status fmi3GetString(fmi3Instance instance, const fmi3ValueReference vr[], size_t nvr,
+                         fmi3String values[], size_t nValues)
+{
+    size_t i;
+    if (!instance || (nvr > 0 && (!vr || !values))) return fmi3Error;
+    if (core_check_phase(M, "fmi3GetString", PH_ANY_BUT_ERROR)) return fmi3Error;
+    if (nValues != nvr) {
+        core_log(M, ST_ERROR, "logStatusError", "fmi3GetString: nValues != nValueReferences (String arrays are not supported).");
+        return fmi3Error;
+    }
+    /* the pointers stay valid until the variable is set again or the instance is freed */
+    for (i = 0; i < nvr; i++)
+        if (core_get_string(M, vr[i], &values[i])) return fmi3Error;
+    return fmi3OK;
+}
+
+fmi3Status fmi3SetString(fmi3Instance instance, const fmi3ValueReference vr[], size_t nvr,
+                         const fmi3String values[], size_t nValues)
+{
+    size_t i;
+    int st = ST_OK, r;
+    if (!instance || (nvr > 0 && (!vr || !values))) return fmi3Error;
+    if (core_check_phase(M, "fmi3SetString", SETTER_PHASES)) return fmi3Error;
+    if (nValues != nvr) {
+        core_log(M, ST_ERROR, "logStatusError", "fmi3SetString: nValues != nValueReferences (String arrays are not supported).");
+        return fmi3Error;
+    }
+    for (i = 0; i < nvr; i++) {
+        r = core_set_string(M, vr[i], values[i]);
+        if (r >= ST_ERROR) return fmi3Error;
+        if (r > st) st = r;
+    }
+    return (fmi3Status)st;
+}
+
 /* types the framework does not use: any non-empty access is an error */
 #define DEFINE_NO_GET(NAME, CTYPE)                                                             \
     fmi3Status fmi3Get##NAME(fmi3Instance instance, const fmi3ValueReference vr[], size_t nvr,   \
@@ -271,7 +306,6 @@ DEFINE_NO_GET(UInt16, fmi3UInt16)
 DEFINE_NO_GET(UInt32, fmi3UInt32)
 DEFINE_NO_GET(Int64, fmi3Int64)
 DEFINE_NO_GET(UInt64, fmi3UInt64)
-DEFINE_NO_GET(String, fmi3String)
 DEFINE_NO_SET(Float32, fmi3Float32)
 DEFINE_NO_SET(Int8, fmi3Int8)
 DEFINE_NO_SET(UInt8, fmi3UInt8)
@@ -280,7 +314,6 @@ DEFINE_NO_SET(UInt16, fmi3UInt16)
 DEFINE_NO_SET(UInt32, fmi3UInt32)
 DEFINE_NO_SET(Int64, fmi3Int64)
 DEFINE_NO_SET(UInt64, fmi3UInt64)
-DEFINE_NO_SET(String, fmi3String)
 
 fmi3Status fmi3GetBinary(fmi3Instance instance, const fmi3ValueReference vr[], size_t nvr,
                          size_t valueSizes[], fmi3Binary values[], size_t nValues)

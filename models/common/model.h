@@ -7,8 +7,11 @@
  * fmi3_glue.c implement the FMI 2.0 / FMI 3.0 C APIs (Model Exchange and
  * Co-Simulation) on top of the generic core in model_core.c.
  *
- * All values are stored in one double array indexed by value reference
- * (Int32 and Boolean values are stored exactly as doubles).
+ * All numeric values are stored in one double array indexed by value
+ * reference (Int32 and Boolean values are stored exactly as doubles).
+ * String variables live in instance-owned, heap-allocated slots (one per
+ * String variable, SI_<name>), at most FMUGW_STRING_MAX bytes including the
+ * terminating NUL; longer values are truncated (at a UTF-8 boundary).
  */
 #ifndef FMUGW_MODEL_H
 #define FMUGW_MODEL_H
@@ -19,8 +22,12 @@
 
 #define NS_ALLOC (N_STATES > 0 ? N_STATES : 1)
 #define NZ_ALLOC (N_EVENT_INDICATORS > 0 ? N_EVENT_INDICATORS : 1)
+#define NSTR_ALLOC (N_STRINGS > 0 ? N_STRINGS : 1)
 
-typedef enum { VT_FLOAT64, VT_INT32, VT_BOOLEAN } VarType;
+/* maximum size of a String value in bytes, including the terminating NUL */
+#define FMUGW_STRING_MAX 4096
+
+typedef enum { VT_FLOAT64, VT_INT32, VT_BOOLEAN, VT_STRING } VarType;
 typedef enum { CAUS_PARAMETER, CAUS_CALCULATED_PARAMETER, CAUS_INPUT,
                CAUS_OUTPUT, CAUS_LOCAL, CAUS_INDEPENDENT } Causality;
 typedef enum { VAR_CONSTANT, VAR_FIXED, VAR_TUNABLE, VAR_DISCRETE,
@@ -34,6 +41,8 @@ typedef struct {
     double start;
     int hasStart;       /* initial = exact/approx (may be set before init) */
     double nominal;
+    const char *sstart; /* String variables: start value (NULL otherwise) */
+    int slot;           /* String variables: index into Model.str (-1 otherwise) */
 } VarInfo;
 
 /* FMI status codes (identical numbering in FMI 2 and FMI 3) */
@@ -49,6 +58,7 @@ typedef void (*ModelLogFn)(struct Model *m, int status, const char *category,
 
 typedef struct Model {
     double v[N_VARS];             /* all variables, index == value reference */
+    char *str[NSTR_ALLOC];        /* String variables, index == SI_<name> */
     char *instanceName;
     int fmiVersion;               /* 2 or 3 */
     bool isCS;                    /* instantiated for Co-Simulation */
@@ -76,6 +86,14 @@ typedef struct Model {
 /* variable access by name, e.g. V(h) inside a hook with a Model *m */
 #define V(name) (m->v[VR_##name])
 #define TIME (m->v[VR_time])
+
+/* String variables: S(name) is the current value (never NULL, "" at worst);
+ * S_SET copies value into instance memory (truncated to FMUGW_STRING_MAX - 1
+ * bytes), S_SETF formats like printf.  Both bypass the causality rules
+ * (the model may always write its own variables). */
+#define S(name) core_str(m, SI_##name)
+#define S_SET(name, value) core_str_set(m, SI_##name, (value))
+#define S_SETF(name, ...) core_str_setf(m, SI_##name, __VA_ARGS__)
 
 extern const VarInfo MODEL_VARS[N_VARS];
 extern const unsigned STATE_VRS[NS_ALLOC];
@@ -122,6 +140,18 @@ int core_enter_init(Model *m, double startTime, bool stopDefined, double stopTim
 int core_exit_init(Model *m);
 int core_get(Model *m, unsigned vr, VarType type, double *value);
 int core_set(Model *m, unsigned vr, VarType type, double value);
+/* FMI access to String variables (same phase / causality rules as core_set);
+ * core_set_string returns ST_WARNING if the value had to be truncated */
+int core_get_string(Model *m, unsigned vr, const char **value);
+int core_set_string(Model *m, unsigned vr, const char *value);
+/* model-side access to String slots (see S, S_SET, S_SETF) */
+const char *core_str(Model *m, int slot);
+void core_str_set(Model *m, int slot, const char *value);
+void core_str_setf(Model *m, int slot, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
 void core_eval(Model *m);
 int core_set_time(Model *m, double t);
 int core_get_states(Model *m, double x[], size_t nx);

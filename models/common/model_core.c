@@ -26,10 +26,80 @@ static char *copy_string(const char *s)
     return c;
 }
 
+/* length of the longest prefix of s that fits into FMUGW_STRING_MAX bytes
+ * (with the NUL) and does not end inside a UTF-8 sequence; *truncated is set
+ * when s is longer */
+static size_t capped_length(const char *s, int *truncated)
+{
+    const char *nul = (const char *)memchr(s, 0, FMUGW_STRING_MAX);
+    size_t n;
+    *truncated = 0;
+    if (nul) return (size_t)(nul - s);
+    *truncated = 1;
+    n = FMUGW_STRING_MAX - 1;
+    /* s[n] is the first byte cut off: if it continues a multi-byte sequence,
+     * cut before that sequence's lead byte */
+    while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80) n--;
+    return n;
+}
+
+/* replace a string slot by a copy of value; returns 1 if truncated,
+ * -1 if out of memory (the slot then keeps its old value) */
+static int store_string(Model *m, int slot, const char *value)
+{
+    int truncated;
+    size_t n;
+    char *c;
+    if (slot < 0 || slot >= N_STRINGS) return -1;
+    if (!value) value = "";
+    n = capped_length(value, &truncated);
+    c = (char *)malloc(n + 1);
+    if (!c) return -1;
+    memcpy(c, value, n);
+    c[n] = 0;
+    free(m->str[slot]);
+    m->str[slot] = c;
+    return truncated;
+}
+
+const char *core_str(Model *m, int slot)
+{
+    if (!m || slot < 0 || slot >= N_STRINGS || !m->str[slot]) return "";
+    return m->str[slot];
+}
+
+void core_str_set(Model *m, int slot, const char *value)
+{
+    if (m) (void)store_string(m, slot, value);
+}
+
+void core_str_setf(Model *m, int slot, const char *fmt, ...)
+{
+    /* twice the cap: store_string then truncates at a UTF-8 boundary */
+    char buf[2 * FMUGW_STRING_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof(buf), fmt, ap);
+    va_end(ap);
+    core_str_set(m, slot, buf);
+}
+
+static void free_strings(Model *m)
+{
+    int i;
+    for (i = 0; i < NSTR_ALLOC; i++) {
+        free(m->str[i]);
+        m->str[i] = NULL;
+    }
+}
+
 static void set_defaults(Model *m)
 {
     int i;
-    for (i = 0; i < N_VARS; i++) m->v[i] = MODEL_VARS[i].start;
+    for (i = 0; i < N_VARS; i++) {
+        m->v[i] = MODEL_VARS[i].start;
+        if (MODEL_VARS[i].type == VT_STRING) store_string(m, MODEL_VARS[i].slot, MODEL_VARS[i].sstart);
+    }
     m->phase = PH_INSTANTIATED;
     m->dirty = true;
     m->nextEventTimeDefined = false;
@@ -66,6 +136,7 @@ void core_free(Model *m)
 {
     if (!m) return;
     model_cleanup(m);
+    free_strings(m);
     free(m->instanceName);
     free(m);
 }
@@ -201,7 +272,7 @@ int core_exit_init(Model *m)
 
 static int check_vr(Model *m, unsigned vr, VarType type, const char *what)
 {
-    static const char *tn[] = {"Float64/Real", "Int32/Integer", "Boolean"};
+    static const char *tn[] = {"Float64/Real", "Int32/Integer", "Boolean", "String"};
     if (vr >= N_VARS) {
         core_log(m, ST_ERROR, "logStatusError", "%s: unknown value reference %u.", what, vr);
         return ST_ERROR;
@@ -223,12 +294,11 @@ int core_get(Model *m, unsigned vr, VarType type, double *value)
     return ST_OK;
 }
 
-int core_set(Model *m, unsigned vr, VarType type, double value)
+/* may variable vr (already type checked) be set in the current phase? */
+static int check_settable(Model *m, unsigned vr)
 {
-    const VarInfo *vi;
+    const VarInfo *vi = &MODEL_VARS[vr];
     bool ok = false;
-    if (check_vr(m, vr, type, "set")) return ST_ERROR;
-    vi = &MODEL_VARS[vr];
     if (vi->variability == VAR_CONSTANT || vi->causality == CAUS_INDEPENDENT ||
         vi->causality == CAUS_CALCULATED_PARAMETER) {
         core_log(m, ST_ERROR, "logStatusError", "Variable %s (vr %u) cannot be set.", vi->name, vr);
@@ -255,9 +325,46 @@ int core_set(Model *m, unsigned vr, VarType type, double value)
                  vi->name, vr, phase_name(m->phase));
         return ST_ERROR;
     }
+    return ST_OK;
+}
+
+int core_set(Model *m, unsigned vr, VarType type, double value)
+{
+    if (check_vr(m, vr, type, "set")) return ST_ERROR;
+    if (check_settable(m, vr)) return ST_ERROR;
     if (type == VT_BOOLEAN) value = value != 0 ? 1.0 : 0.0;
     m->v[vr] = value;
     m->dirty = true;
+    return ST_OK;
+}
+
+int core_get_string(Model *m, unsigned vr, const char **value)
+{
+    if (check_vr(m, vr, VT_STRING, "get")) return ST_ERROR;
+    if (m->phase == PH_ERROR) return ST_ERROR;
+    core_eval(m);
+    *value = core_str(m, MODEL_VARS[vr].slot);
+    return ST_OK;
+}
+
+int core_set_string(Model *m, unsigned vr, const char *value)
+{
+    int r;
+    if (check_vr(m, vr, VT_STRING, "set")) return ST_ERROR;
+    if (check_settable(m, vr)) return ST_ERROR;
+    r = store_string(m, MODEL_VARS[vr].slot, value);
+    if (r < 0) {
+        core_log(m, ST_ERROR, "logStatusError", "Variable %s (vr %u): out of memory.",
+                 MODEL_VARS[vr].name, vr);
+        return ST_ERROR;
+    }
+    m->dirty = true;
+    if (r > 0) {
+        core_log(m, ST_WARNING, "logStatusWarning",
+                 "Variable %s (vr %u): value truncated to %u bytes.", MODEL_VARS[vr].name, vr,
+                 (unsigned)strlen(m->str[MODEL_VARS[vr].slot]));
+        return ST_WARNING;
+    }
     return ST_OK;
 }
 
