@@ -10,10 +10,12 @@
 * framework checks on testing FMUs: StringEcho (String start values through
   simulate_fmu, raw fmi2/fmi3 Get/SetString rules);
 * testing (hostile) FMUs are only loaded (read_model_description), except the
-  harmless-to-run ones (Crash, Hang, NetworkProbe, Snoop), which run in a
-  subprocess with a timeout and resource limits.  --hostile also runs
-  MemoryHog, DiskFill, ForkBomb, Chatty and Litter, each bounded (address
-  space / file size limits, parameters that cap the damage, temp directories).
+  harmless-to-run ones (Crash, Hang, NetworkProbe, Snoop, FileProbe, ExitCode,
+  NonFinite), which run in a subprocess with a timeout and resource limits.
+  --hostile also runs MemoryHog, DiskFill, ForkBomb, Chatty, Litter, TmpThief,
+  Daemon, OutTricks and KillAll, each bounded (address space / file size limits,
+  parameters that cap the damage, temp directories, clean-up of what they leave,
+  kill(-1) only inside a new PID namespace).
 
 Needs fmpy and numpy.  Exit status 0 when everything passed.
 """
@@ -308,18 +310,35 @@ def check_strings(out: Path) -> None:
 
 # --------------------------------------------------------------- hostile
 
+# FMPy does not record String outputs: the runner reads them from the live
+# instance after every step (step_finished) and adds the last values
 RUNNER = textwrap.dedent("""
     import sys, json
-    from fmpy import simulate_fmu
+    from fmpy import read_model_description, simulate_fmu
     fmu, it, sv = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
-    r = simulate_fmu(fmu, fmi_type=it, start_values=sv, remote_platform=None)
+    md = read_model_description(fmu)
+    svars = [(v.name, v.valueReference) for v in md.modelVariables
+             if v.type == "String" and v.causality == "output"]
+    strings = {}
+    def grab(t, rec):
+        for n, vr in svars:
+            v = rec.fmu.getString([vr])[0]
+            strings[n] = v.decode(errors="replace") if isinstance(v, bytes) else v
+        return True
+    r = simulate_fmu(fmu, fmi_type=it, start_values=sv, remote_platform=None,
+                     step_finished=grab if svars else None)
     sys.stdout.flush()
-    print("\\nRESULT " + json.dumps({n: float(r[n][-1]) for n in r.dtype.names}), flush=True)
+    res = {n: float(r[n][-1]) for n in r.dtype.names}
+    res.update(strings)
+    print("\\nRESULT " + json.dumps(res), flush=True)
 """)
 
 
 def run_hostile(fmu: Path, it: str, timeout: float, start_values=None, as_bytes=None,
-                fsize=None, cwd=None, env=None, quiet=False):
+                fsize=None, cwd=None, env=None, quiet=False, wrap=None):
+    """run the FMU with FMPy in a child process (own session, rlimits); wrap is a
+    command prefix (e.g. a sacrificial shell or unshare); returns
+    (returncode, timed_out, last values incl. String outputs or None, stderr)"""
     def limits():
         if as_bytes:
             resource.setrlimit(resource.RLIMIT_AS, (as_bytes, as_bytes))
@@ -328,7 +347,7 @@ def run_hostile(fmu: Path, it: str, timeout: float, start_values=None, as_bytes=
         resource.setrlimit(resource.RLIMIT_CPU, (int(timeout) + 5, int(timeout) + 5))
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
-    cmd = [sys.executable, "-c", RUNNER, str(fmu.resolve()), it, json.dumps(start_values or {})]
+    cmd = (wrap or []) + [sys.executable, "-c", RUNNER, str(fmu.resolve()), it, json.dumps(start_values or {})]
     p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL if quiet else subprocess.PIPE,
                          preexec_fn=limits, start_new_session=True, cwd=cwd, env=env)
     try:
@@ -342,7 +361,217 @@ def run_hostile(fmu: Path, it: str, timeout: float, start_values=None, as_bytes=
     for line in (out or b"").decode(errors="replace").splitlines():
         if line.startswith("RESULT {"):
             result = json.loads(line[7:])
+        elif line.startswith("SIBLING "):  # see KillAll
+            result = dict(result or {}, sibling_status=int(line.split()[1]))
     return p.returncode, timed_out, result, (err or b"").decode(errors="replace")
+
+
+def _describe(path: Path) -> str:
+    """fifo, ->target, dir, file(size) or - for a path, without following a last symlink"""
+    import stat
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return "-"
+    if stat.S_ISFIFO(st.st_mode):
+        return "fifo"
+    if stat.S_ISLNK(st.st_mode):
+        return "->" + os.readlink(path)
+    if stat.S_ISDIR(st.st_mode):
+        return "dir"
+    return f"file({st.st_size})"
+
+
+def _userns_available() -> bool:
+    try:
+        r = subprocess.run(["unshare", "-Urpf", "--mount-proc", "true"], capture_output=True, timeout=10)
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return r.returncode == 0
+
+
+# a process to kill (sleep) next to the runner; prints how it ended
+SIBLING_SH = 'sleep 30 & s=$!; "$@"; rc=$?; kill $s 2>/dev/null; wait $s; echo "SIBLING $?"; exit $rc'
+# keeps the runner from being a direct child of check.py (KillAll mode 4 kills it)
+PARENT_SH = '"$@"; rc=$?; exit $rc'
+
+
+def check_fileprobe(d: Path, fmi: str, it: str) -> None:
+    tag = f"  {fmi} {it:14s}"
+    with tempfile.TemporaryDirectory() as tmp:
+        t = Path(tmp)
+        (t / "secret.txt").write_bytes(b"top\x00secret %s value\n" + b"z" * 200)
+        (t / "sub").mkdir()
+        for i in range(3):
+            (t / "sub" / f"f{i}").write_text("x")
+        (t / "tmpdir").mkdir()  # FMPy unpacks the FMU there
+        env = {"PATH": os.environ.get("PATH", ""), "TMPDIR": str(t / "tmpdir")}
+        sv = {"path1": str(t / "secret.txt"), "path2": str(t / "sub"), "path3": str(t / "missing"),
+              "max_read": 100}
+        rc, to, res, _ = run_hostile(d / "FileProbe.fmu", it, 20, sv, cwd=tmp, env=env)
+        ok = rc == 0 and res is not None
+        check(ok, f"{fmi} FileProbe {it}: must complete (rc={rc})")
+        if not ok:
+            return
+        check(res["readable_1"] == 1 and res["bytes_1"] == 100 and res["head_1"] == "top.secret .s value." + "z" * 44,
+              f"{fmi} FileProbe {it}: file probe wrong: {res['readable_1']} {res['bytes_1']} {res['head_1']!r}")
+        check(res["writable_1"] == 1 and res["listable_1"] == 0, f"{fmi} FileProbe {it}: file writable/listable")
+        check(res["listable_2"] == 1 and res["entries_2"] == 3 and res["readable_2"] == 0 and res["writable_2"] == 1,
+              f"{fmi} FileProbe {it}: directory probe wrong")
+        check(sorted(os.listdir(t / "sub")) == ["f0", "f1", "f2"], f"{fmi} FileProbe {it}: probe file left behind")
+        check(res["readable_3"] == res["writable_3"] == res["listable_3"] == 0 and not (t / "missing").exists(),
+              f"{fmi} FileProbe {it}: missing path")
+        check(res["bytes_4"] == 0 and res["head_4"] == "", f"{fmi} FileProbe {it}: empty path4 must be skipped")
+        check(res["cwd"] == os.path.realpath(tmp) and res["tmpdir"] == str(t / "tmpdir") and res["home"] == "<unset>",
+              f"{fmi} FileProbe {it}: cwd/tmpdir/home: {res['cwd']} {res['tmpdir']} {res['home']}")
+        check(res["uid"] == os.getuid() and res["gid"] == os.getgid() and res["visible_pids"] > 1
+              and res["proc_self_environ_bytes"] > 0 and res["hostname"] != "",
+              f"{fmi} FileProbe {it}: ids / proc / hostname {res}")
+        print(f"{tag} FileProbe    uid={res['uid']:.0f} visible_pids={res['visible_pids']:.0f} "
+              f"proc1_environ_readable={res['proc1_environ_readable']:.0f} hostname={res['hostname']!r}")
+
+
+def _cleanup_markers(marker: str, dirs: list[Path]) -> None:
+    import ctypes
+    for base in dirs:
+        for p in base.glob(f"fmugw-marker-{marker}*"):
+            p.unlink(missing_ok=True)
+    libc = ctypes.CDLL(None, use_errno=True)
+    shmid = libc.shmget(0x464D5547, 0, 0)
+    if shmid >= 0:
+        libc.shmctl(shmid, 0, None)  # IPC_RMID
+
+
+def check_tmpthief(d: Path, fmi: str, it: str) -> None:
+    tag = f"  {fmi} {it:14s}"
+    marker = f"check-{os.getpid()}-{fmi}-{it[0]}"
+    with tempfile.TemporaryDirectory() as tmp:
+        t = Path(tmp)
+        cwd = t / "a" / "b"
+        cwd.mkdir(parents=True)
+        env = {"PATH": os.environ.get("PATH", ""), "TMPDIR": str(t / "tmpdir")}
+        (t / "tmpdir").mkdir()
+        system = [Path("/tmp"), Path("/dev/shm"), Path("/var/tmp")]
+        try:
+            rc, to, before, _ = run_hostile(d / "TmpThief.fmu", it, 20, {"mode": 1, "marker": marker}, cwd=cwd, env=env)
+            check(rc == 0 and before is not None and before["written_count"] == 0,
+                  f"{fmi} TmpThief {it}: look-only run (rc={rc})")
+            rc, to, res, _ = run_hostile(d / "TmpThief.fmu", it, 20, {"mode": 0, "marker": marker}, cwd=cwd, env=env)
+            ok = rc == 0 and res is not None
+            check(ok, f"{fmi} TmpThief {it}: must complete (rc={rc})")
+            if not ok or before is None:
+                return
+            # cwd, parent, grandparent (= tmp), TMPDIR + the system directories that exist and are writable
+            check(res["written_count"] >= 4 and res["big_bytes"] == 1 << 20,
+                  f"{fmi} TmpThief {it}: written_count={res['written_count']} big_bytes={res['big_bytes']}")
+            for p in (cwd, cwd.parent, t, t / "tmpdir"):
+                check((p / f"fmugw-marker-{marker}").exists(), f"{fmi} TmpThief {it}: no marker in {p}")
+            rc, to, after, _ = run_hostile(d / "TmpThief.fmu", it, 20, {"mode": 1, "marker": marker}, cwd=cwd, env=env)
+            check(after is not None and after["found_count"] >= before["found_count"] + res["written_count"] + 1
+                  and after["found_readable"] == 1 and after["sysv_found"] == res["shm_sysv_ok"]
+                  and f"{cwd}/fmugw-marker-{marker}" in after["found"].split(";"),
+                  f"{fmi} TmpThief {it}: the planted markers must be found again: {after}")
+            print(f"{tag} TmpThief     written={res['written_count']:.0f} posix_shm={res['shm_posix_ok']:.0f} "
+                  f"sysv={res['shm_sysv_ok']:.0f}; next run found {after and after['found_count']:.0f} "
+                  f"(before: {before['found_count']:.0f})")
+        finally:
+            _cleanup_markers(marker, system)
+
+
+def check_daemon(d: Path, fmi: str, it: str) -> None:
+    tag = f"  {fmi} {it:14s}"
+    t0 = time.monotonic()
+    rc, to, res, _ = run_hostile(d / "Daemon.fmu", it, 20, {"fork_in_step": 1})
+    ok = rc == 0 and res is not None
+    check(ok and time.monotonic() - t0 < 15, f"{fmi} Daemon {it}: must complete promptly (rc={rc})")
+    if not ok:
+        return
+    alive = []
+    for key in ("daemon_pid", "step_daemon_pid"):
+        pid = int(res[key])
+        try:
+            comm = Path(f"/proc/{pid}/comm").read_text().strip() if pid > 0 else ""
+        except OSError:
+            comm = ""
+        check(comm == "fmugw-daemon", f"{fmi} Daemon {it}: {key}={pid} is not a running fmugw-daemon ({comm!r})")
+        if comm == "fmugw-daemon":
+            alive.append(pid)
+            os.kill(pid, signal.SIGKILL)  # the daemon this check started
+    check(res["constructor_ran"] == 1, f"{fmi} Daemon {it}: constructor did not run")
+    print(f"{tag} Daemon       constructor_ran={res['constructor_ran']:.0f} daemons {alive} survived the run (killed)")
+
+
+def check_exitcode(d: Path, fmi: str, it: str) -> None:
+    tag = f"  {fmi} {it:14s}"
+    t0 = time.monotonic()
+    rc, to, res, _ = run_hostile(d / "ExitCode.fmu", it, 20, {"burn_s": 0.2, "code": 7})
+    check(rc == 7 and res is None, f"{fmi} ExitCode {it}: expected exit status 7, got rc={rc}")
+    print(f"{tag} ExitCode     rc={rc} after {time.monotonic() - t0:.2f}s (burn_s=0.2)")
+
+
+OUT_TRICKS = {  # trick: (expected rc, completes, {entry: description})
+    1: (0, True, {"progress": "fifo"}),
+    2: (0, False, {"result.npy": "fifo", "outcome.json": "fifo"}),
+    3: (0, False, {"result.npy": "->/etc/shadow", "outcome.json": "->/etc/passwd"}),
+    4: (0, False, {"result.npy": f"file({64 << 20})"}),
+    5: (3, False, {"error.json": "->/etc/shadow"}),
+    6: (0, False, {".": "->/"}),
+    7: (0, True, {"fmugw-009999": "file(2)"}),
+}
+
+
+def check_outtricks(d: Path, fmi: str, it: str) -> None:
+    tag = f"  {fmi} {it:14s}"
+    summary = []
+    for trick, (erc, completes, expect) in OUT_TRICKS.items():
+        with tempfile.TemporaryDirectory() as tmp:
+            out = Path(tmp) / "out"
+            out.mkdir()
+            (out / "progress").write_text("0.5\n")
+            rc, to, res, _ = run_hostile(d / "OutTricks.fmu", it, 30, {"trick": trick}, cwd=tmp, fsize=128 << 20)
+            got = {k: _describe(Path(tmp) / "out" if k == "." else out / k) for k in expect}
+            check(rc == erc and (res is not None) == completes and got == expect,
+                  f"{fmi} OutTricks {it} trick {trick}: rc={rc} result={res} entries {got}, expected {expect}")
+            if res is not None:
+                check(res["trick_done"] == 1 and res["trick_errno"] == 0, f"{fmi} OutTricks {it} trick {trick}: {res}")
+            if (Path(tmp) / "out").is_symlink():
+                os.unlink(Path(tmp) / "out")  # trick 6: never let the cleanup follow out -> /
+            summary.append(f"{trick}:rc={rc}")
+    print(f"{tag} OutTricks    {' '.join(summary)}")
+
+
+def check_killall(d: Path, fmi: str, it: str, userns: bool) -> None:
+    tag = f"  {fmi} {it:14s}"
+    rc, to, res, _ = run_hostile(d / "KillAll.fmu", it, 20, {"mode": 3})
+    check(rc == -signal.SIGKILL and res is None, f"{fmi} KillAll {it} mode 3: expected SIGKILL, rc={rc}")
+    line = [f"mode3 rc={rc}"]
+    rc, to, res, _ = run_hostile(d / "KillAll.fmu", it, 20, {"mode": 4}, wrap=["sh", "-c", PARENT_SH, "sh"])
+    check(rc == -signal.SIGKILL and res is not None and res["kill_result"] == 0,
+          f"{fmi} KillAll {it} mode 4: parent shell must be killed and the FMU complete (rc={rc}, {res})")
+    line.append(f"mode4 parent rc={rc} kill_result={res and res['kill_result']}")
+    if userns:  # kill(-1) only inside a fresh PID namespace
+        ns = ["unshare", "-Urpf", "--mount-proc", "sh", "-c", SIBLING_SH, "sh"]
+        rc, to, res, _ = run_hostile(d / "KillAll.fmu", it, 20, {"mode": 1}, wrap=ns)
+        check(rc == 0 and res is not None and res.get("kill_result") == 0 and res.get("sibling_status") == 137,
+              f"{fmi} KillAll {it} mode 1: sibling must be killed and the FMU complete (rc={rc}, {res})")
+        line.append(f"mode1 rc={rc} sibling={res and res.get('sibling_status')}")
+        rc, to, res, _ = run_hostile(d / "KillAll.fmu", it, 20, {"mode": 2}, wrap=ns)
+        check(rc == 128 + signal.SIGKILL and res is not None and res.get("sibling_status") == 137 and "time" not in res,
+              f"{fmi} KillAll {it} mode 2: expected the runner and its sibling SIGKILLed (rc={rc}, {res})")
+        line.append(f"mode2 rc={rc} sibling={res and res.get('sibling_status')}")
+    else:
+        line.append("modes 1/2 skipped (no unprivileged PID namespace)")
+    print(f"{tag} KillAll      {' '.join(line)}")
+
+
+def check_nonfinite(d: Path, fmi: str, it: str) -> None:
+    tag = f"  {fmi} {it:14s}"
+    r = simulate(d / "NonFinite.fmu", it, start_values={"trigger_time": 0.5})
+    first, last = r[0], r[-1]
+    check(first["nan_out"] == 0 and np.isnan(last["nan_out"]) and last["pinf_out"] == np.inf
+          and last["ninf_out"] == -np.inf and abs(last["x"] - 1) < 1e-9,
+          f"{fmi} NonFinite {it}: {first} {last}")
+    print(f"{tag} NonFinite    first {first} last {last}")
 
 
 def check_testing(out: Path, hostile: bool) -> None:
@@ -351,6 +580,7 @@ def check_testing(out: Path, hostile: bool) -> None:
         md = read_model_description(str(fmu), validate=True)
         check(md.modelExchange is not None and md.coSimulation is not None, f"{fmu}: needs ME and CS")
     print(f"testing: {len(fmus)} FMUs load: {', '.join(sorted({f.stem for f in fmus}))}")
+    userns = hostile and _userns_available()
     for fmi in ("fmi2", "fmi3"):
         d = out / "testing" / fmi
         if not d.is_dir():
@@ -372,8 +602,15 @@ def check_testing(out: Path, hostile: bool) -> None:
             check(rc == 0 and res is not None and res["has_database_url"] == 1 and res["has_jwt"] == 1,
                   f"{fmi} Snoop {it}: must complete and see the planted secrets (rc={rc}, {res})")
             print(f"{tag} Snoop        env_count={res and res['env_count']} secret_count={res and res['secret_count']}")
+            check_fileprobe(d, fmi, it)
+            check_exitcode(d, fmi, it)
+            check_nonfinite(d, fmi, it)
             if not hostile:
                 continue
+            check_tmpthief(d, fmi, it)
+            check_daemon(d, fmi, it)
+            check_outtricks(d, fmi, it)
+            check_killall(d, fmi, it, userns)
             rc, to, res, _ = run_hostile(d / "MemoryHog.fmu", it, 60, as_bytes=1_500_000_000)
             check(rc != 0, f"{fmi} MemoryHog {it}: should fail under a 1.5 GB address-space limit")
             print(f"{tag} MemoryHog    rc={rc} timed_out={to}")
