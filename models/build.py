@@ -8,6 +8,16 @@ Every model lives in models/<Name>/ (public library) or models/testing/<Name>/
   model.json  - single source of truth for the metadata and the variables
   model.c     - the equations (hooks of models/common/model.h)
 
+model.json may carry a "build" object for test FMUs that must be built in an
+unusual way (never needed by the public library):
+  "ldflags":     extra flags appended to the compile/link command
+                 (e.g. "-Wl,--unresolved-symbols=ignore-all")
+  "helper_libs": [{"name": N, "source": F}] - F (in the model folder) is compiled
+                 into lib<N>.so next to the work directory and the model is linked
+                 with -L<that dir> -l<N>, without an rpath; the helper is NOT
+                 shipped in the FMU, so loading the FMU fails unless the loader
+                 finds lib<N>.so elsewhere
+
 For each model and FMI version (2.0 and 3.0) this script generates
 model_config.h (value references, variable table) and modelDescription.xml from
 model.json, compiles one shared library exposing Model Exchange and
@@ -111,6 +121,13 @@ class Model:
             if n not in self.by_name:
                 raise BuildError(f"{self.name}: unknown event indicator variable {n}")
             self.event_indicators.append(self.by_name[n])
+        self.build = s.get("build", {})
+        unknown = set(self.build) - {"ldflags", "helper_libs"}
+        if unknown:
+            raise BuildError(f"{self.json_path}: unknown build keys {sorted(unknown)}")
+        for h in self.build.get("helper_libs", []):
+            if not (directory / h["source"]).is_file() or not c_identifier(h["name"]) == h["name"]:
+                raise BuildError(f"{self.json_path}: bad helper library {h}")
         digest = hashlib.sha256(self.json_path.read_bytes()).digest()
         self.guid = "{" + str(uuid.UUID(bytes=digest[:16])) + "}"
 
@@ -536,8 +553,22 @@ def build_one(m: Model, fmi: int, out: Path, header_dir: Path, force: bool) -> t
     (docdir / "index.html").write_text(gen_doc(m, fmi))
 
     so = bindir / f"{m.name}.so"
+    link = list(m.build.get("ldflags", []))
+    if m.build.get("helper_libs"):
+        # outside `work`, so never zipped into the FMU
+        helpers = work.with_name(m.name + ".helpers")
+        if helpers.exists():
+            shutil.rmtree(helpers)
+        helpers.mkdir(parents=True)
+        for h in m.build["helper_libs"]:
+            hcmd = ["cc", "-shared", "-fPIC", "-O2", "-o", str(helpers / f"lib{h['name']}.so"),
+                    str(m.dir / h["source"])]
+            r = subprocess.run(hcmd, capture_output=True, text=True, check=False)
+            if r.returncode != 0:
+                raise BuildError(f"compiling helper {h['name']} of {m.name} failed:\n$ {' '.join(hcmd)}\n{r.stderr}")
+            link += [f"-L{helpers}", f"-l{h['name']}"]
     cmd = (["cc"] + CFLAGS + ["-I", str(srcdir), "-I", str(header_dir), "-o", str(so)] +
-           [str(srcdir / s) for s in m.sources(fmi)] + ["-lm"])
+           [str(srcdir / s) for s in m.sources(fmi)] + link + ["-lm"])
     r = subprocess.run(cmd, capture_output=True, text=True, check=False)
     if r.returncode != 0:
         raise BuildError(f"compiling {m.name} (FMI {fmi}) failed:\n$ {' '.join(cmd)}\n{r.stderr}")

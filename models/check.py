@@ -11,7 +11,9 @@
   simulate_fmu, raw fmi2/fmi3 Get/SetString rules);
 * testing (hostile) FMUs are only loaded (read_model_description), except the
   harmless-to-run ones (Crash, Hang, NetworkProbe, Snoop, FileProbe, ExitCode,
-  NonFinite), which run in a subprocess with a timeout and resource limits.
+  NonFinite and the fidelity FMUs SetLocale, ChangeDir, StdioGames, Umask,
+  MissingLib, UndefinedSymbol), which run in a subprocess with a timeout and
+  resource limits and a private TMPDIR.
   --hostile also runs MemoryHog, DiskFill, ForkBomb, Chatty, Litter, TmpThief,
   Daemon, OutTricks and KillAll, each bounded (address space / file size limits,
   parameters that cap the damage, temp directories, clean-up of what they leave,
@@ -327,10 +329,10 @@ RUNNER = textwrap.dedent("""
         return True
     r = simulate_fmu(fmu, fmi_type=it, start_values=sv, remote_platform=None,
                      step_finished=grab if svars else None)
-    sys.stdout.flush()
     res = {n: float(r[n][-1]) for n in r.dtype.names}
     res.update(strings)
-    print("\\nRESULT " + json.dumps(res), flush=True)
+    with open(sys.argv[4], "w") as f:  # not stdout: the FMU may have closed it
+        json.dump(res, f)
 """)
 
 
@@ -347,21 +349,25 @@ def run_hostile(fmu: Path, it: str, timeout: float, start_values=None, as_bytes=
         resource.setrlimit(resource.RLIMIT_CPU, (int(timeout) + 5, int(timeout) + 5))
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
-    cmd = (wrap or []) + [sys.executable, "-c", RUNNER, str(fmu.resolve()), it, json.dumps(start_values or {})]
-    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL if quiet else subprocess.PIPE,
-                         preexec_fn=limits, start_new_session=True, cwd=cwd, env=env)
-    try:
-        out, err = p.communicate(timeout=timeout)
-        timed_out = False
-    except subprocess.TimeoutExpired:
-        os.killpg(p.pid, signal.SIGKILL)
-        out, err = p.communicate()
-        timed_out = True
-    result = None
+    # a private TMPDIR (FMPy unpacks the FMU there and leaks it when the process dies)
+    with tempfile.TemporaryDirectory(prefix="fmugw-check-", ignore_cleanup_errors=True) as private:
+        env = dict(os.environ if env is None else env)
+        env.setdefault("TMPDIR", private)
+        result_file = Path(private) / "result.json"
+        cmd = (wrap or []) + [sys.executable, "-c", RUNNER, str(fmu.resolve()), it,
+                              json.dumps(start_values or {}), str(result_file)]
+        p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL if quiet else subprocess.PIPE,
+                             preexec_fn=limits, start_new_session=True, cwd=cwd, env=env)
+        try:
+            out, err = p.communicate(timeout=timeout)
+            timed_out = False
+        except subprocess.TimeoutExpired:
+            os.killpg(p.pid, signal.SIGKILL)
+            out, err = p.communicate()
+            timed_out = True
+        result = json.loads(result_file.read_text()) if result_file.exists() else None
     for line in (out or b"").decode(errors="replace").splitlines():
-        if line.startswith("RESULT {"):
-            result = json.loads(line[7:])
-        elif line.startswith("SIBLING "):  # see KillAll
+        if line.startswith("SIBLING "):  # see KillAll
             result = dict(result or {}, sibling_status=int(line.split()[1]))
     return p.returncode, timed_out, result, (err or b"").decode(errors="replace")
 
@@ -574,6 +580,43 @@ def check_nonfinite(d: Path, fmi: str, it: str) -> None:
     print(f"{tag} NonFinite    first {first} last {last}")
 
 
+def check_fidelity(d: Path, fmi: str, it: str) -> None:
+    """tool-export imitations: complete in-process (in a child process: they change
+    process-wide state) or fail to load with the dynamic loader's message"""
+    tag = f"  {fmi} {it:14s}"
+    line = []
+    rc, to, res, _ = run_hostile(d / "SetLocale.fmu", it, 20)
+    check(rc == 0 and res is not None and res["setlocale_calls"] >= 2 and res["previous_locale"] not in ("", "<null>"),
+          f"{fmi} SetLocale {it}: rc={rc} {res}")
+    line.append(f"SetLocale calls={res and res['setlocale_calls']:.0f}")
+    with tempfile.TemporaryDirectory() as tmp:
+        rc, to, res, _ = run_hostile(d / "ChangeDir.fmu", it, 20, cwd=tmp)
+        check(rc == 0 and res is not None and res["cwd_before"] == os.path.realpath(tmp) and res["cwd_after"] == "/"
+              and res["chdir_result"] == 0, f"{fmi} ChangeDir {it}: rc={rc} {res}")
+        rc, to, res, _ = run_hostile(d / "ChangeDir.fmu", it, 20, {"dir": "/nonexistent-fmugw"}, cwd=tmp)
+        check(rc == 0 and res is not None and res["cwd_after"] == "/" and res["chdir_result"] == -2,
+              f"{fmi} ChangeDir {it}: a failing chdir must not stop the run: rc={rc} {res}")
+    line.append("ChangeDir ok")
+    for mode in (1, 2, 3):
+        rc, to, res, err = run_hostile(d / "StdioGames.fmu", it, 20, {"mode": mode})
+        check(rc == 0 and res is not None and res["stdio_result"] == 0
+              and (mode != 3 or (res["lines_printed"] == 10 and err.count("StdioGames: stderr line") == 10)),
+              f"{fmi} StdioGames {it} mode {mode}: rc={rc} {res}")
+    line.append("StdioGames 1-3 ok")
+    rc, to, res, _ = run_hostile(d / "Umask.fmu", it, 20)
+    mask = os.umask(0o022)
+    os.umask(mask)
+    check(rc == 0 and res is not None and res["previous_umask"] == mask, f"{fmi} Umask {it}: rc={rc} {res}")
+    line.append(f"Umask previous=0{res and int(res['previous_umask']):o}")
+    for name, msg in (("MissingLib", "libfmugw_missing.so: cannot open shared object file"),
+                      ("UndefinedSymbol", "undefined symbol: fmugw_not_defined")):
+        rc, to, res, err = run_hostile(d / f"{name}.fmu", it, 20)
+        check(rc == 1 and res is None and "Failed to load shared library" in err and msg in err,
+              f"{fmi} {name} {it}: expected FMPy to raise with {msg!r}: rc={rc} {err[-300:]!r}")
+        line.append(f"{name} rc={rc}")
+    print(f"{tag} fidelity     {', '.join(line)}")
+
+
 def check_testing(out: Path, hostile: bool) -> None:
     fmus = sorted(out.glob("testing/fmi*/*.fmu"))
     for fmu in fmus:
@@ -605,6 +648,7 @@ def check_testing(out: Path, hostile: bool) -> None:
             check_fileprobe(d, fmi, it)
             check_exitcode(d, fmi, it)
             check_nonfinite(d, fmi, it)
+            check_fidelity(d, fmi, it)
             if not hostile:
                 continue
             check_tmpthief(d, fmi, it)

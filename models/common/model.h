@@ -101,6 +101,12 @@ extern const unsigned DERIVATIVE_VRS[NS_ALLOC];
 /* event indicators are ordinary (local) variables computed by model_evaluate() */
 extern const unsigned EVENT_INDICATOR_VRS[NZ_ALLOC];
 
+/* ---- optional hook ----------------------------------------------------- */
+/* called at the end of fmi2Instantiate / fmi3Instantiate* with the start
+ * values in place (parameters are not set yet); model_core.c provides an
+ * empty weak default, a model.c may define its own */
+void model_instantiate(Model *m);
+
 /* ---- hooks every model.c implements ---------------------------------- */
 /* Initialization Mode: compute calculated start values (e.g. states from
  * parameters) and schedule the first time event.  Must be idempotent. */

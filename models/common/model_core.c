@@ -114,6 +114,14 @@ static void set_defaults(Model *m)
     for (i = 0; i < NZ_ALLOC; i++) m->zprev[i] = 0;
 }
 
+#if defined(__GNUC__)
+__attribute__((weak))
+#endif
+void model_instantiate(Model *m)
+{
+    (void)m;
+}
+
 Model *core_instantiate(const char *instanceName, int fmiVersion, bool isCS,
                         bool loggingOn, ModelLogFn logfn, void *glue)
 {
@@ -129,6 +137,7 @@ Model *core_instantiate(const char *instanceName, int fmiVersion, bool isCS,
     set_defaults(m);
     core_log(m, ST_OK, "logCalls", "instantiated %s (FMI %d, %s)", MODEL_IDENTIFIER,
              fmiVersion, isCS ? "CoSimulation" : "ModelExchange");
+    model_instantiate(m);
     return m;
 }
 
