@@ -40,6 +40,7 @@ import concurrent.futures
 import hashlib
 import html
 import json
+import math
 import os
 import shutil
 import subprocess
@@ -107,6 +108,18 @@ class Model:
         self.experiment = s.get("experiment", {})
         self.variables = self._variables()
         self.by_name = {v["name"]: v for v in self.variables}
+        self.has_arrays = any(v["dims"] for v in self.variables)
+        self.fmi_versions = s.get("fmi_versions", [3] if self.has_arrays else [2, 3])
+        if not self.fmi_versions or set(self.fmi_versions) - {2, 3}:
+            raise BuildError(f"{self.json_path}: fmi_versions must be a non-empty subset of [2, 3]")
+        if self.has_arrays and 2 in self.fmi_versions:
+            raise BuildError(f"{self.json_path}: array variables need \"fmi_versions\": [3]")
+        # storage: every variable occupies nelem consecutive doubles from offset
+        offset = 0
+        for v in self.variables:
+            v["offset"] = offset
+            offset += v["nelem"]
+        self.n_values = offset
         self.states = []
         self.derivatives = []
         for v in self.variables:
@@ -114,12 +127,17 @@ class Model:
                 st = self.by_name.get(v["derivative_of"])
                 if st is None:
                     raise BuildError(f"{self.name}: {v['name']}: unknown state {v['derivative_of']}")
+                if st["dims"] != v["dims"] or st["type"] != "Float64":
+                    raise BuildError(f"{self.name}: {v['name']}: state and derivative must be Float64 "
+                                     "with the same dimensions")
                 self.states.append(st)
                 self.derivatives.append(v)
         self.event_indicators = []
         for n in s.get("event_indicators", []):
             if n not in self.by_name:
                 raise BuildError(f"{self.name}: unknown event indicator variable {n}")
+            if self.by_name[n]["dims"]:
+                raise BuildError(f"{self.name}: event indicator {n} must be a scalar")
             self.event_indicators.append(self.by_name[n])
         self.build = s.get("build", {})
         unknown = set(self.build) - {"ldflags", "helper_libs"}
@@ -133,7 +151,8 @@ class Model:
 
     def _variables(self):
         out = [{"name": "time", "c_name": "time", "type": "Float64", "causality": "independent",
-                "variability": "continuous", "unit": "s", "description": "Simulation time", "vr": 0}]
+                "variability": "continuous", "unit": "s", "description": "Simulation time", "vr": 0,
+                "dims": [], "nelem": 1}]
         seen = {"time"}
         for i, v in enumerate(self.spec["variables"], start=1):
             v = dict(v)
@@ -173,8 +192,34 @@ class Model:
                 raise BuildError(f"{self.name}.{name}: missing unit (use \"1\" for dimensionless)")
             v["c_name"] = v.get("c_name") or c_identifier(name)
             v["vr"] = i
+            self._check_dimensions(v)
             out.append(v)
         return out
+
+    def _check_dimensions(self, v):
+        """FMI 3 arrays: "dimensions": [n, ...] (fixed sizes); start = a list with
+        prod(dimensions) elements (nested lists are flattened, row-major) or one
+        number for all elements"""
+        name = v["name"]
+        dims = v.get("dimensions", [])
+        if not isinstance(dims, list) or not all(isinstance(d, int) and not isinstance(d, bool) and d >= 1
+                                                 for d in dims):
+            raise BuildError(f"{self.name}.{name}: dimensions must be a list of positive integers")
+        v["dims"] = dims
+        v["nelem"] = math.prod(dims) if dims else 1
+        if not dims:
+            if isinstance(v.get("start"), list):
+                raise BuildError(f"{self.name}.{name}: a list start value needs dimensions")
+            return
+        if v["type"] != "Float64":
+            raise BuildError(f"{self.name}.{name}: only Float64 variables can be arrays")
+        if "start" in v:
+            start = v["start"]
+            flat = list(flatten(start)) if isinstance(start, list) else [start] * v["nelem"]
+            if len(flat) != v["nelem"] or not all(isinstance(x, (int, float)) and not isinstance(x, bool)
+                                                  for x in flat):
+                raise BuildError(f"{self.name}.{name}: start must have {v['nelem']} numbers, got {start!r}")
+            v["start"] = flat
 
     def _check_string(self, v):
         name = v["name"]
@@ -205,6 +250,21 @@ class Model:
 
     def headers(self):
         return ["model.h", "model_config.h"]
+
+
+def flatten(x):
+    for e in x:
+        if isinstance(e, list):
+            yield from flatten(e)
+        else:
+            yield e
+
+
+def start_elements(v) -> list:
+    """numeric start value(s) of v, one per element (0.0 when there is none)"""
+    if v["type"] == "String" or "start" not in v:
+        return [0.0] * v["nelem"]
+    return v["start"] if v["dims"] else [v["start"]]
 
 
 def c_identifier(name: str) -> str:
@@ -238,6 +298,8 @@ def fmt_start(v) -> str:
     """start value as it appears in modelDescription.xml"""
     if v["type"] == "String":
         return v["start"]
+    if v.get("dims"):
+        return " ".join(fmt_num(x) for x in v["start"])
     if v["type"] == "Boolean":
         return fmt_num(bool(v["start"]))
     return fmt_num(v["start"])
@@ -259,11 +321,19 @@ def gen_config_h(m: Model) -> str:
          f'#define MODEL_IDENTIFIER "{m.name}"',
          f'#define MODEL_GUID "{m.guid}"',
          f"#define N_VARS {len(m.variables)}",
-         f"#define N_STATES {len(m.states)}",
+         f"#define N_VALUES {m.n_values}",
+         f"#define N_STATES {sum(st['nelem'] for st in m.states)}",
          f"#define N_EVENT_INDICATORS {len(m.event_indicators)}",
          f"#define N_STRINGS {len(m.strings())}", ""]
     for v in m.variables:
         L.append(f"#define VR_{v['c_name']} {v['vr']}")
+    L.append("")
+    L.append("/* storage: V(name) is m->v[OFF_name], an array occupies NEL_name doubles (row-major) */")
+    for v in m.variables:
+        L.append(f"#define OFF_{v['c_name']} {v['offset']}")
+    for v in m.variables:
+        if v["dims"]:
+            L.append(f"#define NEL_{v['c_name']} {v['nelem']}")
     L.append("")
     slots = {v["name"]: i for i, v in enumerate(m.strings())}
     for v in m.strings():
@@ -273,25 +343,44 @@ def gen_config_h(m: Model) -> str:
     # start values of parameters as macros (documentation / defaults in C)
     for v in m.variables:
         if "start" in v:
-            value = c_string(v["start"]) if v["type"] == "String" else c_double(v["start"])
+            if v["type"] == "String":
+                value = c_string(v["start"])
+            elif v["dims"]:
+                value = "{" + ", ".join(c_double(x) for x in v["start"]) + "}"
+            else:
+                value = c_double(v["start"])
             L.append(f"#define START_{v['c_name']} {value}")
     L.append("")
-    L.append("#define MODEL_STATE_VRS {" + ", ".join(f"VR_{s['c_name']}" for s in m.states) + ("}" if m.states else "0}"))
-    L.append("#define MODEL_DERIVATIVE_VRS {" + ", ".join(f"VR_{d['c_name']}" for d in m.derivatives) + ("}" if m.derivatives else "0}"))
-    L.append("#define MODEL_EVENT_INDICATOR_VRS {" + ", ".join(f"VR_{z['c_name']}" for z in m.event_indicators) + ("}" if m.event_indicators else "0}"))
+
+    def elements(vs, what="offset"):
+        out = []
+        for v in vs:
+            for k in range(v["nelem"]):
+                out.append(f"OFF_{v['c_name']} + {k}" if v["dims"] else f"OFF_{v['c_name']}")
+        return "{" + (", ".join(out) if out else "0") + "}"
+
+    L.append("/* continuous states, their derivatives and event indicators as storage offsets (per element) */")
+    L.append("#define MODEL_STATE_OFFSETS " + elements(m.states))
+    L.append("#define MODEL_DERIVATIVE_OFFSETS " + elements(m.derivatives))
+    L.append("#define MODEL_STATE_NOMINALS {" + (", ".join(
+        c_double(st.get("nominal", 1.0)) for st in m.states for _ in range(st["nelem"])) or "1.0") + "}")
+    L.append("#define MODEL_EVENT_INDICATOR_OFFSETS " + elements(m.event_indicators))
+    L.append("#define MODEL_START_VALUES {" + ", ".join(
+        c_double(x) for v in m.variables for x in start_elements(v)) + "}")
     L.append("")
-    L.append("/* name, type, causality, variability, start, hasStart, nominal, String start, String slot */")
+    L.append("/* name, type, causality, variability, start, hasStart, nominal, String start, String slot, "
+             "offset, number of elements */")
     L.append("#define MODEL_VAR_TABLE { \\")
     rows = []
     for v in m.variables:
         is_str = v["type"] == "String"
-        num_start = 0.0 if is_str else v.get("start", 0.0)
+        num_start = start_elements(v)[0]
         sstart = c_string(v.get("start", "")) if is_str else "NULL"
         rows.append(
             f"    {{{c_string(v['name'])}, {TYPES[v['type']][0]}, {CAUSALITY_C[v['causality']]}, "
             f"{VARIABILITY_C[v['variability']]}, {c_double(num_start)}, "
             f"{1 if 'start' in v else 0}, {c_double(v.get('nominal', 1.0))}, "
-            f"{sstart}, {slots.get(v['name'], -1)}}}")
+            f"{sstart}, {slots.get(v['name'], -1)}, OFF_{v['c_name']}, {v['nelem']}}}")
     L.append(", \\\n".join(rows) + " \\")
     L.append("}")
     L.append("")
@@ -437,6 +526,10 @@ def gen_md3(m: Model) -> str:
             L.append(f"    <String{_attrs(a)}>")
             L.append(f"      <Start{_attrs([('value', v['start'])])}/>")
             L.append("    </String>")
+        elif v["dims"]:
+            L.append(f"    <{v['type']}{_attrs(a)}>")
+            L += [f'      <Dimension start="{d}"/>' for d in v["dims"]]
+            L.append(f"    </{v['type']}>")
         else:
             L.append(f"    <{v['type']}{_attrs(a)}/>")
     L.append("  </ModelVariables>")
@@ -467,7 +560,7 @@ def gen_doc(m: Model, fmi: int) -> str:
     rows = []
     for v in m.public_variables():
         rows.append("<tr>" + "".join(f"<td>{e(str(x))}</td>" for x in (
-            v["name"], v["vr"], v["type"], v["causality"], v["variability"],
+            v["name"] + "".join(f"[{d}]" for d in v["dims"]), v["vr"], v["type"], v["causality"], v["variability"],
             v.get("start", ""), v.get("unit", ""), v["description"])) + "</tr>")
     ex = ", ".join(f"{k}={v}" for k, v in m.experiment.items())
     long = "".join(f"<p>{e(p)}</p>" for p in m.spec.get("long_description", "").split("\n\n") if p.strip())
@@ -640,7 +733,7 @@ def main(argv=None) -> int:
         models = discover(args.only)
         if not models:
             raise BuildError("no models found")
-        jobs = [(m, fmi) for m in models for fmi in (2, 3)]
+        jobs = [(m, fmi) for m in models for fmi in m.fmi_versions]
         built = 0
         errors = []
         with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as ex:

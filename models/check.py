@@ -8,7 +8,8 @@
   physics is sanity-checked; ME and CS results must agree roughly;
 * library.json must list every public FMU with the right sha256;
 * framework checks on testing FMUs: StringEcho (String start values through
-  simulate_fmu, raw fmi2/fmi3 Get/SetString rules);
+  simulate_fmu, raw fmi2/fmi3 Get/SetString rules) and StateSpace (FMI 3
+  arrays: analytic solution ME + CS, array inputs, raw element semantics);
 * testing (hostile) FMUs are only loaded (read_model_description), except the
   harmless-to-run ones (Crash, Hang, NetworkProbe, Snoop, FileProbe, ExitCode,
   NonFinite and the fidelity FMUs SetLocale, ChangeDir, StdioGames, Umask,
@@ -29,6 +30,7 @@ import hashlib
 import json
 import os
 import resource
+import shutil
 import signal
 import subprocess
 import sys
@@ -233,10 +235,54 @@ def _raises(fn) -> bool:
     return False
 
 
+def _check_strings_raw(fmi: int, fmu: Path) -> None:
+    md, f, unzipdir = _instantiate(fmu)
+    vr = _vrs(md)
+
+    def gets(name):
+        v = f.getString([vr[name]])[0]
+        return v.decode() if fmi == 2 else v
+
+    try:
+        what = f"fmi{fmi} StringEcho raw"
+        check(gets("greeting") == "hello", f"{what}: start value")
+        f.setString([vr["greeting"]], ["text"])
+        check(gets("greeting") == "text", f"{what}: set before init")
+        f.setString([vr["tag"]], ["\u00e9" * 3000])  # 6000 bytes: capped (warning status, no raise)
+        tag = f.getString([vr["tag"]])[0]
+        tag = tag if isinstance(tag, bytes) else tag.encode()
+        check(len(tag) == 4094 and tag.decode() == "\u00e9" * 2047,
+              f"{what}: long value not capped at a UTF-8 boundary ({len(tag)} bytes)")
+        if fmi == 2:
+            f.setupExperiment(startTime=0.0)
+            f.enterInitializationMode()
+        else:
+            f.enterInitializationMode(startTime=0.0)
+        f.exitInitializationMode()
+        # echo = "text|" + tag is capped too: 5 + 2 * 2045 = 4095 bytes
+        check(gets("echo") == "text|" + "\u00e9" * 2045 and gets("note") == "evaluated",
+              f"{what}: output after initialization")
+        check(_raises(lambda: f.setString([vr["greeting"]], ["late"])), f"{what}: fixed parameter set after init")
+        check(_raises(lambda: f.setString([vr["echo"]], ["x"])), f"{what}: output must not be settable")
+        check(_raises(lambda: f.setString([vr["greeting_length"]], ["x"])), f"{what}: wrong type accepted")
+        check(_raises(lambda: f.getString([9999])), f"{what}: unknown value reference accepted")
+        f.doStep(0.0, 0.1) if fmi == 2 else f.doStep(currentCommunicationPoint=0.0, communicationStepSize=0.1)
+        f.setString([vr["tag"]], ["new"])
+        check(gets("echo") == "text|new", f"{what}: tunable parameter between steps ({gets('echo')!r})")
+        check(f.getString([vr["greeting"], vr["tag"]]) in ([b"text", b"new"], ["text", "new"]),
+              f"{what}: two values in one call")
+        f.terminate()
+        f.reset()
+        check(gets("greeting") == "hello" and gets("tag").startswith("gr"), f"{what}: reset restores the starts")
+    finally:
+        f.freeInstance()
+        shutil.rmtree(unzipdir, ignore_errors=True)
+    print(f"  fmi{fmi} StringEcho   raw Get/SetString checks done")
+
+
 def check_strings(out: Path) -> None:
     """StringEcho: String start values through simulate_fmu, and the raw fmi{2,3}Get/SetString
     rules (copy, 4095-byte cap at a UTF-8 boundary, fixed vs tunable, reset)."""
-    import shutil
     for fmi in (2, 3):
         fmu = out / "testing" / f"fmi{fmi}" / "StringEcho.fmu"
         md = read_model_description(str(fmu), validate=True)
@@ -266,48 +312,75 @@ def check_strings(out: Path) -> None:
             print(f"  fmi{fmi} StringEcho   {it:14s} {fmt_final(r)}; String output recorded by FMPy: "
                   f"{recorded}, via step_finished: {seen[-1]!r}")
 
-        md, f, unzipdir = _instantiate(fmu)
-        vr = _vrs(md)
+        _check_strings_raw(fmi, fmu)
 
-        def gets(name, f=f, vr=vr, fmi=fmi):
-            v = f.getString([vr[name]])[0]
-            return v.decode() if fmi == 2 else v
 
-        try:
-            what = f"fmi{fmi} StringEcho raw"
-            check(gets("greeting") == "hello", f"{what}: start value")
-            f.setString([vr["greeting"]], ["text"])
-            check(gets("greeting") == "text", f"{what}: set before init")
-            f.setString([vr["tag"]], ["\u00e9" * 3000])  # 6000 bytes: capped (warning status, no raise)
-            tag = f.getString([vr["tag"]])[0]
-            tag = tag if isinstance(tag, bytes) else tag.encode()
-            check(len(tag) == 4094 and tag.decode() == "\u00e9" * 2047,
-                  f"{what}: long value not capped at a UTF-8 boundary ({len(tag)} bytes)")
-            if fmi == 2:
-                f.setupExperiment(startTime=0.0)
-                f.enterInitializationMode()
-            else:
-                f.enterInitializationMode(startTime=0.0)
-            f.exitInitializationMode()
-            # echo = "text|" + tag is capped too: 5 + 2 * 2045 = 4095 bytes
-            check(gets("echo") == "text|" + "\u00e9" * 2045 and gets("note") == "evaluated",
-                  f"{what}: output after initialization")
-            check(_raises(lambda: f.setString([vr["greeting"]], ["late"])), f"{what}: fixed parameter set after init")
-            check(_raises(lambda: f.setString([vr["echo"]], ["x"])), f"{what}: output must not be settable")
-            check(_raises(lambda: f.setString([vr["greeting_length"]], ["x"])), f"{what}: wrong type accepted")
-            check(_raises(lambda: f.getString([9999])), f"{what}: unknown value reference accepted")
-            f.doStep(0.0, 0.1) if fmi == 2 else f.doStep(currentCommunicationPoint=0.0, communicationStepSize=0.1)
-            f.setString([vr["tag"]], ["new"])
-            check(gets("echo") == "text|new", f"{what}: tunable parameter between steps ({gets('echo')!r})")
-            check(f.getString([vr["greeting"], vr["tag"]]) in ([b"text", b"new"], ["text", "new"]),
-                  f"{what}: two values in one call")
-            f.terminate()
-            f.reset()
-            check(gets("greeting") == "hello" and gets("tag").startswith("gr"), f"{what}: reset restores the starts")
-        finally:
-            f.freeInstance()
-            shutil.rmtree(unzipdir, ignore_errors=True)
-        print(f"  fmi{fmi} StringEcho   raw Get/SetString checks done")
+def _lti_response(A, B, x0, u, t):
+    """x(t) of x' = A x + B u (constant u, A diagonalisable and invertible)"""
+    xs = -np.linalg.solve(A, B @ u)
+    lam, V = np.linalg.eig(A)
+    return (xs + (V @ np.diag(np.exp(lam * t)) @ np.linalg.solve(V, x0 - xs))).real
+
+
+def check_arrays(out: Path) -> None:
+    """StateSpace (FMI 3 arrays): modelDescription, simulation against the analytic
+    solution, array inputs, raw fmi3Get/SetFloat64 element semantics"""
+    fmu = out / "testing" / "fmi3" / "StateSpace.fmu"
+    check(not (out / "testing" / "fmi2" / "StateSpace.fmu").exists(), "StateSpace must not be built for FMI 2")
+    md = read_model_description(str(fmu), validate=True)
+    problems = validate_fmu(str(fmu)) + validate_model_description(
+        md, validate_variable_names=True, validate_model_structure=True)
+    check(not problems, f"{fmu}: validation problems {problems}")
+    shapes = {v.name: v.shape for v in md.modelVariables}
+    check(md.numberOfContinuousStates == 3 and shapes["A"] == (3, 3) and shapes["u"] == (2,) and shapes["y"] == (3,),
+          f"StateSpace: states {md.numberOfContinuousStates}, shapes {shapes}")
+    starts = {v.name: np.array(v.start.split(), float) for v in md.modelVariables if v.shape and v.start}
+    A, B, C, D = (starts[n].reshape(shapes[n]) for n in "ABCD")
+    x0 = starts["x0"]
+    u = np.array([1.0, 0.5])
+
+    def y_at(t, x0=x0, u=u):
+        return C @ _lti_response(A, B, x0, u, t) + D @ u
+
+    for it in ("ModelExchange", "CoSimulation"):
+        r = simulate(fmu, it, start_values={"u": list(u)})
+        check(r["y"].shape == (len(r), 3) and r.dtype["y"].shape == (3,),
+              f"StateSpace {it}: y recorded with shape {r['y'].shape}")
+        err = max(float(np.abs(r["y"][np.searchsorted(r["time"], t)] - y_at(t)).max()) for t in (0.5, 1.0, 3.0, 10.0))
+        check(err < 1e-5, f"StateSpace {it}: y differs from the analytic solution by {err:.3g}")
+        # array input through FMPy's input= (a subarray field), step at t = 2
+        sig = np.array([(0.0, (0.0, 0.0)), (2.0, (0.0, 0.0)), (2.0, tuple(u)), (10.0, tuple(u))],
+                       dtype=[("time", np.float64), ("u", np.float64, (2,))])
+        r2 = simulate(fmu, it, input=sig, output=["y", "x"])
+        x2 = _lti_response(A, B, x0, np.zeros(2), 2.0)
+        err2 = float(np.abs(r2["y"][-1] - (C @ _lti_response(A, B, x2, u, 8.0) + D @ u)).max())
+        check(err2 < 1e-5 and r2["x"].shape == (len(r2), 3), f"StateSpace {it}: array input: error {err2:.3g}")
+        print(f"  fmi3 StateSpace   {it:14s} y(10)={np.round(r['y'][-1], 6)} energy={r['energy'][-1]:.6g} "
+              f"max error {err:.2g}; array input step: error {err2:.2g}")
+
+    md, f, unzipdir = _instantiate(fmu)
+    vr = _vrs(md)
+    what = "StateSpace raw"
+    try:
+        check(f.getFloat64([vr["A"]], nValues=9) == list(A.flatten()), f"{what}: A start")
+        check(_raises(lambda: f.getFloat64([vr["A"]], nValues=3)), f"{what}: nValues != elements accepted")
+        check(_raises(lambda: f.setFloat64([vr["x0"]], [1.0, 2.0])), f"{what}: too few elements accepted")
+        f.setFloat64([vr["x0"], vr["u"]], [0.0, 0.0, 2.0, 3.0, 4.0])  # two arrays in one call
+        check(f.getFloat64([vr["u"], vr["x0"]], nValues=5) == [3.0, 4.0, 0.0, 0.0, 2.0], f"{what}: mixed order get")
+        f.enterInitializationMode(startTime=0.0)
+        f.exitInitializationMode()
+        ye = f.getFloat64([vr["y"], vr["energy"]], nValues=4)
+        check(np.allclose(ye, list(C @ np.array([0, 0, 2.0]) + D @ np.array([3.0, 4.0])) + [4.0]),
+              f"{what}: y, energy after init {ye}")
+        check(_raises(lambda: f.setFloat64([vr["A"]], [0.0] * 9)), f"{what}: fixed array parameter set after init")
+        f.doStep(currentCommunicationPoint=0.0, communicationStepSize=0.1)
+        f.setFloat64([vr["u"]], [0.0, 0.0])
+        check(f.getFloat64([vr["u"]], nValues=2) == [0.0, 0.0], f"{what}: input array set in Step Mode")
+        f.terminate()
+    finally:
+        f.freeInstance()
+        shutil.rmtree(unzipdir, ignore_errors=True)
+    print("  fmi3 StateSpace   raw fmi3Get/SetFloat64 array checks done")
 
 
 # --------------------------------------------------------------- hostile
@@ -692,6 +765,7 @@ def main() -> int:
     check_public(out)
     if not args.skip_testing:
         check_strings(out)
+        check_arrays(out)
         check_testing(out, args.hostile)
     print(f"checked in {time.monotonic() - t0:.1f}s")
     if FAILURES:

@@ -98,7 +98,7 @@ fmi2Status fmi2SetupExperiment(fmi2Component c, fmi2Boolean toleranceDefined, fm
 {
     (void)toleranceDefined; (void)tolerance;
     if (!c || core_check_phase(M, "fmi2SetupExperiment", PH_MASK(PH_INSTANTIATED))) return fmi2Error;
-    M->v[VR_time] = startTime;
+    M->v[OFF_time] = startTime;
     M->startTime = startTime;
     M->stopTimeDefined = stopTimeDefined ? true : false;
     M->stopTime = stopTime;
@@ -365,7 +365,7 @@ fmi2Status fmi2DoStep(fmi2Component c, fmi2Real currentCommunicationPoint,
     }
     st = core_do_step(M, currentCommunicationPoint, communicationStepSize);
     if (st >= ST_ERROR) return err_state(c, st);
-    G->lastSuccessfulTime = M->v[VR_time];
+    G->lastSuccessfulTime = M->v[OFF_time];
     if (M->terminateSimulation) {
         G->terminated = true;
         return fmi2Discard;

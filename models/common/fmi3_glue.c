@@ -174,72 +174,76 @@ fmi3Status fmi3Reset(fmi3Instance instance)
 #define SETTER_PHASES (PH_MASK(PH_INSTANTIATED) | PH_MASK(PH_INIT) | PH_MASK(PH_EVENT) | \
                        PH_MASK(PH_CONT) | PH_MASK(PH_STEP))
 
-#define DEFINE_GET(NAME, CTYPE, VT)                                                          \
+/* FMI 3 getters/setters: array variables contribute all their elements
+ * (row-major), so nValues must be the total number of elements */
+static int count_values(fmi3Instance instance, const fmi3ValueReference vr[], size_t nvr,
+                        size_t nValues, const char *fn)
+{
+    size_t i, n = 0;
+    for (i = 0; i < nvr; i++) {
+        size_t k = core_nelem(vr[i]);
+        if (k == 0) {
+            core_log(M, ST_ERROR, "logStatusError", "%s: unknown value reference %u.", fn, vr[i]);
+            return ST_ERROR;
+        }
+        n += k;
+    }
+    if (n != nValues) {
+        core_log(M, ST_ERROR, "logStatusError",
+                 "%s: nValues = %u, but the %u variables have %u elements.", fn, (unsigned)nValues,
+                 (unsigned)nvr, (unsigned)n);
+        return ST_ERROR;
+    }
+    return ST_OK;
+}
+
+#define DEFINE_GET(NAME, CTYPE, VT, CONV)                                                    \
     fmi3Status fmi3Get##NAME(fmi3Instance instance, const fmi3ValueReference vr[], size_t nvr, \
                              CTYPE values[], size_t nValues)                                  \
     {                                                                                         \
-        size_t i;                                                                             \
+        size_t i, j, k = 0;                                                                   \
         double d;                                                                             \
         if (!instance || (nvr > 0 && (!vr || !values))) return fmi3Error;                     \
         if (core_check_phase(M, "fmi3Get" #NAME, PH_ANY_BUT_ERROR)) return fmi3Error;         \
-        if (nValues != nvr) {                                                                 \
-            core_log(M, ST_ERROR, "logStatusError", "fmi3Get" #NAME ": nValues != nValueReferences (arrays are not supported)."); \
-            return fmi3Error;                                                                 \
-        }                                                                                     \
+        if (count_values(instance, vr, nvr, nValues, "fmi3Get" #NAME)) return fmi3Error;      \
         for (i = 0; i < nvr; i++) {                                                           \
-            if (core_get(M, vr[i], VT, &d)) return fmi3Error;                                 \
-            values[i] = (CTYPE)d;                                                             \
+            size_t n = core_nelem(vr[i]);                                                     \
+            for (j = 0; j < n; j++) {                                                         \
+                if (core_get_elem(M, vr[i], VT, j, &d)) return fmi3Error;                     \
+                values[k++] = CONV(d);                                                        \
+            }                                                                                 \
         }                                                                                     \
         return fmi3OK;                                                                        \
     }
 
-#define DEFINE_SET(NAME, CTYPE, VT)                                                          \
+#define DEFINE_SET(NAME, CTYPE, VT, CONV)                                                    \
     fmi3Status fmi3Set##NAME(fmi3Instance instance, const fmi3ValueReference vr[], size_t nvr, \
                              const CTYPE values[], size_t nValues)                            \
     {                                                                                         \
-        size_t i;                                                                             \
+        size_t i, j, k = 0;                                                                   \
         if (!instance || (nvr > 0 && (!vr || !values))) return fmi3Error;                     \
         if (core_check_phase(M, "fmi3Set" #NAME, SETTER_PHASES)) return fmi3Error;            \
-        if (nValues != nvr) {                                                                 \
-            core_log(M, ST_ERROR, "logStatusError", "fmi3Set" #NAME ": nValues != nValueReferences (arrays are not supported)."); \
-            return fmi3Error;                                                                 \
+        if (count_values(instance, vr, nvr, nValues, "fmi3Set" #NAME)) return fmi3Error;      \
+        for (i = 0; i < nvr; i++) {                                                           \
+            size_t n = core_nelem(vr[i]);                                                     \
+            for (j = 0; j < n; j++)                                                           \
+                if (core_set_elem(M, vr[i], VT, j, CONV(values[k++]))) return fmi3Error;      \
         }                                                                                     \
-        for (i = 0; i < nvr; i++)                                                             \
-            if (core_set(M, vr[i], VT, (double)values[i])) return fmi3Error;                  \
         return fmi3OK;                                                                        \
     }
 
-DEFINE_GET(Float64, fmi3Float64, VT_FLOAT64)
-DEFINE_GET(Int32, fmi3Int32, VT_INT32)
-DEFINE_SET(Float64, fmi3Float64, VT_FLOAT64)
-DEFINE_SET(Int32, fmi3Int32, VT_INT32)
+#define TO_F64(d) ((fmi3Float64)(d))
+#define TO_I32(d) ((fmi3Int32)(d))
+#define TO_BOOL(d) ((d) != 0 ? fmi3True : fmi3False)
+#define FROM_NUM(x) ((double)(x))
+#define FROM_BOOL(x) ((x) ? 1.0 : 0.0)
 
-fmi3Status fmi3GetBoolean(fmi3Instance instance, const fmi3ValueReference vr[], size_t nvr,
-                          fmi3Boolean values[], size_t nValues)
-{
-    size_t i;
-    double d;
-    if (!instance || (nvr > 0 && (!vr || !values))) return fmi3Error;
-    if (core_check_phase(M, "fmi3GetBoolean", PH_ANY_BUT_ERROR)) return fmi3Error;
-    if (nValues != nvr) return unsupported(instance, "fmi3GetBoolean with arrays");
-    for (i = 0; i < nvr; i++) {
-        if (core_get(M, vr[i], VT_BOOLEAN, &d)) return fmi3Error;
-        values[i] = d != 0;
-    }
-    return fmi3OK;
-}
-
-fmi3Status fmi3SetBoolean(fmi3Instance instance, const fmi3ValueReference vr[], size_t nvr,
-                          const fmi3Boolean values[], size_t nValues)
-{
-    size_t i;
-    if (!instance || (nvr > 0 && (!vr || !values))) return fmi3Error;
-    if (core_check_phase(M, "fmi3SetBoolean", SETTER_PHASES)) return fmi3Error;
-    if (nValues != nvr) return unsupported(instance, "fmi3SetBoolean with arrays");
-    for (i = 0; i < nvr; i++)
-        if (core_set(M, vr[i], VT_BOOLEAN, values[i] ? 1.0 : 0.0)) return fmi3Error;
-    return fmi3OK;
-}
+DEFINE_GET(Float64, fmi3Float64, VT_FLOAT64, TO_F64)
+DEFINE_GET(Int32, fmi3Int32, VT_INT32, TO_I32)
+DEFINE_GET(Boolean, fmi3Boolean, VT_BOOLEAN, TO_BOOL)
+DEFINE_SET(Float64, fmi3Float64, VT_FLOAT64, FROM_NUM)
+DEFINE_SET(Int32, fmi3Int32, VT_INT32, FROM_NUM)
+DEFINE_SET(Boolean, fmi3Boolean, VT_BOOLEAN, FROM_BOOL)
 
 fmi3Status fmi3GetString(fmi3Instance instance, const fmi3ValueReference vr[], size_t nvr,
                          fmi3String values[], size_t nValues)
@@ -558,7 +562,7 @@ fmi3Status fmi3DoStep(fmi3Instance instance, fmi3Float64 currentCommunicationPoi
         return fmi3Error;
     }
     st = core_do_step(M, currentCommunicationPoint, communicationStepSize);
-    if (lastSuccessfulTime) *lastSuccessfulTime = M->v[VR_time];
+    if (lastSuccessfulTime) *lastSuccessfulTime = M->v[OFF_time];
     if (st >= ST_ERROR) return err_state(instance, st);
     if (M->terminateSimulation) {
         G->terminated = true;

@@ -7,8 +7,10 @@
  * fmi3_glue.c implement the FMI 2.0 / FMI 3.0 C APIs (Model Exchange and
  * Co-Simulation) on top of the generic core in model_core.c.
  *
- * All numeric values are stored in one double array indexed by value
- * reference (Int32 and Boolean values are stored exactly as doubles).
+ * All numeric values are stored in one double array m->v (Int32 and Boolean
+ * values are stored exactly as doubles); variable `name` starts at OFF_name.
+ * FMI 3 array variables (Float64, fixed dimensions) occupy NEL_name
+ * consecutive doubles in row-major order; they are accessed with A(name)[i].
  * String variables live in instance-owned, heap-allocated slots (one per
  * String variable, SI_<name>), at most FMUGW_STRING_MAX bytes including the
  * terminating NUL; longer values are truncated (at a UTF-8 boundary).
@@ -43,6 +45,8 @@ typedef struct {
     double nominal;
     const char *sstart; /* String variables: start value (NULL otherwise) */
     int slot;           /* String variables: index into Model.str (-1 otherwise) */
+    int offset;         /* first element in Model.v */
+    int nelem;          /* number of elements (1 for scalars) */
 } VarInfo;
 
 /* FMI status codes (identical numbering in FMI 2 and FMI 3) */
@@ -57,7 +61,7 @@ typedef void (*ModelLogFn)(struct Model *m, int status, const char *category,
                            const char *message);
 
 typedef struct Model {
-    double v[N_VARS];             /* all variables, index == value reference */
+    double v[N_VALUES];           /* all numeric values, variable name at OFF_name */
     char *str[NSTR_ALLOC];        /* String variables, index == SI_<name> */
     char *instanceName;
     int fmiVersion;               /* 2 or 3 */
@@ -84,8 +88,10 @@ typedef struct Model {
 } Model;
 
 /* variable access by name, e.g. V(h) inside a hook with a Model *m */
-#define V(name) (m->v[VR_##name])
-#define TIME (m->v[VR_time])
+#define V(name) (m->v[OFF_##name])
+/* array variables: A(name) points to the first of NEL_name elements */
+#define A(name) (&m->v[OFF_##name])
+#define TIME (m->v[OFF_time])
 
 /* String variables: S(name) is the current value (never NULL, "" at worst);
  * S_SET copies value into instance memory (truncated to FMUGW_STRING_MAX - 1
@@ -96,10 +102,12 @@ typedef struct Model {
 #define S_SETF(name, ...) core_str_setf(m, SI_##name, __VA_ARGS__)
 
 extern const VarInfo MODEL_VARS[N_VARS];
-extern const unsigned STATE_VRS[NS_ALLOC];
-extern const unsigned DERIVATIVE_VRS[NS_ALLOC];
+/* storage offsets (one per element) of the continuous states and derivatives */
+extern const unsigned STATE_OFFSETS[NS_ALLOC];
+extern const unsigned DERIVATIVE_OFFSETS[NS_ALLOC];
+extern const double STATE_NOMINALS[NS_ALLOC];
 /* event indicators are ordinary (local) variables computed by model_evaluate() */
-extern const unsigned EVENT_INDICATOR_VRS[NZ_ALLOC];
+extern const unsigned EVENT_INDICATOR_OFFSETS[NZ_ALLOC];
 
 /* ---- optional hook ----------------------------------------------------- */
 /* called at the end of fmi2Instantiate / fmi3Instantiate* with the start
@@ -144,8 +152,14 @@ void core_log_raw(Model *m, int status, const char *category, const char *messag
 
 int core_enter_init(Model *m, double startTime, bool stopDefined, double stopTime);
 int core_exit_init(Model *m);
+/* scalar variables (FMI 2 and FMI 3 scalars) */
 int core_get(Model *m, unsigned vr, VarType type, double *value);
 int core_set(Model *m, unsigned vr, VarType type, double value);
+/* FMI 3: number of elements of vr (1 for scalars, 0 for an unknown vr) and
+ * element-wise access (idx < core_nelem(vr)) */
+size_t core_nelem(unsigned vr);
+int core_get_elem(Model *m, unsigned vr, VarType type, size_t idx, double *value);
+int core_set_elem(Model *m, unsigned vr, VarType type, size_t idx, double value);
 /* FMI access to String variables (same phase / causality rules as core_set);
  * core_set_string returns ST_WARNING if the value had to be truncated */
 int core_get_string(Model *m, unsigned vr, const char **value);

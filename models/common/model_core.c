@@ -8,9 +8,11 @@
 #include "model.h"
 
 const VarInfo MODEL_VARS[N_VARS] = MODEL_VAR_TABLE;
-const unsigned STATE_VRS[NS_ALLOC] = MODEL_STATE_VRS;
-const unsigned DERIVATIVE_VRS[NS_ALLOC] = MODEL_DERIVATIVE_VRS;
-const unsigned EVENT_INDICATOR_VRS[NZ_ALLOC] = MODEL_EVENT_INDICATOR_VRS;
+const unsigned STATE_OFFSETS[NS_ALLOC] = MODEL_STATE_OFFSETS;
+const unsigned DERIVATIVE_OFFSETS[NS_ALLOC] = MODEL_DERIVATIVE_OFFSETS;
+const double STATE_NOMINALS[NS_ALLOC] = MODEL_STATE_NOMINALS;
+const unsigned EVENT_INDICATOR_OFFSETS[NZ_ALLOC] = MODEL_EVENT_INDICATOR_OFFSETS;
+static const double START_VALUES[N_VALUES] = MODEL_START_VALUES;
 
 /* maximum internal sub-step of the Co-Simulation solver */
 #ifndef CS_MAX_SUBSTEP
@@ -96,10 +98,9 @@ static void free_strings(Model *m)
 static void set_defaults(Model *m)
 {
     int i;
-    for (i = 0; i < N_VARS; i++) {
-        m->v[i] = MODEL_VARS[i].start;
+    for (i = 0; i < N_VALUES; i++) m->v[i] = START_VALUES[i];
+    for (i = 0; i < N_VARS; i++)
         if (MODEL_VARS[i].type == VT_STRING) store_string(m, MODEL_VARS[i].slot, MODEL_VARS[i].sstart);
-    }
     m->phase = PH_INSTANTIATED;
     m->dirty = true;
     m->nextEventTimeDefined = false;
@@ -235,7 +236,7 @@ static void read_z(Model *m, double z[])
 {
     int i;
     core_eval(m);
-    for (i = 0; i < N_EVENT_INDICATORS; i++) z[i] = m->v[EVENT_INDICATOR_VRS[i]];
+    for (i = 0; i < N_EVENT_INDICATORS; i++) z[i] = m->v[EVENT_INDICATOR_OFFSETS[i]];
 }
 #endif
 
@@ -294,13 +295,39 @@ static int check_vr(Model *m, unsigned vr, VarType type, const char *what)
     return ST_OK;
 }
 
-int core_get(Model *m, unsigned vr, VarType type, double *value)
+size_t core_nelem(unsigned vr)
+{
+    return vr < N_VARS ? (size_t)MODEL_VARS[vr].nelem : 0;
+}
+
+int core_get_elem(Model *m, unsigned vr, VarType type, size_t idx, double *value)
 {
     if (check_vr(m, vr, type, "get")) return ST_ERROR;
+    if (idx >= (size_t)MODEL_VARS[vr].nelem) {
+        core_log(m, ST_ERROR, "logStatusError", "get: element %u of %s (vr %u) does not exist.",
+                 (unsigned)idx, MODEL_VARS[vr].name, vr);
+        return ST_ERROR;
+    }
     if (m->phase == PH_ERROR) return ST_ERROR;
     core_eval(m);
-    *value = m->v[vr];
+    *value = m->v[MODEL_VARS[vr].offset + (int)idx];
     return ST_OK;
+}
+
+static int check_scalar(Model *m, unsigned vr, const char *what)
+{
+    if (vr < N_VARS && MODEL_VARS[vr].nelem != 1) {
+        core_log(m, ST_ERROR, "logStatusError", "%s: %s (vr %u) is an array.", what,
+                 MODEL_VARS[vr].name, vr);
+        return ST_ERROR;
+    }
+    return ST_OK;
+}
+
+int core_get(Model *m, unsigned vr, VarType type, double *value)
+{
+    if (check_scalar(m, vr, "get")) return ST_ERROR;
+    return core_get_elem(m, vr, type, 0, value);
 }
 
 /* may variable vr (already type checked) be set in the current phase? */
@@ -337,14 +364,25 @@ static int check_settable(Model *m, unsigned vr)
     return ST_OK;
 }
 
-int core_set(Model *m, unsigned vr, VarType type, double value)
+int core_set_elem(Model *m, unsigned vr, VarType type, size_t idx, double value)
 {
     if (check_vr(m, vr, type, "set")) return ST_ERROR;
+    if (idx >= (size_t)MODEL_VARS[vr].nelem) {
+        core_log(m, ST_ERROR, "logStatusError", "set: element %u of %s (vr %u) does not exist.",
+                 (unsigned)idx, MODEL_VARS[vr].name, vr);
+        return ST_ERROR;
+    }
     if (check_settable(m, vr)) return ST_ERROR;
     if (type == VT_BOOLEAN) value = value != 0 ? 1.0 : 0.0;
-    m->v[vr] = value;
+    m->v[MODEL_VARS[vr].offset + (int)idx] = value;
     m->dirty = true;
     return ST_OK;
+}
+
+int core_set(Model *m, unsigned vr, VarType type, double value)
+{
+    if (check_scalar(m, vr, "set")) return ST_ERROR;
+    return core_set_elem(m, vr, type, 0, value);
 }
 
 int core_get_string(Model *m, unsigned vr, const char **value)
@@ -393,7 +431,7 @@ int core_get_states(Model *m, double x[], size_t nx)
         return ST_ERROR;
     }
     core_eval(m);
-    for (i = 0; i < nx; i++) x[i] = m->v[STATE_VRS[i]];
+    for (i = 0; i < nx; i++) x[i] = m->v[STATE_OFFSETS[i]];
     return ST_OK;
 }
 
@@ -405,7 +443,7 @@ int core_set_states(Model *m, const double x[], size_t nx)
                  N_STATES, (unsigned)nx);
         return ST_ERROR;
     }
-    for (i = 0; i < nx; i++) m->v[STATE_VRS[i]] = x[i];
+    for (i = 0; i < nx; i++) m->v[STATE_OFFSETS[i]] = x[i];
     m->dirty = true;
     return ST_OK;
 }
@@ -419,7 +457,7 @@ int core_get_derivatives(Model *m, double dx[], size_t nx)
         return ST_ERROR;
     }
     core_eval(m);
-    for (i = 0; i < nx; i++) dx[i] = m->v[DERIVATIVE_VRS[i]];
+    for (i = 0; i < nx; i++) dx[i] = m->v[DERIVATIVE_OFFSETS[i]];
     return ST_OK;
 }
 
@@ -446,7 +484,7 @@ int core_get_nominals(Model *m, double n[], size_t nx)
                  N_STATES, (unsigned)nx);
         return ST_ERROR;
     }
-    for (i = 0; i < nx; i++) n[i] = MODEL_VARS[STATE_VRS[i]].nominal;
+    for (i = 0; i < nx; i++) n[i] = STATE_NOMINALS[i];
     return ST_OK;
 }
 
@@ -467,13 +505,13 @@ int core_update_discrete(Model *m)
 static void get_x(Model *m, double x[])
 {
     int i;
-    for (i = 0; i < N_STATES; i++) x[i] = m->v[STATE_VRS[i]];
+    for (i = 0; i < N_STATES; i++) x[i] = m->v[STATE_OFFSETS[i]];
 }
 
 static void put_x(Model *m, const double x[])
 {
     int i;
-    for (i = 0; i < N_STATES; i++) m->v[STATE_VRS[i]] = x[i];
+    for (i = 0; i < N_STATES; i++) m->v[STATE_OFFSETS[i]] = x[i];
     m->dirty = true;
 }
 
@@ -481,7 +519,7 @@ static void get_dx(Model *m, double dx[])
 {
     int i;
     core_eval(m);
-    for (i = 0; i < N_STATES; i++) dx[i] = m->v[DERIVATIVE_VRS[i]];
+    for (i = 0; i < N_STATES; i++) dx[i] = m->v[DERIVATIVE_OFFSETS[i]];
 }
 
 /* classic Runge-Kutta step from (t0, x0) over dt; result in the model */
