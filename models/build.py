@@ -734,6 +734,10 @@ def main(argv=None) -> int:
         if not models:
             raise BuildError("no models found")
         jobs = [(m, fmi) for m in models for fmi in m.fmi_versions]
+        for m in models:  # a model that dropped an FMI version must not leave a stale FMU behind
+            for fmi in {2, 3} - set(m.fmi_versions):
+                stale = out / ("testing" if m.testing else "") / f"fmi{fmi}" / f"{m.name}.fmu"
+                stale.unlink(missing_ok=True)
         built = 0
         errors = []
         with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as ex:

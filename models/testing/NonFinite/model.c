@@ -8,6 +8,11 @@ static void outputs(Model *m)
         V(nan_out) = NAN;
         V(pinf_out) = INFINITY;
         V(ninf_out) = -INFINITY;
+        if (V(done) == 0) {
+            V(done) = 1;
+            core_log_always(m, ST_WARNING, "logModel",
+                            "NonFinite: outputs are NaN, +Inf and -Inf from t=%g on", TIME);
+        }
     } else {
         V(nan_out) = 0.0;
         V(pinf_out) = 0.0;
