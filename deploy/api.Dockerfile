@@ -53,8 +53,8 @@ RUN if [ "$WITH_CC" = 1 ]; then \
  && (getent group 10001 >/dev/null || groupadd --gid 10001 gateway) \
  && (getent passwd 10001 >/dev/null || useradd --uid 10001 --gid 10001 --no-create-home \
         --home-dir /var/lib/fmu-gateway --shell /usr/sbin/nologin gateway) \
- && mkdir -p /var/lib/fmu-gateway \
- && chown 10001:10001 /var/lib/fmu-gateway
+ && mkdir -p /var/lib/fmu-gateway /var/cache/fmu-gateway \
+ && chown 10001:10001 /var/lib/fmu-gateway /var/cache/fmu-gateway
 COPY --from=build /opt/venv /opt/venv
 COPY --from=build /opt/fmu-gateway /opt/fmu-gateway
 # The package is installed from a wheel, so the repository-relative defaults of the settings point nowhere:
@@ -65,11 +65,12 @@ ENV PATH=/opt/venv/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/
     FMU_GATEWAY_CONTRACT=/opt/fmu-gateway/shared-specs/openapi.yaml \
     FMU_GATEWAY_PRICING_FILE=/opt/fmu-gateway/shared-specs/pricing.yaml \
     FMU_GATEWAY_DATA_DIR=/var/lib/fmu-gateway \
+    FMU_GATEWAY_SCRATCH_DIR=/var/cache/fmu-gateway \
     FMU_GATEWAY_HOST=0.0.0.0 \
     FMU_GATEWAY_PORT=8000
 USER 10001:10001
 WORKDIR /var/lib/fmu-gateway
-VOLUME ["/var/lib/fmu-gateway"]
+VOLUME ["/var/lib/fmu-gateway", "/var/cache/fmu-gateway"]
 EXPOSE 8000
 # Follows FMU_GATEWAY_PORT, so a container started on another port (host networking) stays checkable.
 HEALTHCHECK --interval=10s --timeout=5s --start-period=30s --retries=3 \

@@ -7,7 +7,7 @@
 #      python3-venv), trimmed, `docker import`. The rootfs tarball is cached under $CACHE_DIR.
 #   2. Wheels of the pinned requirements (ARG RUNNER_REQUIREMENTS in the Dockerfile), downloaded on the
 #      host (the host's package proxy and CA bundle stay on the host) into $CACHE_DIR/wheels/<key>.
-#   3. `docker build` from a temporary context, labelled with a hash of the Dockerfile, sandbox.py, the
+#   3. `docker build` from a temporary context, labelled with a hash of the Dockerfile, fmu_sandbox, the
 #      requirements and the base image; skipped when an image with that label already exists.
 #
 # Environment: FMU_GATEWAY_RUNNER_IMAGE (tag, default fmu-gateway-runner:latest), FMU_GATEWAY_BASE_IMAGE,
@@ -16,7 +16,8 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 DOCKERFILE="$ROOT/deploy/runner.Dockerfile"
-SANDBOX="$ROOT/private-api/src/fmu_gateway_api/runners/sandbox.py"
+SANDBOX="$ROOT/private-api/src/fmu_sandbox"
+ECS_TASK="$ROOT/private-api/src/fmu_gateway_api/runners/ecs_task.py"
 TAG="${FMU_GATEWAY_RUNNER_IMAGE:-fmu-gateway-runner:latest}"
 LOCAL_BASE="fmu-gateway-base:bookworm"
 BASE="${FMU_GATEWAY_BASE_IMAGE:-$LOCAL_BASE}"
@@ -88,7 +89,7 @@ fi
 BASE_ID="$(docker image inspect --format '{{.Id}}' "$BASE" 2>/dev/null || echo "$BASE")"
 
 # -- 2. skip when up to date -------------------------------------------------------------------------
-HASH="$( { cat "$DOCKERFILE" "$SANDBOX" "$(dirname "$SANDBOX")/ecs_task.py"; echo "$REQS"; echo "$BASE_ID"; } | sha256sum | cut -c1-32)"
+HASH="$( { cat "$DOCKERFILE" "$ECS_TASK"; find "$SANDBOX" -name '*.py' -print0 | sort -z | xargs -0 cat; echo "$REQS"; echo "$BASE_ID"; } | sha256sum | cut -c1-32)"
 EXISTING="$(docker images -q --filter "label=fmu-gateway.runner-hash=$HASH" | head -1)"
 if [ -n "$EXISTING" ]; then
     if [ "$(docker image inspect --format '{{.Id}}' "$TAG" 2>/dev/null)" != "$(docker image inspect --format '{{.Id}}' "$EXISTING")" ]; then
@@ -125,8 +126,9 @@ CTX="$(mktemp -d /var/tmp/fmu-gateway-runner-ctx.XXXXXX 2>/dev/null || mktemp -d
 trap 'rm -rf "$CTX"' EXIT
 mkdir "$CTX/wheels"
 cp "$WHEELS"/*.whl "$CTX/wheels/"
-cp "$SANDBOX" "$CTX/sandbox.py"
-cp "$(dirname "$SANDBOX")/ecs_task.py" "$CTX/ecs_task.py"   # the ECS task's side (same image)
+mkdir "$CTX/fmu_sandbox"
+cp "$SANDBOX"/*.py "$CTX/fmu_sandbox/"
+cp "$ECS_TASK" "$CTX/ecs_task.py"   # the ECS task's side (same image)
 cp "$DOCKERFILE" "$CTX/Dockerfile"
 t=$(date +%s.%N)
 say "building $TAG from $BASE (hash $HASH)"

@@ -1,10 +1,12 @@
 # The runner image: one container per simulation (runner="docker"). Built by deploy/build-runner-image.sh
 # (`make runner-image`), which fills the build context with:
-#     wheels/     wheels of RUNNER_REQUIREMENTS below (built on the host: the image build needs no network)
-#     sandbox.py  private-api/src/fmu_gateway_api/runners/sandbox.py
+#     wheels/        wheels of RUNNER_REQUIREMENTS below (built on the host: the image build needs no network)
+#     fmu_sandbox/   private-api/src/fmu_sandbox (the sandbox template every backend runs)
+#     ecs_task.py    the ECS task's side
 # No ENTRYPOINT/CMD: the gateway passes the command,
-#     /opt/venv/bin/python -I -B /opt/fmu-gateway/sandbox.py /job/job.json
-# and the isolation (read-only root, no network, no capabilities, limits) comes from how it is started.
+#     /opt/venv/bin/python -I -B -m fmu_sandbox serve --config '{...one_shot...}'
+# and the container adds its isolation (read-only root, no network, no capabilities, limits) to the layers
+# the template applies inside (Landlock, seccomp, rlimits, no_new_privs).
 #
 # BASE_IMAGE: any Debian-like image with python3 + venv (Python 3.11, matching the wheels). The public
 # default suits everyone; air-gapped builds use a debootstrapped bookworm (python3, python3-venv).
@@ -17,7 +19,7 @@ LABEL fmu-gateway.stage=build
 # store). The byte
 # code pip compiles stays: runs use -B on a read-only root. Remoting, container FMUs, the GUI and the
 # examples are never used by a run (remote_platform=None).
-ARG RUNNER_REQUIREMENTS="fmpy==0.3.32 numpy==2.4.6 lxml==6.1.3 attrs==26.1.0 certifi==2026.5.20"
+ARG RUNNER_REQUIREMENTS="fmpy==0.3.32 numpy==2.4.6 lxml==6.1.3 attrs==26.1.0 certifi==2026.5.20 py-landlock==0.1.1 pyseccomp==0.1.2"
 COPY wheels /wheels
 RUN python3 -m venv /opt/venv \
  && /opt/venv/bin/python -m pip install --no-cache-dir --no-index --find-links /wheels --no-deps \
@@ -26,7 +28,8 @@ RUN python3 -m venv /opt/venv \
  && cd /opt/venv/lib/python3*/site-packages \
  && rm -rf fmpy/gui fmpy/webapp fmpy/remoting fmpy/container_fmu fmpy/examples fmpy/cross_check \
         numpy/*/tests numpy/tests lxml/includes \
- && /opt/venv/bin/python -c "import fmpy, numpy, lxml.etree, attrs, certifi; print('fmpy', fmpy.__version__)"
+ && echo /opt/fmu-gateway > "$(/opt/venv/bin/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/fmu-gateway.pth" \
+ && /opt/venv/bin/python -c "import fmpy, numpy, lxml.etree, attrs, certifi, py_landlock, pyseccomp; print('fmpy', fmpy.__version__)"
 
 FROM ${BASE_IMAGE}
 LABEL org.opencontainers.image.title="fmu-gateway-runner" \
@@ -40,7 +43,8 @@ RUN rm -rf /etc/ssl/certs/* /usr/share/ca-certificates /usr/local/share/ca-certi
         --home-dir /nonexistent --shell /usr/sbin/nologin runner) \
  && install -d -o 10001 -g 10001 -m 0700 /job
 COPY --from=build /opt/venv /opt/venv
-COPY sandbox.py ecs_task.py /opt/fmu-gateway/
+COPY fmu_sandbox /opt/fmu-gateway/fmu_sandbox
+COPY ecs_task.py /opt/fmu-gateway/
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 LANG=C.UTF-8 \
     OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
 USER 10001:10001

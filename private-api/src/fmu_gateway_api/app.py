@@ -17,12 +17,14 @@ from fmu_gateway_api.billing.outbox import OutboxDispatcher
 from fmu_gateway_api.context import Context
 from fmu_gateway_api.errors import install_error_handlers
 from fmu_gateway_api.fmus.endpoints import router as fmus_router
+from fmu_gateway_api.fmus.service import ingest
 from fmu_gateway_api.health.endpoints import router as health_router
 from fmu_gateway_api.library.endpoints import router as library_router
 from fmu_gateway_api.migrate import upgrade
 from fmu_gateway_api.observability import configure_sentry, request_context
 from fmu_gateway_api.runners.factory import make_runner
 from fmu_gateway_api.runners.internal import router as internal_router
+from fmu_gateway_api.runners.local import SandboxHost
 from fmu_gateway_api.settings import Settings, get_settings
 from fmu_gateway_api.simulations.dispatcher import Dispatcher
 from fmu_gateway_api.simulations.endpoints import router as simulations_router
@@ -41,7 +43,10 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
         ctx = Context.create(settings)
         if migrate:
             upgrade(ctx.engine)
-        ctx.dispatcher = Dispatcher(ctx, make_runner(settings))
+        ctx.sandbox = SandboxHost(settings)
+        ctx.sandbox.start()  # strict mode refuses a machine that cannot apply Landlock and seccomp
+        ctx.library.describer = lambda path, sha: ingest(ctx, path, sha)[0]
+        ctx.dispatcher = Dispatcher(ctx, make_runner(settings, ctx.sandbox))
         ctx.dispatcher.start()
         if ctx.stripe is not None:
             ctx.outbox = OutboxDispatcher(ctx)
@@ -54,6 +59,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
                 ctx.outbox.stop()
             if ctx.dispatcher is not None:
                 ctx.dispatcher.stop()
+            ctx.sandbox.close()
             ctx.engine.dispose()
 
     app = FastAPI(title="FMU Gateway", version=__version__, lifespan=lifespan,

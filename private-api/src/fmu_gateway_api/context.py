@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from fmu_gateway_api.billing.outbox import OutboxDispatcher
     from fmu_gateway_api.billing.stripe_gateway import StripeGateway
     from fmu_gateway_api.library.service import Library
+    from fmu_gateway_api.runners.local import SandboxHost
     from fmu_gateway_api.simulations.dispatcher import Dispatcher
 
 
@@ -36,6 +37,7 @@ class Context:
     rate_limiter: RateLimiter
     stripe: StripeGateway | None = None
     dispatcher: Dispatcher | None = None
+    sandbox: SandboxHost | None = None
     outbox: OutboxDispatcher | None = None
     key_cache: dict[str, tuple[float, Any]] = field(default_factory=dict)
 
@@ -44,8 +46,8 @@ class Context:
         from fmu_gateway_api.library.service import Library
 
         settings.data_dir.mkdir(parents=True, exist_ok=True)
-        # Traverse-only: the sandbox user may reach its own scratch directory, never list or read the rest.
-        settings.data_dir.chmod(0o711)
+        # The service's alone: scratch and the FMU cache live elsewhere, and no sandbox sees any of this.
+        settings.data_dir.chmod(0o700)
         engine = make_engine(settings)
         keys = load_signing_keys(settings.jwt_keys, settings.data_dir)
         stripe = None

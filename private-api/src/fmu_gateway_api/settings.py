@@ -59,8 +59,11 @@ class Settings(BaseSettings):
     runner_memory_mb: int = 1024
     runner_max_processes: int = 32
     runner_max_output_bytes: int = 256 * 1024 * 1024
-    runner_network_isolation: bool = True
     runner_uid_base: int = 970000
+    # Sandboxes: strict refuses to run without Landlock and seccomp (the default in production);
+    # best-effort applies what the machine allows and records it in every run's provenance.
+    sandbox_require: Literal["strict", "best-effort"] | None = None
+    sandbox_namespaces: Literal["auto", "root", "userns", "none"] = "auto"
 
     sim_default_timeout_s: float = 60.0
     sim_max_timeout_s: float = 600.0
@@ -128,6 +131,12 @@ class Settings(BaseSettings):
         if url.startswith("postgresql://"):
             url = "postgresql+psycopg://" + url[len("postgresql://") :]
         return url
+
+    @property
+    def sandbox_require_resolved(self) -> str:
+        if self.sandbox_require is not None:
+            return self.sandbox_require
+        return "strict" if self.environment == "production" else "best-effort"
 
     @property
     def is_sqlite(self) -> bool:

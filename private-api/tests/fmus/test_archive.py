@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import os
 import zipfile
-from collections.abc import Callable
 from pathlib import Path
 
-import numpy as np
 import pytest
 
-from fmu_gateway_api.fmus.archive import ArchiveLimits, ArchiveRejected, build_from_sources, inspect_archive
+from fmu_sandbox.archive import ArchiveLimits, ArchiveRejected, inspect_archive
 
 REPO = Path(__file__).resolve().parents[3]
 LIBRARY = Path(os.environ.get("FMU_GATEWAY_LIBRARY_DIR", REPO / "build" / "models"))
@@ -251,75 +249,3 @@ def test_library_fmu_inspects(version: str, platform: str, real: str) -> None:
     data = desc.to_dict()
     assert data["interfaces"] == ["ModelExchange", "CoSimulation"]
     assert data["variables"][0]["name"] == desc.variables[0].name
-
-
-def strip_binaries(src: Path, dst: Path) -> Path:
-    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
-        for info in zin.infolist():
-            if not info.filename.startswith("binaries/"):
-                zout.writestr(info, zin.read(info))
-    return dst
-
-
-def simulate(path: Path) -> np.ndarray:
-    from fmpy import simulate_fmu
-
-    result: np.ndarray = simulate_fmu(str(path), fmi_type="CoSimulation", output=["h", "v"])
-    return result
-
-
-@pytest.mark.parametrize("version", ["fmi2", "fmi3"])
-def test_build_from_sources_matches_original(tmp_path: Path, version: str) -> None:
-    original = library_fmu(version)
-    stripped = strip_binaries(original, tmp_path / "stripped.fmu")
-    desc = inspect_archive(stripped)
-    assert desc.needs_build
-    assert desc.has_sources
-    assert desc.platforms == ()
-
-    out = tmp_path / "out" / "built.fmu"
-    build_from_sources(stripped, out, timeout_s=120)
-    assert not inspect_archive(out).needs_build
-
-    expected, actual = simulate(original), simulate(out)
-    assert expected.dtype.names == actual.dtype.names
-    for name in expected.dtype.names or ():
-        np.testing.assert_allclose(actual[name], expected[name], rtol=1e-9, atol=1e-12)
-
-
-def test_build_is_deterministic(tmp_path: Path) -> None:
-    stripped = strip_binaries(library_fmu("fmi2"), tmp_path / "stripped.fmu")
-    build_from_sources(stripped, tmp_path / "a.fmu")
-    with zipfile.ZipFile(tmp_path / "a.fmu") as zf:
-        names = zf.namelist()
-    assert names == sorted(names)
-    assert "binaries/linux64/BouncingBall.so" in names
-
-
-def _broken_source(tmp_path: Path, transform: Callable[[bytes], bytes]) -> Path:
-    stripped = strip_binaries(library_fmu("fmi2"), tmp_path / "stripped.fmu")
-    broken = tmp_path / "broken.fmu"
-    with zipfile.ZipFile(stripped) as zin, zipfile.ZipFile(broken, "w") as zout:
-        for info in zin.infolist():
-            data = zin.read(info)
-            zout.writestr(info, transform(data) if info.filename == "sources/model.c" else data)
-    return broken
-
-
-def test_build_failure_reports_compiler_output(tmp_path: Path) -> None:
-    broken = _broken_source(tmp_path, lambda data: data + b"\nthis is not C;\n")
-    assert inspect_archive(broken).needs_build
-    with pytest.raises(ArchiveRejected) as info:
-        build_from_sources(broken, tmp_path / "out.fmu")
-    assert info.value.slug == "fmu-build-failed"
-    assert "model.c" in info.value.detail
-    assert not (tmp_path / "out.fmu").exists()
-
-
-def test_build_timeout(tmp_path: Path) -> None:
-    stripped = strip_binaries(library_fmu("fmi2"), tmp_path / "stripped.fmu")
-    with pytest.raises(ArchiveRejected) as info:
-        build_from_sources(stripped, tmp_path / "out.fmu", timeout_s=0.05)
-    assert info.value.slug == "fmu-build-failed"
-    assert "timed out" in info.value.detail
-

@@ -419,7 +419,7 @@ def test_the_task_can_reach_its_own_job_and_nothing_else(eclient: ContractClient
     manifest = fargate.manifests[arn]
     urls = [env["FMU_GATEWAY_JOB_MANIFEST_URL"], manifest["job"], manifest["model"], manifest["done"],
             *manifest["out"].values()]
-    assert set(manifest["out"]) == set(ecs_task.OUT_NAMES)
+    assert set(manifest["out"]) == {*ecs_task.OUT_NAMES, "progress"}
     for url in urls:
         parts = urlsplit(url)
         assert parts.path.startswith(f"/{BUCKET}/jobs/{sim['id']}/"), url

@@ -5,8 +5,6 @@ An FMU id is its sha256 (uploads) or `lib:<Name>[@fmi2]` (the model library)."""
 from __future__ import annotations
 
 import re
-import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,10 +15,11 @@ from sqlalchemy.orm import Session
 from fmu_gateway_api.accounts.service import Caller
 from fmu_gateway_api.context import Context
 from fmu_gateway_api.db import after_commit
-from fmu_gateway_api.errors import NotFound, ProblemError
+from fmu_gateway_api.errors import NotFound, ProblemError, ServiceUnavailable
 from fmu_gateway_api.fmus import repository
-from fmu_gateway_api.fmus.archive import ArchiveLimits, ArchiveRejected, build_from_sources, inspect_archive
+from fmu_gateway_api.fmus.description import DescriptionInvalid, validated
 from fmu_gateway_api.kit.upload import ReceivedFile
+from fmu_gateway_api.runners.fmu_cache import IngestRejected, SandboxUnavailable
 from fmu_gateway_api.tables import Fmu, utcnow
 
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
@@ -30,7 +29,7 @@ SHA256 = re.compile(r"^[0-9a-f]{64}$")
 class ResolvedFmu:
     fmu_id: str
     sha256: str
-    path: Path
+    archive: Path
     description: dict[str, Any]
     source: str
     filename: str
@@ -47,50 +46,30 @@ class LibraryReadOnly(ProblemError):
     status, slug, title = 403, "library-read-only", "Library models are read-only"
 
 
-def describe(path: Path, limits: ArchiveLimits | None = None) -> dict[str, Any]:
-    """Inspect an archive and return its description as JSON-able data, states included."""
-    desc = inspect_archive(path, limits or ArchiveLimits()).to_dict()
-    desc["states"] = _states(path)
-    return desc
-
-
-def _states(path: Path) -> list[str]:
-    from fmpy import read_model_description
-
-    md = read_model_description(str(path), validate=False)
-    states = []
-    for der in md.derivatives:
-        state = getattr(der.variable, "derivative", None)
-        if state is not None:
-            states.append(state.name)
-    return states
-
-
-def _limits(ctx: Context) -> ArchiveLimits:
-    s = ctx.settings
-    return ArchiveLimits(max_entries=s.max_archive_entries, max_uncompressed_bytes=s.max_uncompressed_bytes)
-
-
-def built_path(ctx: Context, sha256: str) -> Path:
-    return ctx.settings.data_dir / "built" / f"{sha256}.fmu"
-
-
-def fmu_path_for(ctx: Context, fmu_id: str, sha256: str) -> Path:
-    """The file a sandbox runs: the library file, the binary built from sources, or the upload itself."""
+def archive_path(ctx: Context, fmu_id: str, sha256: str) -> Path:
+    """The FMU archive itself: the library's file, or the uploaded bytes in the blob store."""
     if fmu_id.startswith("lib:"):
         model = ctx.library.get(fmu_id)
         if model is None:
             raise NotFound(f"no library model '{fmu_id}'")
         return model.path
-    built = built_path(ctx, sha256)
-    return built if built.is_file() else ctx.blobs.path(sha256)
+    return ctx.blobs.path(sha256)
 
 
-def description_for(ctx: Context, fmu_id: str, sha256: str) -> dict[str, Any]:
-    if fmu_id.startswith("lib:"):
-        model = ctx.library.get(fmu_id)
-        return ctx.library.description(model) if model else {}
-    return describe(fmu_path_for(ctx, fmu_id, sha256))
+def ingest(ctx: Context, archive: Path, sha256: str) -> tuple[dict[str, Any], bool]:
+    """Check, unpack (into the FMU cache) and describe an FMU in the ingest sandbox: (description, built)."""
+    if ctx.sandbox is None:
+        raise ServiceUnavailable("FMUs cannot be inspected now: the sandbox is not running",
+                                 slug="sandbox-unavailable")
+    try:
+        result = ctx.sandbox.fmus.ingest(archive, sha256)
+        return validated(result.description), result.built_from_sources
+    except IngestRejected as exc:
+        raise FmuRejected(exc.detail, slug=exc.slug, status=exc.status) from None
+    except DescriptionInvalid as exc:
+        raise FmuRejected(str(exc), slug="fmu-invalid-model-description") from None
+    except SandboxUnavailable as exc:
+        raise ServiceUnavailable(f"FMUs cannot be inspected now: {exc}", slug="sandbox-unavailable") from None
 
 
 def resolve(session: Session, ctx: Context, caller: Caller, fmu_id: str) -> ResolvedFmu:
@@ -99,7 +78,7 @@ def resolve(session: Session, ctx: Context, caller: Caller, fmu_id: str) -> Reso
         model = ctx.library.get(fmu_id)
         if model is None:
             raise NotFound(f"no library model '{fmu_id}'; list them with GET /v1/library", slug="fmu-not-found")
-        return ResolvedFmu(fmu_id=model.id, sha256=model.sha256, path=model.path,
+        return ResolvedFmu(fmu_id=model.id, sha256=model.sha256, archive=model.path,
                            description=ctx.library.description(model), source="library",
                            filename=model.path.name, size=model.path.stat().st_size)
     row = repository.get(session, caller.account_id, fmu_id) if SHA256.match(fmu_id) else None
@@ -109,7 +88,7 @@ def resolve(session: Session, ctx: Context, caller: Caller, fmu_id: str) -> Reso
 
 
 def _resolved(ctx: Context, row: Fmu) -> ResolvedFmu:
-    return ResolvedFmu(fmu_id=row.sha256, sha256=row.sha256, path=fmu_path_for(ctx, row.sha256, row.sha256),
+    return ResolvedFmu(fmu_id=row.sha256, sha256=row.sha256, archive=ctx.blobs.path(row.sha256),
                        description=row.description, source="upload", filename=row.filename, size=row.size,
                        created_at=row.created_at, built_from_sources=row.built_from_sources)
 
@@ -125,7 +104,7 @@ def register_upload(session: Session, ctx: Context, caller: Caller, received: Re
             # Same bytes, already validated for another account: free and instant.
             description, built = known.description, known.built_from_sources
         else:
-            description, built = _validate(ctx, received.path, received.sha256)
+            description, built = ingest(ctx, received.path, received.sha256)
             ctx.blobs.put_file(received.path, received.sha256)
         row = Fmu(account_id=caller.account_id, sha256=received.sha256, filename=received.filename,
                   size=received.size, description=description, built_from_sources=built, created_at=utcnow())
@@ -141,23 +120,6 @@ def register_upload(session: Session, ctx: Context, caller: Caller, received: Re
         received.path.unlink(missing_ok=True)
 
 
-def _validate(ctx: Context, path: Path, sha256: str) -> tuple[dict[str, Any], bool]:
-    try:
-        info = inspect_archive(path, _limits(ctx))
-        if not info.needs_build:
-            return describe(path, _limits(ctx)), False
-        target = built_path(ctx, sha256)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryDirectory(dir=target.parent) as tmp:
-            out = Path(tmp) / "built.fmu"
-            build_from_sources(path, out, timeout_s=ctx.settings.build_timeout_s)
-            description = describe(out, _limits(ctx))
-            shutil.move(str(out), target)
-        return description, True
-    except ArchiveRejected as exc:
-        raise FmuRejected(exc.detail, slug=exc.slug, status=exc.status) from None
-
-
 def list_uploads(session: Session, ctx: Context, caller: Caller) -> list[ResolvedFmu]:
     return [_resolved(ctx, row) for row in repository.list_for_account(session, caller.account_id)]
 
@@ -170,4 +132,4 @@ def delete(session: Session, ctx: Context, caller: Caller, fmu_id: str) -> None:
     if repository.count_with_sha(session, fmu.sha256) == 0:
         # Last reference gone: the bytes go too, once the delete is durable. Results stay (other blobs).
         sha = fmu.sha256
-        after_commit(session, lambda: (ctx.blobs.delete(sha), built_path(ctx, sha).unlink(missing_ok=True)))
+        after_commit(session, lambda: ctx.blobs.delete(sha))

@@ -45,6 +45,7 @@ def ready(ctx: ContextDep) -> JSONResponse:
         checks["blob_store"] = f"error: {exc.strerror}"
     runner = ctx.dispatcher.runner if ctx.dispatcher else None
     checks["runner"] = "ok" if runner is not None and runner.ready() else "error: not running"
+    checks["sandbox"] = "ok" if ctx.sandbox is not None and ctx.sandbox.ready() else "error: not running"
     checks["library"] = f"ok ({len(ctx.library.models)} models)" if ctx.library.models else "empty"
     failing = [k for k, v in checks.items() if k != "library" and v != "ok"]
     if failing:

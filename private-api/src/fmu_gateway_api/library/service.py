@@ -5,9 +5,12 @@ from __future__ import annotations
 import json
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+Describer = Callable[[Path, str], dict[str, Any]]
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +37,7 @@ class Library:
     models: dict[str, LibraryModel]
     _descriptions: dict[str, dict[str, Any]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    describer: Describer | None = None  # the ingest sandbox, bound once the service's sandboxes run
 
     @classmethod
     def load(cls, root: Path) -> Library:
@@ -60,14 +64,14 @@ class Library:
         return self.models.get(model_id)
 
     def description(self, model: LibraryModel) -> dict[str, Any]:
-        """The inspected model description, computed once per process."""
+        """The model description, from the ingest sandbox like any upload's, once per process."""
         with self._lock:
             cached = self._descriptions.get(model.id)
         if cached is not None:
             return cached
-        from fmu_gateway_api.fmus.service import describe
-
-        desc = describe(model.path)
+        if self.describer is None:
+            raise RuntimeError("the library is not bound to a sandbox")
+        desc = self.describer(model.path, model.sha256)
         with self._lock:
             self._descriptions[model.id] = desc
         return desc

@@ -8,15 +8,18 @@ from typing import Any, Literal, Protocol
 
 import numpy as np
 
-SANDBOX_ENTRY = Path(__file__).with_name("sandbox.py")
-
 
 @dataclass(frozen=True)
 class JobSpec:
-    """One simulation, fully resolved: nothing in it is left for the sandbox to decide."""
+    """One simulation, fully resolved: nothing in it is left for the sandbox to decide.
+
+    `fmu_dir` is the FMU unpacked once into the read-only cache (local and Docker runs read it in place);
+    `fmu_archive` is the archive itself (an ECS task unpacks its own copy)."""
 
     job_id: str
-    fmu_path: Path
+    fmu_sha256: str
+    fmu_dir: Path
+    fmu_archive: Path
     fmi_type: Literal["ModelExchange", "CoSimulation"]
     start_time: float
     stop_time: float
@@ -30,11 +33,10 @@ class JobSpec:
     timeout_s: float
     debug_logging: bool = False
 
-    def to_sandbox(self, fmu_name: str, limits: dict[str, Any]) -> dict[str, Any]:
-        """The job file the sandbox reads; paths relative to its scratch directory."""
+    def to_sandbox(self) -> dict[str, Any]:
+        """What the sandbox's simulation needs (the FMU's and the run's paths travel beside it)."""
         return {
             "job_id": self.job_id,
-            "fmu": fmu_name,
             "fmi_type": self.fmi_type,
             "start_time": self.start_time,
             "stop_time": self.stop_time,
@@ -46,7 +48,6 @@ class JobSpec:
             "inputs": self.inputs,
             "outputs": self.outputs,
             "debug_logging": self.debug_logging,
-            "limits": limits,
         }
 
 

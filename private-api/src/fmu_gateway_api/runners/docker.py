@@ -1,21 +1,23 @@
 """Docker backend: one fresh container of the runner image per run (deploy/runner.Dockerfile).
 
-Isolation per run comes from how the container is started: no network, a read-only root, the job
-directory mounted read-only at /job with only /job/out writable, a size-capped tmpfs /tmp (exec: FMPy
-dlopens the extracted model there), an unprivileged user (10001), all capabilities dropped,
-no-new-privileges, a pids, memory (no swap) and CPU limit, an init process so that signals mean what
-they say, capped logs, and a hard wall-clock kill. The host reads what the run left in out/ after the
-container has stopped, never through a link and size-capped (runners/outcome.py).
+Each container runs the same sandbox template as the local backend (`python -m fmu_sandbox serve`), in
+one-shot mode: it takes exactly one job, forks the job process under the same layers (Landlock, seccomp,
+rlimits, no_new_privs; the container itself gives the namespaces), and exits. We talk to it over the
+container's attach stream (stdin and stdout), so a job starts the moment it is written, and its outcome is
+known the moment the job process ends; removing the container happens afterwards, off the critical path.
 
-A warm pool keeps started containers that have already paid for Python and the FMPy imports and wait
-(`sandbox.py --wait-file`) for their job file; each takes exactly one job, then exits and is removed, and
-a replacement is started in the background.
+How the container is started adds the rest: no network, a read-only root, the run's directory mounted at
+/job (its only writable host directory), the FMU cache read-only at /fmus (Landlock narrows it to the run's
+own FMU), a size-capped tmpfs /tmp, an unprivileged user (10001), all capabilities dropped,
+no-new-privileges, a pids, memory (no swap) and CPU limit, an init process, capped logs.
+
+A warm pool keeps started containers whose template has already imported FMPy; each takes one job and
+is replaced in the background.
 
 Orphans: every container carries the labels fmu-gateway.role=runner and fmu-gateway.instance/host/pid of
 the gateway process that started it. A new DockerRunner removes the runner containers whose gateway
 process is gone: on this host, those whose pid no longer lives (or that name no instance); from other
-hosts sharing the engine, only those that have stopped. On a single-host deployment that is every
-runner container not owned by a live gateway process.
+hosts sharing the engine, only those that have stopped.
 
 The scratch directory must be a path of the machine the engine runs on (bind mounts): run the gateway
 on the Docker host, or mount the scratch directory at the same path into the gateway's container.
@@ -23,115 +25,124 @@ on the Docker host, or mount the scratch directory at the same path into the gat
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import queue
 import shutil
 import socket
+import struct
 import threading
 import time
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from fmu_gateway_api.runners import outcome as oc
-from fmu_gateway_api.runners.base import JobSpec, RunOutcome
-from fmu_gateway_api.runners.local import scratch_root
+from fmu_gateway_api.runners.base import JobSpec, RunFailure
+from fmu_gateway_api.runners.forkserver import SandboxRun, TemplateConnection
+from fmu_gateway_api.runners.local import SandboxHost
+from fmu_gateway_api.runners.scaffold import SandboxPaths, SandboxRunner
 from fmu_gateway_api.settings import Settings
 
 log = logging.getLogger(__name__)
 
 RUNNER_UID = 10001
-SANDBOX_IN_IMAGE = "/opt/fmu-gateway/sandbox.py"
 PYTHON_IN_IMAGE = "/opt/venv/bin/python"
 JOB_DIR = "/job"
+FMUS_DIR = "/fmus"
 ROLE_LABEL = "fmu-gateway.role"
-_LOG_CAP = 8000
-_POLL_S = 0.1
-_OUTPUT_CHECK_S = 0.5
+_STDERR_CAP = 16_000
 
 
 @dataclass
 class _Box:
-    """A container and the host directory mounted into it."""
+    """A started container, its template connection, and the host directory mounted at /job."""
 
     container: Any
+    conn: TemplateConnection
     workdir: Path
-    warm: bool
-    started: float = field(default_factory=time.monotonic)
+    started: float
+    sock: Any
 
 
-class DockerRunner:
+class DockerRunner(SandboxRunner):
     name = "docker"
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, host: SandboxHost) -> None:
         import docker
 
-        self.settings = settings
+        super().__init__(settings, host.scratch)
+        self.host = host
         self._docker = docker
         pool = settings.runner_concurrency + settings.runner_warm_pool + 4
         self.client = docker.from_env(timeout=60, max_pool_size=pool)
-        self.host = socket.gethostname()
-        self.instance = f"{self.host}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        self.hostname = socket.gethostname()
+        self.instance = f"{self.hostname}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
         self._as_root = os.geteuid() == 0
-        self.scratch = scratch_root(settings, as_root=False) / "docker"
-        self.scratch.mkdir(mode=0o711, exist_ok=True)
         self._warm: queue.Queue[_Box] = queue.Queue()
-        self._running: dict[str, _Box] = {}
-        self._cancelled: set[str] = set()
-        self._lock = threading.Lock()
-        self._closed = False
         self._image_id: str | None = None
+        self._refills: set[threading.Thread] = set()
         try:
             self.remove_orphans()
         except Exception:  # the engine may be down now and up later: ready() tells
             log.exception("could not look for orphaned runner containers")
-        self._refills: set[threading.Thread] = set()
         for _ in range(settings.runner_warm_pool):
             self._refill_later()
 
     # -- containers ----------------------------------------------------------------------------------
-    def _labels(self, job_id: str) -> dict[str, str]:
-        return {ROLE_LABEL: "runner", "fmu-gateway.job": job_id, "fmu-gateway.instance": self.instance,
-                "fmu-gateway.host": self.host, "fmu-gateway.pid": str(os.getpid())}
+    def _labels(self, job: str) -> dict[str, str]:
+        return {ROLE_LABEL: "runner", "fmu-gateway.job": job, "fmu-gateway.instance": self.instance,
+                "fmu-gateway.host": self.hostname, "fmu-gateway.pid": str(os.getpid())}
 
     def _new_workdir(self, tag: str) -> Path:
-        workdir = self.scratch / f"{tag}-{uuid.uuid4().hex[:8]}"
-        workdir.mkdir(mode=0o711)
-        out = workdir / "out"
-        out.mkdir(mode=0o700)
-        if self._as_root:
-            os.chown(out, RUNNER_UID, RUNNER_UID)
-        else:  # the container's user must write there; the 0o711 parents keep others from finding it
-            out.chmod(0o777)
+        workdir = self.scratch.new_run(tag)
+        for d in (workdir, workdir / "out"):
+            if self._as_root:
+                os.chown(d, RUNNER_UID, RUNNER_UID)
+            else:  # the container's user must write there; the 0o711 parents keep others from finding it
+                d.chmod(0o777)
         return workdir
 
-    def _start(self, workdir: Path, job_id: str, warm: bool) -> Any:
+    def _start(self, tag: str) -> _Box:
         from docker.types import LogConfig, Mount
 
         s = self.settings
-        job_file = f"{JOB_DIR}/job.json"
-        command = [PYTHON_IN_IMAGE, "-I", "-B", SANDBOX_IN_IMAGE]
-        command += ["--wait-file", job_file] if warm else [job_file]
-        container = self.client.containers.create(
-            s.runner_image, command, user=f"{RUNNER_UID}:{RUNNER_UID}", working_dir=JOB_DIR,
-            network_mode="none", read_only=True, cap_drop=["ALL"], security_opt=["no-new-privileges"],
-            pids_limit=s.runner_max_processes, mem_limit=f"{s.runner_memory_mb}m",
-            memswap_limit=f"{s.runner_memory_mb}m", nano_cpus=int(s.runner_cpus * 1e9), init=True,
-            tmpfs={"/tmp": f"rw,exec,nosuid,nodev,size={s.runner_tmpfs_mb}m,mode=1777"},
-            shm_size=f"{min(s.runner_tmpfs_mb, 64)}m", ipc_mode="private", hostname="sandbox",
-            mounts=[Mount(JOB_DIR, str(workdir), type="bind", read_only=True),
-                    Mount(f"{JOB_DIR}/out", str(workdir / "out"), type="bind", read_only=False)],
-            labels=self._labels(job_id),
-            log_config=LogConfig(type="json-file", config={"max-size": "1m", "max-file": "1"}),
-        )
+        workdir = self._new_workdir(tag)
+        config = {"mode": "none", "pool": 1, "one_shot": True, "tmp_mb": s.runner_tmpfs_mb,
+                  "tmp_is_private": True, "require": s.sandbox_require_resolved}
+        command = [PYTHON_IN_IMAGE, "-I", "-B", "-m", "fmu_sandbox", "serve", "--config", json.dumps(config)]
         try:
+            container = self.client.containers.create(
+                s.runner_image, command, user=f"{RUNNER_UID}:{RUNNER_UID}", working_dir=JOB_DIR,
+                network_mode="none", read_only=True, cap_drop=["ALL"], security_opt=["no-new-privileges"],
+                pids_limit=s.runner_max_processes, mem_limit=f"{s.runner_memory_mb}m",
+                memswap_limit=f"{s.runner_memory_mb}m", nano_cpus=int(s.runner_cpus * 1e9), init=True,
+                tmpfs={"/tmp": f"rw,exec,nosuid,nodev,size={s.runner_tmpfs_mb}m,mode=1777"},
+                shm_size=f"{min(s.runner_tmpfs_mb, 64)}m", ipc_mode="private", hostname="sandbox",
+                stdin_open=True, environment={"LANG": "C.UTF-8"},
+                mounts=[Mount(JOB_DIR, str(workdir), type="bind", read_only=False),
+                        Mount(FMUS_DIR, str(self.host.fmus.path("0" * 64).parent), type="bind", read_only=True)],
+                labels=self._labels(tag),
+                log_config=LogConfig(type="json-file", config={"max-size": "1m", "max-file": "1"}),
+            )
+        except Exception:
+            shutil.rmtree(workdir, ignore_errors=True)
+            raise
+        try:
+            sock = container.attach_socket(params={"stdin": 1, "stdout": 1, "stderr": 1, "stream": 1})
+            raw = getattr(sock, "_sock", sock)
+            conn = TemplateConnection(f"docker {container.short_id}", raw.sendall)
+            threading.Thread(target=_read_frames, args=(raw, conn), daemon=True,
+                             name=f"docker-attach-{container.short_id}").start()
             container.start()
         except Exception:
+            if "sock" in locals():
+                _close(sock)
             self._remove(container)
+            shutil.rmtree(workdir, ignore_errors=True)
             raise
-        return container
+        return _Box(container, conn, workdir, time.monotonic(), sock)
 
     def _refill_later(self) -> None:
         """Start a replacement warm container in the background (close() waits for it)."""
@@ -144,27 +155,22 @@ class DockerRunner:
 
     def _refill(self) -> None:
         try:
-            self._refill_now()
+            if self._closed or self.settings.runner_warm_pool <= 0:
+                return
+            try:
+                box = self._start("warm")
+            except Exception as exc:
+                log.warning("could not start a warm runner container: %s", exc)
+                return
+            with self._lock:
+                closed = self._closed
+                if not closed:
+                    self._warm.put(box)
+            if closed:
+                self._discard(box)
         finally:
             with self._lock:
                 self._refills.discard(threading.current_thread())
-
-    def _refill_now(self) -> None:
-        if self._closed or self.settings.runner_warm_pool <= 0:
-            return
-        workdir = self._new_workdir("warm")
-        try:
-            box = _Box(self._start(workdir, "warm", warm=True), workdir, warm=True)
-        except Exception as exc:
-            log.warning("could not start a warm runner container: %s", exc)
-            shutil.rmtree(workdir, ignore_errors=True)
-            return
-        with self._lock:
-            closed = self._closed
-            if not closed:
-                self._warm.put(box)
-        if closed:
-            self._discard(box)
 
     def _take_warm(self) -> _Box | None:
         while True:
@@ -172,12 +178,8 @@ class DockerRunner:
                 box = self._warm.get_nowait()
             except queue.Empty:
                 return None
-            try:
-                box.container.reload()
-                if box.container.status == "running":
-                    return box
-            except Exception:
-                log.warning("a warm runner container went away")
+            if not box.conn.dead.is_set():
+                return box
             self._discard(box)
 
     def _remove(self, container: Any) -> None:
@@ -189,132 +191,70 @@ class DockerRunner:
             log.exception("could not remove runner container %s", getattr(container, "short_id", "?"))
 
     def _discard(self, box: _Box) -> None:
+        _close(box.sock)
         self._remove(box.container)
         shutil.rmtree(box.workdir, ignore_errors=True)
 
-    def _kill(self, container: Any) -> None:
+    # -- SandboxRunner ---------------------------------------------------------------------------------
+    def _acquire(self, job: JobSpec) -> tuple[TemplateConnection, Path, SandboxPaths, Any]:
+        box = self._take_warm()
+        if box is not None:
+            self._refill_later()
+        else:
+            box = self._start(job.job_id)
+        if not box.conn.ready.wait(120) or box.conn.dead.is_set():
+            self._discard(box)
+            raise OSError("the runner container's sandbox did not start")
+        paths = SandboxPaths(JOB_DIR, f"{FMUS_DIR}/{job.fmu_dir.name}")
+        return box.conn, box.workdir, paths, box
+
+    def _release(self, handle: Any, run: SandboxRun | None) -> None:
+        if handle is None:
+            return
+        box: _Box = handle
+        if run is not None and run.ended.is_set() and run.exit_signal == 9:
+            self._oom_check(box, run)
+        # Removing the container is the engine's slow part; nobody waits for it.
+        threading.Thread(target=lambda: (run.reaped.wait(10) if run else None, self._remove(box.container),
+                                         _close(box.sock)),
+                         name="docker-remove", daemon=True).start()
+
+    def _oom_check(self, box: _Box, run: SandboxRun) -> None:
         try:
-            container.kill()
-        except self._docker.errors.APIError:  # already stopped (409) or gone (404)
+            box.container.reload()
+            if box.container.attrs.get("State", {}).get("OOMKilled"):
+                run.layers = {**(run.layers or {}), "oom_killed": True}
+        except Exception:  # the container is gone already: no verdict either way
             pass
 
-    # -- Runner --------------------------------------------------------------------------------------
-    def run(self, job: JobSpec) -> RunOutcome:
-        t0 = time.perf_counter()
-        box: _Box | None = None
-        workdir: Path | None = None
-        try:
-            box = self._take_warm()
-            warm = box is not None
-            if box is not None:
-                workdir = box.workdir
-                self._prepare(job, workdir)  # the waiting sandbox starts once job.json appears
-                self._refill_later()
-            else:
-                workdir = self._new_workdir(job.job_id)
-                self._prepare(job, workdir)
-                box = _Box(self._start(workdir, job.job_id, warm=False), workdir, warm=False)
-            with self._lock:
-                self._running[job.job_id] = box
-            result = self._wait(job, box)
-            if "isolation" in result.provenance:  # what the sandbox saw, plus what the container gives
-                result.provenance["isolation"] = {**result.provenance["isolation"], "container": "docker",
-                                                  "network": True, "private_tmp": True,
-                                                  "read_only_root": True}
-            result.provenance.update({
-                "runner": self.name, "image": box.container.attrs.get("Image") or self._image_id,
-                "image_name": self.settings.runner_image, "warm_start": warm,
-                "total_wall_time_s": round(time.perf_counter() - t0, 6)})
-            return result
-        except (self._docker.errors.DockerException, OSError) as exc:
-            log.exception("the runner container failed")
-            return oc.platform_failure(f"the sandbox could not run: {_short(exc)}")
-        except Exception as exc:  # the engine's HTTP client (requests) and anything else of ours
-            log.exception("the runner container failed")
-            return oc.platform_failure(f"the sandbox could not run: {type(exc).__name__}")
-        finally:
-            with self._lock:
-                self._running.pop(job.job_id, None)
-                self._cancelled.discard(job.job_id)
-            if box is not None:
-                self._remove(box.container)
-            if workdir is not None:
-                shutil.rmtree(workdir, ignore_errors=True)
+    def _template_death(self, run: SandboxRun) -> RunFailure:
+        # In a container the template shares the run's cgroup: a model that exhausts the container's
+        # memory or its processes can take the template with it. After the gate that is the model's doing.
+        if run.started:
+            return RunFailure("model-crashed", "the run's container stopped under the model (its memory or "
+                              "process limit, or the model killed it)")
+        return RunFailure("sandbox-failed", "the runner container stopped before the model ran", platform=True)
 
-    def _prepare(self, job: JobSpec, workdir: Path) -> None:
-        """model.fmu first, the job file last by an atomic rename: its appearance starts a warm sandbox."""
-        fmu = workdir / "model.fmu"
-        shutil.copyfile(job.fmu_path, fmu)
-        fmu.chmod(0o444)
-        s = self.settings
-        # The container's memory limit (cgroup, no swap) is the limit; the sandbox's address-space rlimit is
-        # only a backstop above it, so a model that eats memory is stopped by the OOM killer, which the
-        # engine reports (State.OOMKilled), rather than by a failed malloc the model may misreport.
-        limits = {"memory_mb": 2 * s.runner_memory_mb, "cpu_seconds": job.timeout_s, "max_processes":
-                  s.runner_max_processes, "max_file_mb": max(1, s.runner_max_output_bytes // (1 << 20)),
-                  "tmp_mb": s.runner_tmpfs_mb}
-        import json
+    def _provenance(self, handle: Any) -> dict[str, Any]:
+        box: _Box | None = handle
+        image = box.container.attrs.get("Image") if box is not None else None
+        return {"image": image or self._image_id, "image_name": self.settings.runner_image,
+                "container": "docker"}
 
-        tmp = workdir / ".job.json.tmp"
-        tmp.write_text(json.dumps(job.to_sandbox("model.fmu", limits)))
-        tmp.chmod(0o444)
-        os.rename(tmp, workdir / "job.json")
+    def run(self, job: JobSpec) -> Any:
+        outcome = super().run(job)
+        isolation = outcome.provenance.get("isolation")
+        if isinstance(isolation, dict):
+            if isolation.pop("oom_killed", False) and outcome.failure is not None:
+                from fmu_gateway_api.runners import outcome as oc
 
-    def _wait(self, job: JobSpec, box: _Box) -> RunOutcome:
-        container = box.container
-        status: dict[str, Any] = {}
-        done = threading.Event()
-
-        def waiter() -> None:
-            try:
-                status.update(container.wait(timeout=job.timeout_s + 120))
-            except Exception as exc:  # the engine went away, or its answer timed out
-                status["error"] = exc
-            done.set()
-
-        threading.Thread(target=waiter, name=f"docker-wait-{job.job_id}", daemon=True).start()
-        deadline = time.monotonic() + job.timeout_s
-        out = box.workdir / "out"
-        limit = self.settings.runner_max_output_bytes
-        timed_out = too_large = False
-        next_check = time.monotonic() + _OUTPUT_CHECK_S
-        while not done.wait(_POLL_S):
-            now = time.monotonic()
-            if now >= deadline:
-                timed_out = True
-            elif now >= next_check:
-                next_check = now + _OUTPUT_CHECK_S
-                # out/ is the one writable host directory: it may not grow past the output limit.
-                too_large = oc.tree_size(out, limit + (16 << 20)) > limit + (16 << 20)
-            if timed_out or too_large:
-                self._kill(container)
-                done.wait(30)
-                break
-        if "error" in status and not (timed_out or too_large or job.job_id in self._cancelled):
-            raise status["error"]
-        container.reload()
-        state = container.attrs.get("State", {})
-        stream_log = _tail(container.logs(stdout=True, stderr=True, tail=400))
-        if job.job_id in self._cancelled:
-            return oc.cancelled()
-        if timed_out:
-            return oc.timed_out(job.timeout_s, stream_log)
-        if too_large:
-            return oc.output_too_large(limit, stream_log)
-        code = int(status.get("StatusCode", state.get("ExitCode", -1)))
-        if state.get("OOMKilled") and code != 0:
-            return oc.out_of_memory(self.settings.runner_memory_mb, stream_log)
-        return oc.collect(oc.container_exit_code(code), out, stream_log,
-                          memory_mb=self.settings.runner_memory_mb, max_output_bytes=limit)
-
-    def cancel(self, job_id: str) -> bool:
-        with self._lock:
-            box = self._running.get(job_id)
-            if box is None:
-                return False
-            self._cancelled.add(job_id)
-        self._kill(box.container)
-        return True
+                oom = oc.out_of_memory(self.settings.runner_memory_mb, outcome.log)
+                oom.provenance = outcome.provenance
+                return oom
+            # What the container adds to the layers the job process applied itself.
+            isolation.update({"container": "docker", "network": True, "read_only_root": True,
+                              "private_tmp": True})
+        return outcome
 
     def ready(self) -> bool:
         if self._closed:
@@ -323,7 +263,7 @@ class DockerRunner:
             self.client.ping()
             self._image_id = self.client.images.get(self.settings.runner_image).id
         except Exception as exc:
-            log.warning("the Docker runner is not ready: %s", _short(exc))
+            log.warning("the Docker runner is not ready: %s", str(exc)[:300])
             return False
         return True
 
@@ -339,7 +279,6 @@ class DockerRunner:
             except queue.Empty:
                 break
             self._discard(box)
-        # Anything else of ours (a run that outlived the dispatcher's shutdown, say).
         try:
             mine = {"label": f"fmu-gateway.instance={self.instance}"}
             for c in self.client.containers.list(all=True, filters=mine):
@@ -360,7 +299,7 @@ class DockerRunner:
                         labels.get("fmu-gateway.job", "?"))
             for m in c.attrs.get("Mounts", []):
                 src = Path(m.get("Source", ""))
-                if m.get("Destination") == JOB_DIR and src.parent == self.scratch:
+                if m.get("Destination") == JOB_DIR and src.parent == self.scratch.runs:
                     shutil.rmtree(src, ignore_errors=True)
             self._remove(c)
             removed += 1
@@ -372,9 +311,51 @@ class DockerRunner:
         host, pid = labels.get("fmu-gateway.host"), labels.get("fmu-gateway.pid", "")
         if host is None or not pid.isdigit():
             return True  # no owner named: nothing will ever remove it
-        if host != self.host:
+        if host != self.hostname:
             return status in ("exited", "dead")
         return not _alive(int(pid))
+
+
+def _read_frames(sock: Any, conn: TemplateConnection) -> None:
+    """The attach stream, demultiplexed: stdout is the template's protocol, stderr its log."""
+    buf = bytearray()
+    stderr_seen = 0
+    try:
+        while True:
+            while len(buf) < 8:
+                chunk = sock.recv(65536)
+                if not chunk:
+                    return
+                buf += chunk
+            stream, size = buf[0], struct.unpack(">I", bytes(buf[4:8]))[0]
+            while len(buf) < 8 + size:
+                chunk = sock.recv(65536)
+                if not chunk:
+                    return
+                buf += chunk
+            payload = bytes(buf[8:8 + size])
+            del buf[:8 + size]
+            if stream == 1:
+                conn.feed(payload)
+            elif stream == 2 and stderr_seen < _STDERR_CAP:
+                stderr_seen += len(payload)
+                log.warning("%s: %s", conn.name, payload.decode("utf-8", "replace").rstrip()[:2000])
+    except OSError:
+        return
+    finally:
+        conn.closed()
+
+
+def _close(sock: Any) -> None:
+    """The attach stream: docker-py's SocketIO wrapper and the socket under it (closing the wrapper alone
+    leaves the socket open)."""
+    for s in (sock, getattr(sock, "_sock", None)):
+        if s is None:
+            continue
+        try:
+            s.close()
+        except Exception:  # already closed
+            pass
 
 
 def _alive(pid: int) -> bool:
@@ -385,12 +366,3 @@ def _alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
-
-
-def _tail(data: bytes | str) -> str:
-    text = data.decode("utf-8", "replace") if isinstance(data, bytes) else str(data)
-    return text[-_LOG_CAP:]
-
-
-def _short(exc: BaseException) -> str:
-    return (str(exc) or type(exc).__name__)[:300]

@@ -42,6 +42,8 @@ from fmu_gateway_api.auth.tokens import AUDIENCE_RUNNER, TokenService, load_sign
 from fmu_gateway_api.runners import ecs_task
 from fmu_gateway_api.runners import outcome as oc
 from fmu_gateway_api.runners.base import JobSpec, RunFailure, RunOutcome
+from fmu_gateway_api.runners.fmu_cache import zip_tree
+from fmu_gateway_api.runners.scaffold import run_limits
 from fmu_gateway_api.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -187,8 +189,9 @@ class EcsRunner:
             if waited is not None:
                 return self._finish(waited, entry, t0)
             report = entry.report or {}
-            if report.get("error"):
-                result = oc.platform_failure(f"the runner task failed: {str(report['error'])[:300]}")
+            if report.get("error") or not report.get("started"):
+                reason = str(report.get("error") or "the model never ran")[:300]
+                result = oc.platform_failure(f"the runner task failed: {reason}")
             elif report.get("timed_out"):
                 result = oc.timed_out(job.timeout_s, str(report.get("log") or "")[-_LOG_CAP:])
             elif report.get("output_too_large"):
@@ -230,20 +233,23 @@ class EcsRunner:
 
     def _upload_job(self, job: JobSpec, prefix: str) -> str:
         """Put the job and its manifest to S3; the manifest's presigned URL."""
-        s = self.settings
-        limits = {"memory_mb": 2 * s.runner_memory_mb, "cpu_seconds": job.timeout_s, "max_processes":
-                  s.runner_max_processes, "max_file_mb": max(1, s.runner_max_output_bytes // (1 << 20)),
-                  "tmp_mb": s.runner_tmpfs_mb}
+        # The task's memory (a cgroup) is the limit; the address-space rlimit is only a backstop above it.
+        limits = run_limits(self.settings, job.timeout_s, memory_mb=2 * self.settings.runner_memory_mb)
         bucket = self.config.bucket
-        with job.fmu_path.open("rb") as fh:
+        # The FMU as this host unpacked it (a binary built from sources included): the task unpacks it in
+        # a sandbox of its own and never builds anything.
+        with tempfile.TemporaryFile() as fh:
+            zip_tree(job.fmu_dir, fh)
+            fh.seek(0)
             self.s3.put_object(Bucket=bucket, Key=prefix + "model.fmu", Body=fh)
-        body = json.dumps(job.to_sandbox("model.fmu", limits)).encode()
+        body = json.dumps({"job": job.to_sandbox(), "limits": limits}).encode()
         self.s3.put_object(Bucket=bucket, Key=prefix + "job.json", Body=body, ContentType="application/json")
         ttl = self._ttl_s(job)
         manifest = {"job": self._presign("get_object", prefix + "job.json", ttl),
                     "model": self._presign("get_object", prefix + "model.fmu", ttl),
                     "done": self._presign("put_object", prefix + "done.json", ttl),
-                    "out": {name: self._presign("put_object", f"{prefix}out/{name}", ttl) for name in OUT_NAMES}}
+                    "out": {name: self._presign("put_object", f"{prefix}out/{name}", ttl)
+                            for name in (*OUT_NAMES, "progress")}}
         self.s3.put_object(Bucket=bucket, Key=prefix + "task.json", Body=json.dumps(manifest).encode(),
                            ContentType="application/json")
         return self._presign("get_object", prefix + "task.json", ttl)
@@ -341,7 +347,7 @@ class EcsRunner:
             data = json.loads(obj["Body"].read(1 << 16))
         except Exception:
             return False
-        if not isinstance(data, dict) or not isinstance(data.get("exit_code"), int):
+        if not isinstance(data, dict) or "started" not in data:
             return False
         return report_completion(job_id, data) or entry.report is not None
 
@@ -358,6 +364,8 @@ class EcsRunner:
         for name in OUT_NAMES:
             if name in objects:
                 self.s3.download_file(self.config.bucket, f"{prefix}out/{name}", str(out / name))
+        if not isinstance(report.get("exit_code"), int):
+            return RunOutcome(None, RunFailure("model-crashed", "the run's processes were killed"), log=stream_log)
         return oc.collect(int(report["exit_code"]), out, stream_log, memory_mb=self.settings.runner_memory_mb,
                           max_output_bytes=limit)
 

@@ -2,8 +2,8 @@
 
     python -I -B /opt/fmu-gateway/ecs_task.py
 
-Stdlib only (plus certifi's CA bundle for HTTPS; it imports nothing of the service), next to sandbox.py in
-the runner image. The task holds no AWS credentials and needs no task role: everything it may touch in S3
+Stdlib only (plus certifi's CA bundle for HTTPS, and the sandbox package; it imports nothing of the
+service), in the runner image. The task holds no AWS credentials and needs no task role: everything it may touch in S3
 is named by presigned URLs for its own job, which expire with the job. From its environment (the
 container overrides of RunTask): FMU_GATEWAY_JOB_ID, FMU_GATEWAY_JOB_TOKEN, FMU_GATEWAY_JOB_MANIFEST_URL,
 FMU_GATEWAY_CALLBACK_URL, FMU_GATEWAY_JOB_TIMEOUT_S, FMU_GATEWAY_MAX_OUTPUT_BYTES; optional
@@ -12,11 +12,12 @@ FMU_GATEWAY_TASK_SCRATCH (default /job, the task's ephemeral volume).
 1. GET the manifest (jobs/<id>/task.json, written by the API: {"job", "model", "done", "out": {name: url}},
    GET URLs for the first two, PUT URLs for the rest), then job.json and model.fmu into the scratch
    directory;
-2. run the same sandbox.py every backend runs, as a subprocess with a scrubbed environment (no token, no
-   URLs), killed at the job's timeout;
+2. run the job through the same sandbox template every backend uses (fmu_sandbox.once: the FMU unpacked in
+   one sandbox, simulated in another, scrubbed environment: no token, no URLs), killed at the job's timeout;
 3. PUT what the sandbox left in out/ (regular files of known names only, size-capped) to its URLs;
-4. PUT done.json and POST the same report ({"exit_code": N, "timed_out": bool, "log": tail}) to the
-   callback URL with `Authorization: Bearer <job token>`.
+4. PUT done.json and POST the same report ({"exit_code": N, "started": bool, "timed_out": bool, "log":
+   tail, "layers": {...}}) to the callback URL with `Authorization: Bearer <job token>`. "started" says
+   whether the job passed its gate (model code ran); only then is a failure the model's.
 
 The exit code of this process is 0 when the report was delivered (to S3 at least), else 1.
 """
@@ -30,7 +31,6 @@ import shutil
 import signal
 import ssl
 import stat
-import subprocess
 import sys
 import threading
 import time
@@ -40,14 +40,12 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import IO, Any
 
-SANDBOX = Path(__file__).with_name("sandbox.py")
-OUT_NAMES = ("result.npy", "outcome.json", "error.json", "progress")
+from fmu_sandbox import once
+
+OUT_NAMES = ("result.npy", "outcome.json", "error.json")
 JOB_ID_RE = re.compile(r"^[A-Za-z0-9_-]{1,100}$")
-EXIT_BAD_JOB = 4
 LOG_CAP = 8000
 MANIFEST_CAP = 1 << 20
-SANDBOX_ENV = {"PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8", "OPENBLAS_NUM_THREADS": "1",
-               "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "HOME": "/nonexistent"}
 
 Poster = Callable[[str, str, dict[str, Any]], int]
 
@@ -161,44 +159,6 @@ def read_manifest(url: str) -> dict[str, Any]:
     return dict(manifest)
 
 
-def run_sandbox(job_file: Path, timeout_s: float, stop: threading.Event,
-                tick: Callable[[], None] | None = None) -> tuple[int, bool, str]:
-    """sandbox.py JOB_FILE with a scrubbed environment: (exit code, timed out, stdout+stderr tail). `tick`
-    is called a few times a second while it runs."""
-    log_path = job_file.parent / "sandbox.log"
-    with log_path.open("wb") as log_fh:
-        proc = subprocess.Popen([sys.executable, "-I", "-B", str(SANDBOX), str(job_file)], env=SANDBOX_ENV,
-                                cwd=str(job_file.parent), stdin=subprocess.DEVNULL, stdout=log_fh,
-                                stderr=subprocess.STDOUT, start_new_session=True, close_fds=True)
-        deadline = time.monotonic() + timeout_s
-        timed_out = False
-        while True:
-            try:
-                code = proc.wait(timeout=0.2)
-                break
-            except subprocess.TimeoutExpired:
-                pass
-            if tick is not None:
-                tick()
-            if stop.is_set() or time.monotonic() >= deadline:
-                timed_out = not stop.is_set()
-                _killpg(proc.pid)
-                code = proc.wait()
-                break
-        _killpg(proc.pid)  # anything the model left running in its session
-    with log_path.open("rb") as fh:
-        fh.seek(max(0, log_path.stat().st_size - LOG_CAP))
-        tail = fh.read().decode("utf-8", "replace")
-    return code, timed_out, tail
-
-
-def _killpg(pid: int) -> None:
-    try:
-        os.killpg(pid, signal.SIGKILL)
-    except OSError:
-        pass
-
-
 def run_job(env: Mapping[str, str], *, post: Poster | None = None, scratch: Path | None = None,
             stop: threading.Event | None = None) -> int:
     """Everything the task does for its one job; the test suite calls it against moto's S3 server with
@@ -222,15 +182,21 @@ def run_job(env: Mapping[str, str], *, post: Poster | None = None, scratch: Path
         for name, key in (("job.json", "job"), ("model.fmu", "model")):
             with (workdir / name).open("wb") as fh:
                 _transfer("GET", manifest[key], sink=fh)
-        (workdir / "out").mkdir(mode=0o700)
-        relay = ProgressRelay(workdir / "out" / "progress", manifest["out"].get("progress"))
-        code, timed_out, tail = run_sandbox(workdir / "job.json", timeout_s, stop, relay.tick)
-        report = {"exit_code": code, "timed_out": timed_out, "log": tail}
-        if not timed_out and not stop.is_set():
-            report["output_too_large"] = not _upload_out(manifest["out"], workdir / "out", max_output)
+        relay = ProgressRelay(manifest["out"].get("progress"))
+        spec = json.loads((workdir / "job.json").read_bytes())
+        outcome = once.run_job(workdir / "sandbox", workdir / "model.fmu", spec["job"], spec["limits"], timeout_s,
+                               stop, relay.tick)
+        out = workdir / "sandbox" / "run" / "out"
+        report = {"exit_code": once.exit_status(outcome), "started": bool(outcome.get("started")),
+                  "timed_out": bool(outcome.get("timed_out")), "layers": outcome.get("layers"),
+                  "log": _tail(out / "console.log")}
+        if outcome.get("error"):
+            report["error"] = str(outcome["error"])[:300]
+        if report["started"] and not report["timed_out"] and not stop.is_set():
+            report["output_too_large"] = not _upload_out(manifest["out"], out, max_output)
     except Exception as exc:  # S3, the scratch volume: the platform failed, not the model
         print(f"ecs_task: {type(exc).__name__}: {exc}", file=sys.stderr)  # noqa: T201
-        report = {"exit_code": EXIT_BAD_JOB, "timed_out": False, "log": "",
+        report = {"exit_code": None, "started": False, "timed_out": False, "log": "",
                   "error": f"{type(exc).__name__}: {str(exc)[:300]}"}
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
@@ -250,34 +216,33 @@ def run_job(env: Mapping[str, str], *, post: Poster | None = None, scratch: Path
 
 
 class ProgressRelay:
-    """Copies the sandbox's out/progress to its presigned URL every few seconds while the job runs, so
-    that the gateway can show progress. A courtesy: a failed PUT is dropped, never retried or fatal."""
+    """PUTs the run's progress to its presigned URL every few seconds while the job runs, so that the
+    gateway can show it. A courtesy: a failed PUT is dropped, never retried or fatal."""
 
-    def __init__(self, path: Path, url: str | None, every_s: float = 2.0) -> None:
-        self.path, self.url, self.every_s = path, url, every_s
+    def __init__(self, url: str | None, every_s: float = 2.0) -> None:
+        self.url, self.every_s = url, every_s
         self._next = time.monotonic() + every_s
-        self._sent = b""
+        self._sent: float | None = None
 
-    def tick(self) -> None:
-        if self.url is None or time.monotonic() < self._next:
+    def tick(self, value: float | None) -> None:
+        if self.url is None or value is None or value == self._sent or time.monotonic() < self._next:
             return
         self._next = time.monotonic() + self.every_s
-        fh = _open_regular(self.path)
-        if fh is None:
-            return
-        with fh:
-            value = fh.read(32)
         try:
-            float(value)
-        except ValueError:
-            return
-        if value == self._sent:
-            return
-        try:
-            _transfer("PUT", self.url, data=value, attempts=1, timeout=5)
+            _transfer("PUT", self.url, data=f"{value:.4f}".encode(), attempts=1, timeout=5)
             self._sent = value
         except TransferError:
             pass
+
+
+def _tail(path: Path) -> str:
+    fh = _open_regular(path)
+    if fh is None:
+        return ""
+    with fh:
+        size = os.fstat(fh.fileno()).st_size
+        fh.seek(max(0, size - LOG_CAP))
+        return fh.read().decode("utf-8", "replace")
 
 
 def _upload_out(urls: Mapping[str, str], out: Path, max_output: int) -> bool:

@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 from fmu_gateway_api.runners.base import Runner
+from fmu_gateway_api.runners.local import LocalRunner, SandboxHost
 from fmu_gateway_api.settings import Settings
 
 
-def make_runner(settings: Settings) -> Runner:
+def make_runner(settings: Settings, host: SandboxHost) -> Runner:
     if settings.runner == "docker":
         from fmu_gateway_api.runners.docker import DockerRunner
 
-        return DockerRunner(settings)
+        return DockerRunner(settings, host)
     if settings.runner == "ecs":
-        from fmu_gateway_api.runners.ecs import EcsRunner  # type: ignore[import-not-found]
+        from fmu_gateway_api.runners.ecs import EcsRunner
 
-        return EcsRunner(settings)  # type: ignore[no-any-return]
-    from fmu_gateway_api.runners.local import LocalRunner
-
-    return LocalRunner(settings)
+        return EcsRunner(settings)
+    return LocalRunner(settings, host)

@@ -1,16 +1,19 @@
 """What a finished sandbox left behind, turned into a RunOutcome: shared by every backend.
 
-A backend reports how the sandbox ended (an exit code, negative for a signal as `subprocess` does it;
-`container_exit_code` converts a container's 128+N convention) and where its `out/` directory is. The
-sandbox owns `out/`, so nothing in it is trusted: regular files only, never through a symbolic link,
-and size-capped reads.
+A backend reports how the job process ended (an exit code, negative for a signal as `subprocess` does it;
+`container_exit_code` converts a container's 128+N convention) and where its `out/` directory is. Only runs
+that passed the gate get here: whatever the exit status or the files say, the run is the model's (charged).
+The sandbox owns `out/`, so nothing in it is trusted: opened without following links and without blocking
+(a FIFO cannot stall us), regular files only, size-capped reads.
 """
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import signal
+import stat
 from pathlib import Path
 from typing import IO, Any
 
@@ -19,17 +22,18 @@ import numpy as np
 from fmu_gateway_api.runners.base import RunFailure, RunOutcome
 
 EXIT_MODEL_ERROR = 3
-EXIT_BAD_JOB = 4
 PROVENANCE_KEYS = ("fmpy_version", "wall_time_s", "cpu_time_s", "max_rss_kb", "isolation")
 
 
 def collect(code: int, out: Path, stream_log: str, *, memory_mb: int, max_output_bytes: int) -> RunOutcome:
     """Classify a sandbox that exited with `code` (negative: killed by that signal)."""
     error_file, outcome_file, result_file = out / "error.json", out / "outcome.json", out / "result.npy"
-    if code == EXIT_MODEL_ERROR and _is_regular(error_file):
-        err = _read_json(error_file)
-        slug = "model-out-of-memory" if err.get("kind") == "memory" else "model-error"
-        detail = f"the model failed: {err.get('message', 'unknown error')}"
+    if code == EXIT_MODEL_ERROR and (err := _read_json(error_file)):
+        message = str(err.get("message", "unknown error"))[:4000]
+        if err.get("kind") == "memory":
+            slug, detail = "model-out-of-memory", f"the model ran out of memory (limit {memory_mb} MiB): {message}"
+        else:
+            slug, detail = "model-error", f"the model failed: {message}"
         return RunOutcome(None, RunFailure(slug, detail), log=(err.get("log") or "") + stream_log)
     if code < 0:
         sig = -code
@@ -40,31 +44,27 @@ def collect(code: int, out: Path, stream_log: str, *, memory_mb: int, max_output
             signal.SIGABRT: ("model-crashed", "the model aborted"),
             signal.SIGFPE: ("model-crashed", "the model crashed (floating-point exception)"),
             signal.SIGXCPU: ("simulation-timeout", "the model used up its CPU time limit"),
-            signal.SIGKILL: ("model-killed", "the sandbox was killed, most likely for exceeding "
-                             f"its memory limit of {memory_mb} MiB")}
+            signal.SIGKILL: ("model-killed", "the model's process was killed (SIGKILL): by the kernel when "
+                             f"memory ran out (limit {memory_mb} MiB), or by the model itself")}
         slug, detail = reasons.get(sig, ("model-crashed", f"the model died from {name}"))
         return RunOutcome(None, RunFailure(slug, detail), log=stream_log)
-    if code == 0 and _is_regular(result_file) and _is_regular(outcome_file):
-        size = result_file.stat().st_size
-        if size > max_output_bytes:
-            return RunOutcome(None, RunFailure(
-                "output-too-large", f"the result is {size} bytes, above the limit of "
-                f"{max_output_bytes} bytes; use a longer output interval or fewer output variables"))
+    if code == 0 and (info := _read_json(outcome_file)):
         try:
-            with _open_nofollow(result_file) as fh:
+            with open_regular(result_file) as fh:
+                size = os.fstat(fh.fileno()).st_size
+                if size > max_output_bytes:
+                    return RunOutcome(None, RunFailure(
+                        "output-too-large", f"the result is {size} bytes, above the limit of "
+                        f"{max_output_bytes} bytes; use a longer output interval or fewer output variables"))
                 result = np.load(fh, allow_pickle=False)
-        except (ValueError, OSError) as exc:
+        except (ValueError, OSError, EOFError) as exc:
             return RunOutcome(None, RunFailure("model-error",
                                                f"the sandbox wrote an unreadable result: {exc}"))
-        info = _read_json(outcome_file)
         provenance = {k: info[k] for k in PROVENANCE_KEYS if k in info}
         return RunOutcome(result, None, provenance, log=str(info.get("log") or "") + stream_log)
     if code == 0:
         return RunOutcome(None, RunFailure("model-error", "the model ended the sandbox without a result "
                                            "(did it call exit()?)"), log=stream_log)
-    if code == EXIT_BAD_JOB:
-        return RunOutcome(None, RunFailure("sandbox-failed", "the sandbox could not read its job",
-                                           platform=True), log=stream_log)
     return RunOutcome(None, RunFailure("model-crashed", f"the model ended the sandbox with exit code {code}"),
                       log=stream_log)
 
@@ -126,31 +126,49 @@ def tree_size(root: Path, cap: int) -> int:
     return total
 
 
-def _is_regular(path: Path) -> bool:
-    # The sandbox owns out/: never follow a link it may have planted there.
-    return path.is_file() and not path.is_symlink()
-
-
-def _read_json(path: Path) -> dict[str, Any]:
+def open_regular(path: Path) -> IO[bytes]:
+    """Open a file the sandbox wrote: never through a link, never blocking (a FIFO opens at once and is
+    refused), and only if it is a regular file. Raises OSError otherwise."""
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC | os.O_NOCTTY)
     try:
-        with _open_nofollow(path) as fh:
-            data = json.loads(fh.read(1 << 20))
-        return data if isinstance(data, dict) else {}
-    except (OSError, ValueError):
-        return {}
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, f"{path.name} is not a regular file")
+        os.set_blocking(fd, True)
+    except BaseException:
+        os.close(fd)
+        raise
+    return os.fdopen(fd, "rb")
 
 
-def _open_nofollow(path: Path) -> IO[bytes]:
-    return os.fdopen(os.open(path, os.O_RDONLY | os.O_NOFOLLOW), "rb")
-
-
-def read_progress(out: Path) -> float | None:
-    """The sandbox's out/progress (a number in 0..1), read without following links."""
+def read_capped(path: Path, cap: int) -> bytes | None:
+    """At most `cap` bytes of a regular file the sandbox wrote, or None."""
     try:
-        with _open_nofollow(out / "progress") as fh:
-            return parse_progress(fh.read(32))
+        with open_regular(path) as fh:
+            return fh.read(cap)
     except OSError:
         return None
+
+
+def read_tail(path: Path, cap: int) -> str:
+    """The last `cap` bytes of a regular file the sandbox wrote (its console, say), as text."""
+    try:
+        with open_regular(path) as fh:
+            size = os.fstat(fh.fileno()).st_size
+            fh.seek(max(0, size - cap))
+            return fh.read(cap).decode("utf-8", "replace")
+    except OSError:
+        return ""
+
+
+def _read_json(path: Path, cap: int = 1 << 20) -> dict[str, Any]:
+    raw = read_capped(path, cap + 1)
+    if raw is None or len(raw) > cap:
+        return {}
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 def parse_progress(raw: bytes) -> float | None:

@@ -12,10 +12,13 @@ import uuid
 from datetime import timedelta
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from fmu_gateway_api.billing import service as billing
 from fmu_gateway_api.context import Context
 from fmu_gateway_api.db import session_scope
-from fmu_gateway_api.fmus.service import fmu_path_for
+from fmu_gateway_api.fmus import repository as fmu_repository
+from fmu_gateway_api.fmus.service import archive_path
 from fmu_gateway_api.observability import RUNS, request_id_var
 from fmu_gateway_api.runners.base import JobSpec, Runner, RunOutcome
 from fmu_gateway_api.simulations import repository
@@ -158,7 +161,8 @@ class Dispatcher:
         with session_scope(self.ctx.sessions) as session:
             sim = repository.get(session, sim_id)
             assert sim is not None
-            spec = self._spec(sim)
+            units = fmu_units(self.ctx, session, sim)
+        spec = self._spec(sim)
         request_id_var.set(sim.request_id)  # this thread's log lines carry the request that started the job
         with self._lock:
             self._running.add(sim_id)
@@ -167,12 +171,15 @@ class Dispatcher:
         finally:
             with self._lock:
                 self._running.discard(sim_id)
-        self._store(sim_id, sim, outcome)
+        self._store(sim_id, sim, outcome, units)
 
     def _spec(self, sim: Simulation) -> JobSpec:
         r = sim.request
+        archive = archive_path(self.ctx, sim.fmu_id, sim.fmu_sha256)
+        assert self.ctx.sandbox is not None
+        fmu_dir = self.ctx.sandbox.fmus.ensure(sim.fmu_sha256, archive)  # unpacked once per host
         return JobSpec(
-            job_id=sim.id, fmu_path=fmu_path_for(self.ctx, sim.fmu_id, sim.fmu_sha256),
+            job_id=sim.id, fmu_sha256=sim.fmu_sha256, fmu_dir=fmu_dir, fmu_archive=archive,
             fmi_type=r["interface"], start_time=r["start_time"], stop_time=r["stop_time"],
             output_interval=r["output_interval"], solver=r["solver"] or "CVode",
             relative_tolerance=r["relative_tolerance"], step_size=r.get("step_size"),
@@ -180,7 +187,7 @@ class Dispatcher:
             timeout_s=sim.timeout_s,
         )
 
-    def _store(self, sim_id: str, sim: Simulation, outcome: RunOutcome) -> None:
+    def _store(self, sim_id: str, sim: Simulation, outcome: RunOutcome, units: dict[str, str]) -> None:
         r = sim.request
         provenance: dict[str, Any] = {
             "fmu_sha256": sim.fmu_sha256,
@@ -193,7 +200,6 @@ class Dispatcher:
                                   "log_tail": outcome.log[-20000:] or None}
         if outcome.ok:
             assert outcome.result is not None
-            units = fmu_units(self.ctx, sim)
             doc = result_document(outcome.result, units)
             values.update(status="succeeded", result_sha256=self.ctx.blobs.put_bytes(encode(doc)),
                           kpis=compute_kpis(doc, r.get("kpis") or []))
@@ -240,8 +246,12 @@ def _alive_elsewhere(worker: str, me: str) -> bool:
     return True
 
 
-def fmu_units(ctx: Context, sim: Simulation) -> dict[str, str]:
-    from fmu_gateway_api.fmus.service import description_for
-
-    desc = description_for(ctx, sim.fmu_id, sim.fmu_sha256)
+def fmu_units(ctx: Context, session: Session, sim: Simulation) -> dict[str, str]:
+    """Units from the description kept at upload (never a re-parse of the model)."""
+    if sim.fmu_id.startswith("lib:"):
+        model = ctx.library.get(sim.fmu_id)
+        desc = ctx.library.description(model) if model else {}
+    else:
+        row = fmu_repository.get(session, sim.account_id, sim.fmu_sha256)
+        desc = row.description if row is not None else {}
     return {v["name"]: v["unit"] for v in desc.get("variables", []) if v.get("unit")}

@@ -1,17 +1,12 @@
-"""Upload validation for FMU archives and building binaries from shipped sources.
+"""Upload validation for FMU archives, run inside the ingest sandbox (see ingest.py).
 
-Pure library code: no web framework imports. Every rejection is an `ArchiveRejected` with a stable slug."""
+Pure library code. Every rejection is an `ArchiveRejected` with a stable slug."""
 
 from __future__ import annotations
 
 import contextlib
-import os
 import re
-import shutil
-import signal
 import stat
-import subprocess
-import sys
 import tempfile
 import zipfile
 import zlib
@@ -19,7 +14,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
-from fmu_gateway_api.fmus.modeldescription import (
+from fmu_sandbox.modeldescription import (
     DefaultExperiment,
     ModelDescriptionError,
     Variable,
@@ -33,8 +28,9 @@ __all__ = [
     "DefaultExperiment",
     "FmuDescription",
     "Variable",
-    "build_from_sources",
+    "extract",
     "inspect_archive",
+    "inspect_tree",
 ]
 
 MODEL_DESCRIPTION = "modelDescription.xml"
@@ -43,19 +39,8 @@ _RATIO_MIN_ENTRY_BYTES = 1 << 20
 _SOURCE_SUFFIXES = (".c", ".cc", ".cpp", ".cxx")
 _DRIVE = re.compile(r"^[A-Za-z]:")
 _SPECIAL_FILES = (stat.S_IFLNK, stat.S_IFCHR, stat.S_IFBLK, stat.S_IFIFO, stat.S_IFSOCK)
-_BUILD_LOG_LINES = 20
-_BUILD_LOG_TAIL_BYTES = 64 * 1024
 _CHUNK = 64 * 1024
-
-_BUILD_HELPER = """
-import sys
-from fmpy.build import build_platform_binary
-try:
-    build_platform_binary(sys.argv[1], build_dir=sys.argv[2])
-except Exception as exc:
-    sys.stderr.write(f"build error: {type(exc).__name__}: {exc}\\n")
-    sys.exit(1)
-"""
+_RATIO_MIN_TOTAL_BYTES = 16 << 20
 
 
 @dataclass(frozen=True)
@@ -74,6 +59,7 @@ class ArchiveRejected(Exception):
         self.slug = slug
         self.detail = detail
         self.status = status
+        self.extra: dict[str, str] = {}
 
 
 @dataclass(frozen=True)
@@ -122,19 +108,23 @@ def _open_zip(path: Path) -> zipfile.ZipFile:
 
 
 def _check_entries(zf: zipfile.ZipFile, limits: ArchiveLimits) -> list[zipfile.ZipInfo]:
+    """The archive's entries, each name once: byte-identical duplicates (layered standards ship them) are
+    kept once, and `extract` proves them identical; duplicates that differ are refused."""
     infos = zf.infolist()
     if len(infos) > limits.max_entries:
         raise ArchiveRejected("fmu-too-many-entries", f"the archive has {len(infos)} entries, more than the "
                               f"limit of {limits.max_entries}")
-    seen: set[str] = set()
+    first: dict[str, zipfile.ZipInfo] = {}
     for info in infos:
         # orig_filename: zipfile cuts `filename` at the first NUL, which is exactly the trick to catch.
         reason = _unsafe_reason(info.orig_filename)
-        if reason is None and info.filename in seen:
-            reason = "appears more than once"
+        earlier = first.get(info.filename)
+        if reason is None and earlier is not None and (
+                earlier.file_size != info.file_size or earlier.CRC != info.CRC or earlier.is_dir() != info.is_dir()):
+            reason = "appears more than once with different contents"
         if reason is not None:
             raise ArchiveRejected("fmu-unsafe-path", f"entry {info.orig_filename!r} {reason}")
-        seen.add(info.filename)
+        first.setdefault(info.filename, info)
     for info in infos:
         if _is_special(info):
             kind = "a symbolic link" if stat.S_ISLNK(info.external_attr >> 16) else "a special file"
@@ -151,6 +141,12 @@ def _check_entries(zf: zipfile.ZipFile, limits: ArchiveLimits) -> list[zipfile.Z
                 raise ArchiveRejected("fmu-zip-bomb", f"entry {info.filename!r} has a compression ratio of "
                                       f"{ratio:.0f}:1, above the limit of {limits.max_compression_ratio:g}:1",
                                       status=413)
+    # Many small entries that each pass the per-entry check still make a bomb together.
+    packed = sum(info.compress_size for info in infos)
+    if total > _RATIO_MIN_TOTAL_BYTES and total / max(packed, 1) > limits.max_compression_ratio:
+        raise ArchiveRejected("fmu-zip-bomb", f"the archive expands {total / max(packed, 1):.0f}-fold "
+                              f"({packed} bytes to {total}), above the limit of "
+                              f"{limits.max_compression_ratio:g}:1", status=413)
     return infos
 
 
@@ -206,12 +202,14 @@ def inspect_archive(path: Path, limits: ArchiveLimits = ArchiveLimits()) -> FmuD
     with _open_zip(path) as zf:
         infos = _check_entries(zf, limits)
         xml = _read_model_description(zf, limits)
+    return _describe(xml, [info.filename for info in infos if not info.is_dir()])
+
+
+def _describe(xml: bytes, names: list[str]) -> FmuDescription:
     try:
         md = parse_model_description(xml)
     except ModelDescriptionError as exc:
         raise ArchiveRejected(exc.slug, exc.detail) from None
-
-    names = [info.filename for info in infos if not info.is_dir()]
     name_set = set(names)
     source_files = [n for n in names if n.startswith("sources/")]
     has_sources = bool(source_files)
@@ -222,8 +220,11 @@ def inspect_archive(path: Path, limits: ArchiveLimits = ArchiveLimits()) -> FmuD
         major == "3" and "sources/buildDescription.xml" in name_set)
     if not has_binary and not buildable:
         wanted = " or ".join(sorted({f"binaries/{linux}/{mid}.so" for mid in md.model_identifiers.values()}))
+        present = sorted(n.rpartition("/")[2] for n in names if n.startswith(f"binaries/{linux}/"))
+        hint = (f"; binaries/{linux}/ holds {', '.join(present)}, which is not named after the model identifier"
+                if present else "")
         raise ArchiveRejected("fmu-no-linux-binary", f"the FMU has no Linux binary ({wanted}) and no sources "
-                              "to build one from")
+                              f"to build one from{hint}")
     return FmuDescription(
         fmi_version=md.fmi_version,
         model_name=md.model_name,
@@ -240,8 +241,9 @@ def inspect_archive(path: Path, limits: ArchiveLimits = ArchiveLimits()) -> FmuD
     )
 
 
-def _extract(fmu: Path, dest: Path, limits: ArchiveLimits) -> None:
-    """Extract an inspected archive; sizes are capped while writing and every target stays inside `dest`."""
+def extract(fmu: Path, dest: Path, limits: ArchiveLimits) -> None:
+    """Extract an inspected archive: sizes are capped while writing (whatever the headers say), every target
+    stays inside `dest`, and a repeated entry must be byte-identical to the one already written."""
     root = dest.resolve()
     budget = limits.max_uncompressed_bytes
     with _open_zip(fmu) as zf:
@@ -255,99 +257,32 @@ def _extract(fmu: Path, dest: Path, limits: ArchiveLimits) -> None:
                 continue
             try:
                 target.parent.mkdir(parents=True, exist_ok=True)
+                if target.exists():
+                    with zf.open(info) as src, open(target, "rb") as have:
+                        if not _same(src, have):
+                            raise ArchiveRejected("fmu-unsafe-path", f"entry {info.filename!r} appears more "
+                                                  "than once with different contents")
+                    continue
                 with zf.open(info) as src, open(target, "xb") as dst:
-                    budget -= _copy_capped(src, dst, min(info.file_size, budget), f"entry {info.filename!r}")
+                    budget -= _copy_capped(src, dst, budget, "the archive")
             except (OSError, zipfile.BadZipFile, zlib.error, EOFError, RuntimeError) as exc:
-                raise ArchiveRejected("fmu-build-failed", f"entry {info.filename!r} cannot be extracted "
+                raise ArchiveRejected("fmu-not-a-zip", f"entry {info.filename!r} cannot be extracted "
                                       f"({type(exc).__name__}: {exc})") from None
 
 
-def _zip_dir(src: Path, out: Path) -> None:
-    files = sorted(p for p in src.rglob("*") if p.is_file() and not p.is_symlink())
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
-        for file in files:
-            info = zipfile.ZipInfo(file.relative_to(src).as_posix(), date_time=(1980, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = (0o100755 if file.suffix in (".so", ".dll", ".dylib") else 0o100644) << 16
-            with open(file, "rb") as fh, zf.open(info, "w") as dst:
-                shutil.copyfileobj(fh, dst, _CHUNK)
+def _same(a: IO[bytes], b: IO[bytes]) -> bool:
+    while True:
+        x, y = a.read(_CHUNK), b.read(_CHUNK)
+        if x != y:
+            return False
+        if not x:
+            return True
 
 
-def _tail(output: str) -> str:
-    lines = [line for line in output.splitlines() if line.strip()]
-    return "\n".join(lines[-_BUILD_LOG_LINES:])
-
-
-def _first_error(output: str) -> str:
-    for line in output.splitlines():
-        if "error" in line.lower():
-            return line.strip()
-    return "no error message"
-
-
-def _kill_group(proc: subprocess.Popen[bytes]) -> None:
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(proc.pid, signal.SIGKILL)
-    proc.wait()
-
-
-def _log_tail(log: Path) -> str:
-    # Only the end matters, and a hostile build can print without limit.
-    with open(log, "rb") as fh:
-        fh.seek(max(0, log.stat().st_size - _BUILD_LOG_TAIL_BYTES))
-        return fh.read().decode("utf-8", "replace")
-
-
-def _run_build(unzipdir: Path, build_dir: Path, home: Path, timeout_s: float) -> None:
-    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(home), "LANG": "C.UTF-8"}
-    log = home.parent / "build.log"
-    with open(log, "wb") as out:
-        # A new session so that a timeout kills cmake, make and the compiler too, not just the Python helper.
-        proc = subprocess.Popen(
-            [sys.executable, "-c", _BUILD_HELPER, str(unzipdir), str(build_dir)],
-            cwd=home, env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        try:
-            proc.wait(timeout=timeout_s)
-        except subprocess.TimeoutExpired:
-            _kill_group(proc)
-            raise ArchiveRejected("fmu-build-failed", f"building the binary from sources timed out after "
-                                  f"{timeout_s:g} s\n{_tail(_log_tail(log))}") from None
-        finally:
-            if proc.poll() is None:
-                _kill_group(proc)
-    if proc.returncode != 0:
-        # Temporary paths mean nothing to the uploader; "sources/model.c:3:1: error" does.
-        output = re.sub(rf"(?<![\w.]){re.escape(str(unzipdir))}/", "", _log_tail(log))
-        output = output.replace(str(home.parent), "<build>")
-        raise ArchiveRejected("fmu-build-failed", f"building the binary from sources failed: "
-                              f"{_first_error(output)}\nLast lines of the build output:\n{_tail(output)}")
-
-
-def build_from_sources(fmu: Path, out: Path, timeout_s: float = 120) -> None:
-    """Compile the Linux binary of an FMU that ships sources and write the result to `out`.
-
-    The archive is extracted into a fresh temporary directory and FMPy's `build_platform_binary` runs in
-    a subprocess with a scrubbed environment and a wall-clock timeout. Raises ArchiveRejected
-    (`fmu-build-failed`) when the build fails, times out or produces no usable binary."""
-    limits = ArchiveLimits()
-    inspect_archive(fmu, limits)
-    with tempfile.TemporaryDirectory(prefix="fmu-build-") as tmp:
-        work = Path(tmp)
-        unzipdir, build_dir, home = work / "fmu", work / "build", work / "home"
-        for d in (unzipdir, build_dir, home):
-            d.mkdir()
-        _extract(fmu, unzipdir, limits)
-        _run_build(unzipdir, build_dir, home, timeout_s)
-        partial = work / "built.fmu"
-        _zip_dir(unzipdir, partial)
-        try:
-            built = inspect_archive(partial, limits)
-        except ArchiveRejected as exc:
-            raise ArchiveRejected("fmu-build-failed", f"the built FMU is not valid: {exc.detail}") from None
-        if built.needs_build:
-            raise ArchiveRejected("fmu-build-failed", "the build finished but produced no Linux binary for "
-                                  f"{', '.join(sorted(set(built.model_identifiers.values())))}")
-        out.parent.mkdir(parents=True, exist_ok=True)
-        shutil.move(str(partial), str(out))
+def inspect_tree(root: Path, limits: ArchiveLimits = ArchiveLimits()) -> FmuDescription:  # noqa: B008
+    """Describe an extracted FMU (after a build): the same checks as `inspect_archive` on the files."""
+    md_path = root / MODEL_DESCRIPTION
+    if not md_path.is_file() or md_path.stat().st_size > limits.max_model_description_bytes:
+        raise ArchiveRejected("fmu-missing-model-description", f"{MODEL_DESCRIPTION} is missing or too large")
+    names = [p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file() and not p.is_symlink()]
+    return _describe(md_path.read_bytes(), names)

@@ -1,0 +1,228 @@
+"""What every sandbox backend shares: where runs live, what limits a run gets, and the one run/cancel/close
+path from a job to a RunOutcome. A backend only says how it reaches a template (`_acquire`) and how the
+sandbox sees the run's paths.
+
+Refunds: a run is our fault (`platform=True`, refunded) only when the supervisor itself saw the failure
+before the job process passed its gate: the template could not take or start the job, the job's layers
+could not be applied, our own start timeout, or (local) the template died. Anything after the gate is the
+model's, whatever its exit status or files say.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import shutil
+import threading
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from fmu_gateway_api.runners import outcome as oc
+from fmu_gateway_api.runners.base import JobSpec, RunFailure, RunOutcome
+from fmu_gateway_api.runners.forkserver import SandboxRun, TemplateConnection, TemplateGone
+from fmu_gateway_api.settings import Settings
+
+log = logging.getLogger(__name__)
+START_TIMEOUT_S = 60.0
+_CHECK_S = 0.5
+_CONSOLE_CAP = 8000
+
+
+def default_scratch(data_dir: Path) -> Path:
+    """Outside the data directory (a sandbox sees none of it), one per data directory and user."""
+    tag = hashlib.sha256(str(data_dir.resolve()).encode()).hexdigest()[:10]
+    return Path("/var/tmp") / f"fmu-gateway-{os.geteuid()}-{tag}"
+
+
+class Scratch:
+    """Run directories (`runs/`) and the unpacked-FMU cache (`fmus/`), on one file system (renames)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.root = settings.scratch_dir or default_scratch(settings.data_dir)
+        self.runs = self.root / "runs"
+        self.fmus = self.root / "fmus"
+        for d in (self.root, self.runs, self.fmus):
+            d.mkdir(parents=True, exist_ok=True)
+            # Traverse-only: a sandbox reaches its own run and its own FMU by name, lists nothing.
+            d.chmod(0o711)
+        self._sweep()
+
+    def _sweep(self) -> None:
+        """Run directories of a service that died (kill -9) belong to nobody now."""
+        for entry in os.scandir(self.runs):
+            owner = entry.name.rpartition(".")[2]
+            if owner.isdigit() and not _alive(int(owner)):
+                shutil.rmtree(entry.path, ignore_errors=True)
+
+    def new_run(self, job_id: str) -> Path:
+        run = self.runs / f"{job_id}-{uuid.uuid4().hex[:8]}.{os.getpid()}"
+        run.mkdir(mode=0o700)
+        (run / "out").mkdir(mode=0o700)
+        return run
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def run_limits(settings: Settings, timeout_s: float, *, memory_mb: int | None = None,
+               max_processes: int | None = None) -> dict[str, Any]:
+    """The one place a run's limits are computed."""
+    return {"memory_mb": memory_mb or settings.runner_memory_mb, "cpu_seconds": timeout_s,
+            "max_processes": max_processes or settings.runner_max_processes,
+            "max_file_mb": max(1, settings.runner_max_output_bytes // (1 << 20)), "max_open_files": 1024}
+
+
+@dataclass(frozen=True)
+class SandboxPaths:
+    """A run's paths as the sandbox sees them (a container mounts them elsewhere)."""
+
+    run_dir: str
+    fmu_dir: str | None
+
+
+class SandboxRunner:
+    """The run/cancel/close path of every template-based backend (local fork-server, Docker)."""
+
+    name = "sandbox"
+
+    def __init__(self, settings: Settings, scratch: Scratch) -> None:
+        self.settings = settings
+        self.scratch = scratch
+        self._running: dict[str, tuple[TemplateConnection, SandboxRun]] = {}
+        self._cancelled: set[str] = set()
+        self._lock = threading.Lock()
+        self._closed = False
+
+    # -- what a backend provides ---------------------------------------------------------------------
+    def _acquire(self, job: JobSpec) -> tuple[TemplateConnection, Path, SandboxPaths, Any]:
+        """A template for this job, the run's directory on this host, and its paths as the sandbox sees
+        them; the handle comes back in `_release`."""
+        raise NotImplementedError
+
+    def _release(self, handle: Any, run: SandboxRun | None) -> None:
+        """After the run (its outcome is known): give the template back or throw it away."""
+
+    def _template_death(self, run: SandboxRun) -> RunFailure:
+        return RunFailure("sandbox-failed", "the sandbox template stopped during the run", platform=True)
+
+    def _provenance(self, handle: Any) -> dict[str, Any]:
+        return {}
+
+    # -- Runner ----------------------------------------------------------------------------------------
+    def run(self, job: JobSpec) -> RunOutcome:
+        t0 = time.perf_counter()
+        run_dir: Path | None = None
+        handle: Any = None
+        srun: SandboxRun | None = None
+        conn: TemplateConnection | None = None
+        try:
+            try:
+                conn, run_dir, paths, handle = self._acquire(job)
+                limits = run_limits(self.settings, job.timeout_s)
+                srun = conn.submit(job.job_id, "simulate", paths.run_dir, paths.fmu_dir, limits,
+                                   job.to_sandbox())
+            except (TemplateGone, OSError) as exc:
+                log.error("no sandbox for %s: %s", job.job_id, exc)
+                return oc.platform_failure(f"no sandbox could be started: {exc}")
+            with self._lock:
+                self._running[job.job_id] = (conn, srun)
+            outcome = self._wait(job, conn, srun, run_dir)
+            outcome.provenance.update({"runner": self.name, **self._provenance(handle),
+                                       "total_wall_time_s": round(time.perf_counter() - t0, 6)})
+            if srun.layers is not None:
+                outcome.provenance["isolation"] = srun.layers
+            return outcome
+        finally:
+            with self._lock:
+                self._running.pop(job.job_id, None)
+                self._cancelled.discard(job.job_id)
+            self._release(handle, srun)
+            if run_dir is not None:
+                self._cleanup(conn, srun, run_dir, job.job_id)
+
+    def _wait(self, job: JobSpec, conn: TemplateConnection, run: SandboxRun, run_dir: Path) -> RunOutcome:
+        out = run_dir / "out"
+        limit = self.settings.runner_max_output_bytes
+        too_large = timed_out = start_timeout = False
+        next_check = time.monotonic() + _CHECK_S
+        while not run.ended.wait(0.1):
+            now = time.monotonic()
+            if job.job_id in self._cancelled:
+                break
+            if not run.started and now - run.submitted_at > START_TIMEOUT_S:
+                start_timeout = True
+                break
+            if run.started and run.started_at is not None and now - run.started_at > job.timeout_s:
+                timed_out = True
+                break
+            if now >= next_check:
+                next_check = now + _CHECK_S
+                # The run directory is the one host directory a run writes: it may not outgrow the limit.
+                if oc.tree_size(run_dir, limit + (16 << 20)) > limit + (16 << 20):
+                    too_large = True
+                    break
+        if not run.ended.is_set():
+            conn.kill(job.job_id)
+            run.ended.wait(30)
+        console = oc.read_tail(out / "console.log", _CONSOLE_CAP)
+        if run.error or run.setup_error:
+            return oc.platform_failure(f"the sandbox could not start the run: {run.error or run.setup_error}")
+        if job.job_id in self._cancelled:
+            return oc.cancelled()
+        if start_timeout or not run.ended.is_set():
+            return oc.platform_failure(f"the sandbox did not start the run within {START_TIMEOUT_S:g} s")
+        if timed_out:
+            return oc.timed_out(job.timeout_s, console)
+        if too_large:
+            return oc.output_too_large(limit, console)
+        if run.template_died:
+            failure = self._template_death(run)
+            return RunOutcome(None, failure, log=console)
+        if not run.started:
+            return oc.platform_failure("the sandbox ended before the model ran")
+        if run.lost:
+            return RunOutcome(None, RunFailure("model-crashed", "the run's processes were killed"), log=console)
+        status = run.exit_status
+        assert status is not None
+        return oc.collect(status, out, console, memory_mb=self.settings.runner_memory_mb,
+                          max_output_bytes=limit)
+
+    def _cleanup(self, conn: TemplateConnection | None, run: SandboxRun | None, run_dir: Path,
+                 job_id: str) -> None:
+        """Remove the run directory once nothing of the run is alive (at once, or when it is reaped)."""
+        def remove() -> None:
+            if run is not None and not run.reaped.wait(120):
+                log.error("the sandbox of %s was not reaped within 120 s", job_id)
+            shutil.rmtree(run_dir, ignore_errors=True)
+            if conn is not None:
+                conn.forget(job_id)
+
+        if run is None or run.reaped.is_set():
+            remove()
+        else:
+            threading.Thread(target=remove, name=f"cleanup-{job_id}", daemon=True).start()
+
+    def cancel(self, job_id: str) -> bool:
+        with self._lock:
+            entry = self._running.get(job_id)
+            if entry is None:
+                return False
+            self._cancelled.add(job_id)
+        entry[0].kill(job_id)
+        return True
+
+    def progress(self, job_id: str) -> float | None:
+        with self._lock:
+            entry = self._running.get(job_id)
+        return entry[1].progress if entry else None

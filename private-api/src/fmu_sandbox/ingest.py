@@ -1,0 +1,109 @@
+"""Ingest one uploaded FMU inside a sandbox: check the archive, unpack it, build its binary from sources
+when it ships none, and describe it. Nothing of an upload is opened anywhere else.
+
+Input: `upload.fmu` in the run directory (read-only). Output, in the run directory:
+
+    fmu/                  the unpacked FMU (with the built binary), which the supervisor checks and moves
+                          into the read-only FMU cache
+    out/description.json  {"description": {...}, "built_from_sources": bool}
+    out/error.json        instead, when the FMU is refused: {"slug", "detail", "status"} and, for a
+                          failed build, "build_output" (the compiler's last bytes; the supervisor keeps only
+                          the lines about the FMU's own sources) and "build_file"
+
+The whole job runs after the gate (it parses and compiles what a tenant sent): its output is evidence from
+the attacker, checked again by the supervisor.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+from fmu_sandbox.archive import ArchiveLimits, ArchiveRejected, extract, inspect_archive, inspect_tree
+from fmu_sandbox.simulate import write_json
+
+EXIT_OK = 0
+EXIT_REJECTED = 3
+BUILD_OUTPUT_CAP = 64 * 1024
+
+
+def run(message: dict[str, Any], out: str, events: int) -> int:
+    job = message["job"]
+    run_dir = Path(str(message["run_dir"]))
+    limits = ArchiveLimits(**(job.get("archive_limits") or {}))
+    try:
+        info = inspect_archive(run_dir / "upload.fmu", limits)
+        unpacked = run_dir / "fmu"
+        unpacked.mkdir()
+        extract(run_dir / "upload.fmu", unpacked, limits)
+        built = False
+        if info.needs_build:
+            _build(unpacked, run_dir / "build", info.fmi_version)
+            info = inspect_tree(unpacked, limits)
+            if info.needs_build:
+                raise ArchiveRejected("fmu-build-failed", "the build finished but produced no Linux binary "
+                                      f"for {', '.join(sorted(set(info.model_identifiers.values())))}")
+            built = True
+        description = info.to_dict()
+        description["states"] = _states(unpacked)
+        write_json(os.path.join(out, "description.json"),
+                   {"description": description, "built_from_sources": built})
+        return EXIT_OK
+    except ArchiveRejected as exc:
+        write_json(os.path.join(out, "error.json"), {"slug": exc.slug, "detail": exc.detail[:4000],
+                                                     "status": exc.status, **exc.extra})
+        return EXIT_REJECTED
+
+
+def _states(unpacked: Path) -> list[str]:
+    from fmpy import read_model_description
+
+    md = read_model_description(str(unpacked), validate=False)
+    states = []
+    for der in md.derivatives:
+        state = getattr(der.variable, "derivative", None)
+        if state is not None:
+            states.append(state.name)
+    return states
+
+
+def _build(unpacked: Path, build_dir: Path, fmi_version: str) -> None:
+    """FMPy's own build helper (CMake and the system compiler), its output captured for the supervisor."""
+    from fmpy import read_model_description
+    from fmpy.build import build_platform_binary
+
+    md = read_model_description(str(unpacked), validate=False)
+    configs = getattr(md, "buildConfigurations", None) or []
+    if not configs or not configs[0].sourceFileSets or not configs[0].sourceFileSets[0].sourceFiles:
+        where = ("a <SourceFiles> list in <ModelExchange>/<CoSimulation>" if fmi_version.startswith("2.")
+                 else "sources/buildDescription.xml with a <SourceFileSet>")
+        raise ArchiveRejected("fmu-build-failed", f"the FMU ships sources but no binary, and names no sources to "
+                              f"compile: FMI {fmi_version} needs {where}")
+    build_dir.mkdir()
+    log_path = build_dir.parent / "build.log"
+    log = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
+    saved = os.dup(1), os.dup(2)
+    os.dup2(log, 1)
+    os.dup2(log, 2)
+    t0 = time.monotonic()
+    try:
+        build_platform_binary(str(unpacked), build_dir=str(build_dir))
+        failure = None
+    except BaseException as exc:  # noqa: BLE001 - CMake or the compiler failed
+        failure = exc
+    finally:
+        os.dup2(saved[0], 1)
+        os.dup2(saved[1], 2)
+        os.close(log)
+    if failure is None:
+        return
+    with open(log_path, "rb") as fh:
+        fh.seek(max(0, os.path.getsize(log_path) - BUILD_OUTPUT_CAP))
+        output = fh.read().decode("utf-8", "replace")
+    reason = str(failure).replace(str(unpacked.parent) + "/", "")[:300]
+    exc = ArchiveRejected("fmu-build-failed", f"building the binary from sources failed after "
+                          f"{time.monotonic() - t0:.1f} s ({type(failure).__name__}: {reason})")
+    exc.extra = {"build_output": output}
+    raise exc

@@ -1,0 +1,53 @@
+"""The fork-server's wire format: one JSON object per line, both ways. Stdlib only: the service imports
+this module too (it speaks the supervisor's side)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+
+def encode(message: dict[str, Any]) -> bytes:
+    return json.dumps(message, separators=(",", ":"), allow_nan=False).encode() + b"\n"
+
+
+def decode(line: bytes) -> dict[str, Any] | None:
+    """A message, or None for anything that is not a JSON object (never an exception)."""
+    try:
+        value = json.loads(line)
+    except (ValueError, UnicodeDecodeError):
+        return None
+    return value if isinstance(value, dict) else None
+
+
+class LineReader:
+    """Splits a byte stream into lines. A line longer than `cap` is dropped whole (its sender is not to be
+    trusted to be brief), and the buffer never holds more than `cap` bytes."""
+
+    def __init__(self, cap: int) -> None:
+        self.cap = cap
+        self.buf = bytearray()
+        self.skipping = False
+
+    def feed(self, data: bytes) -> list[bytes]:
+        lines: list[bytes] = []
+        start = 0
+        while True:
+            end = data.find(b"\n", start)
+            if end < 0:
+                break
+            if self.skipping:
+                self.skipping = False
+            elif len(self.buf) + end - start <= self.cap:
+                self.buf += data[start:end]
+                lines.append(bytes(self.buf))
+            self.buf.clear()
+            start = end + 1
+        rest = data[start:]
+        if not self.skipping:
+            if len(self.buf) + len(rest) > self.cap:
+                self.buf.clear()
+                self.skipping = True
+            else:
+                self.buf += rest
+        return lines

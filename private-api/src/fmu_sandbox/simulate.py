@@ -1,0 +1,192 @@
+"""One simulation inside a sandbox: FMPy on the unpacked FMU, results into the run's out/ directory.
+
+Runs after the gate: everything here shares the process with model code. So every path is absolute (a
+model may chdir), every file is written as bytes we encoded ourselves (a model may call setlocale), every
+module was imported by the template, and reporting an error can never hide the model's own error.
+
+    out/result.npy     the structured array FMPy returned
+    out/outcome.json   FMPy version, wall and CPU time, peak memory, the FMU's log messages
+    out/error.json     instead of both, when the model failed: {"kind", "message", "trace", "log"}
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import time
+import traceback
+from typing import Any
+
+EXIT_OK = 0
+EXIT_MODEL_ERROR = 3
+LOG_TAIL_CHARS = 20_000
+
+
+class LogTail:
+    """FMU log messages, keeping the first and the last part when a model talks too much."""
+
+    def __init__(self) -> None:
+        self.head: list[str] = []
+        self.tail: list[str] = []
+        self.size = 0
+        self.dropped = 0
+
+    def __call__(self, _env: Any, instance: Any, status: int, category: Any, message: Any) -> None:
+        line = f"[{_text(category)}] {_text(message)}"[:2000]
+        if self.size < LOG_TAIL_CHARS // 2:
+            self.head.append(line)
+            self.size += len(line)
+            return
+        self.tail.append(line)
+        if len(self.tail) > 50:
+            self.tail.pop(0)
+            self.dropped += 1
+
+    def text(self) -> str:
+        middle = [f"... {self.dropped} lines omitted ..."] if self.dropped else []
+        return "\n".join(self.head + middle + self.tail)
+
+
+def _text(value: Any) -> str:
+    return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+
+
+def write_file(path: str, data: bytes) -> None:
+    """A new regular file (never through a link a model planted), written in full."""
+    tmp = path + ".part"
+    try:
+        os.unlink(tmp)
+    except OSError:
+        pass
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+    finally:
+        os.close(fd)
+    os.replace(tmp, path)
+
+
+def write_json(path: str, data: dict[str, Any]) -> None:
+    write_file(path, json.dumps(data, ensure_ascii=True, allow_nan=True).encode("ascii"))
+
+
+class Progress:
+    """Sends the fraction of simulated time to the template now and then (never blocks)."""
+
+    def __init__(self, events: int, start: float, stop: float) -> None:
+        self.events = events
+        self.start, self.span = start, max(stop - start, 1e-300)
+        self.last = 0.0
+
+    def __call__(self, t: float, _recorder: Any) -> bool:
+        now = time.monotonic()
+        if now - self.last >= 0.25:
+            self.last = now
+            fraction = min(max((t - self.start) / self.span, 0.0), 1.0)
+            try:
+                os.write(self.events, f"p {fraction:.4f}\n".encode("ascii"))
+            except OSError:
+                pass  # progress is a courtesy
+        return True
+
+
+def _input_array(inputs: dict[str, Any] | None) -> Any:
+    import numpy as np
+
+    if not inputs:
+        return None
+    names = list(inputs["signals"])
+    dtype = [("time", np.float64)] + [(n, np.float64) for n in names]
+    rows = [tuple([t] + [inputs["signals"][n][i] for n in names]) for i, t in enumerate(inputs["time"])]
+    return np.array(rows, dtype=dtype)
+
+
+def run(message: dict[str, Any], out: str, events: int) -> int:
+    import fmpy
+    import numpy as np
+
+    job = message["job"]
+    limits = message.get("limits") or {}
+    log = LogTail()
+    wall0, cpu0 = time.perf_counter(), time.process_time()
+    try:
+        result = fmpy.simulate_fmu(
+            str(message["fmu_dir"]),
+            validate=False,
+            fmi_type=job["fmi_type"],
+            start_time=job["start_time"],
+            stop_time=job["stop_time"],
+            output_interval=job["output_interval"],
+            solver=job["solver"],
+            step_size=job.get("step_size"),
+            relative_tolerance=job.get("relative_tolerance"),
+            start_values=job.get("start_values") or {},
+            input=_input_array(job.get("inputs")),
+            output=job.get("outputs") or None,
+            logger=log,
+            step_finished=Progress(events, float(job["start_time"]), float(job["stop_time"])),
+            debug_logging=bool(job.get("debug_logging")),
+            remote_platform=None,  # never wine or WSL: a model runs natively or not at all
+        )
+    except MemoryError:
+        return _failed(out, "memory", "the model ran out of memory "
+                       f"(limit {limits.get('memory_mb', '?')} MiB)", "", log)
+    except BaseException as exc:  # noqa: BLE001 - any FMU or FMPy failure is the model's own
+        kind = "memory" if _near_memory_limit(message) else "model"
+        return _failed(out, kind, _message(exc), _trace(), log)
+    wall, cpu = time.perf_counter() - wall0, time.process_time() - cpu0
+    try:
+        fd = os.open(os.path.join(out, "result.npy.part"),
+                     os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            np.save(fh, result, allow_pickle=False)
+        os.replace(os.path.join(out, "result.npy.part"), os.path.join(out, "result.npy"))
+        write_json(os.path.join(out, "outcome.json"), {
+            "fmpy_version": fmpy.__version__,
+            "wall_time_s": wall,
+            "cpu_time_s": cpu,
+            "max_rss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+            "log": log.text(),
+        })
+    except BaseException as exc:  # noqa: BLE001 - a full disk, a file limit, a model that broke its output
+        return _failed(out, "output", f"the result could not be written: {_message(exc)}", _trace(), log)
+    return EXIT_OK
+
+
+def _near_memory_limit(message: dict[str, Any]) -> bool:
+    """Did the run reach its memory limit before it failed? A failed malloc looks like any other error to
+    the model (it may report anything), so we judge by how far its address space grew: it starts at the
+    template's size and grows page for page with what the model touched."""
+    start = message.get("memory_at_start") or {}
+    limit_mb = (message.get("limits") or {}).get("memory_mb")
+    if not start or not limit_mb:
+        return False
+    peak_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    peak_vm = start["vm_kb"] + max(0, peak_rss - start["rss_kb"])
+    return bool(peak_vm >= 0.9 * float(limit_mb) * 1024)
+
+
+def _message(exc: BaseException) -> str:
+    try:
+        return str(exc) or type(exc).__name__
+    except Exception:  # noqa: BLE001 - an exception whose str() fails
+        return type(exc).__name__
+
+
+def _trace() -> str:
+    try:
+        return traceback.format_exc(limit=3)[-4000:]
+    except Exception:  # noqa: BLE001
+        return ""
+
+
+def _failed(out: str, kind: str, message: str, trace: str, log: LogTail) -> int:
+    try:
+        write_json(os.path.join(out, "error.json"), {"kind": kind, "message": message[:4000], "trace": trace,
+                                                     "log": log.text()})
+    except BaseException:  # noqa: BLE001 - the exit code still says "model error"
+        pass
+    return EXIT_MODEL_ERROR
