@@ -51,8 +51,8 @@ def node_env(**extra: str) -> dict[str, str]:
     return env
 
 
-def run(argv: list[str], cwd: Path, env: dict[str, str], timeout: float = 600) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(argv, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout, check=False)
+def run(argv: list[str], cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(argv, cwd=cwd, env=env, capture_output=True, text=True, timeout=600, check=False)
 
 
 @pytest.fixture(scope="module")
@@ -105,7 +105,8 @@ class PayServer:
             paid = self.stripe.complete_session(session_id)
         except KeyError:
             return 404, f"no checkout session {session_id} at Stripe".encode()
-        payload, signature = self.stripe.sign(self.stripe.event("checkout.session.completed", paid), WEBHOOK_SECRET)
+        event = self.stripe.event("checkout.session.completed", paid)
+        payload, signature = self.stripe.sign(event, WEBHOOK_SECRET)
         response = httpx.post(f"{self.gateway_url}/v1/webhooks/stripe", content=payload,
                               headers={"Stripe-Signature": signature, "Content-Type": "application/json"})
         return (204, b"") if response.status_code == 200 else (502, response.content)
