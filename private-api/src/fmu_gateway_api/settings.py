@@ -82,6 +82,9 @@ class Settings(BaseSettings):
     jwt_ttl_s: int = Field(default=300, ge=10, le=300)
     jwt_issuer: str = "fmu-gateway"
     rate_limit_enabled: bool = True
+    # Browser clients: origins allowed by CORS, comma-separated ("https://app.example,https://b.example");
+    # empty (the default): no CORS headers at all.
+    cors_allowed_origins: str = ""
     redis_url: str | None = Field(default=None, validation_alias=AliasChoices("FMU_GATEWAY_REDIS_URL", "REDIS_URL"))
 
     # Stripe
@@ -128,6 +131,10 @@ class Settings(BaseSettings):
         if url.startswith("postgresql://"):
             url = "postgresql+psycopg://" + url[len("postgresql://") :]
         return url
+
+    @property
+    def cors_origins(self) -> list[str]:
+        return [origin.strip() for origin in self.cors_allowed_origins.split(",") if origin.strip()]
 
     @property
     def is_sqlite(self) -> bool:
