@@ -8,7 +8,7 @@ PYTEST_ARGS ?=
 DEPLOY_ARGS ?=
 RUFF   := $(VENV)/bin/ruff check --select E,F,I,UP,B,PT,T20 --line-length 110
 
-.PHONY: install models run test bench lint clean sdk runner-image api-image deploy contract-check
+.PHONY: install models run test bench lint clean sdk sdk-ts runner-image api-image deploy contract-check
 
 install: $(STAMP)
 
@@ -36,6 +36,10 @@ bench: install models
 
 sdk: install
 	$(PY) open-sdk/scripts/generate.py
+
+# The TypeScript SDK's types (open-sdk/typescript/src/generated); npm ci first when node_modules is stale.
+sdk-ts:
+	cd open-sdk/typescript && node scripts/ensure-deps.mjs && npm run --silent generate
 
 contract-check: install
 	$(PY) tools/contract_diff.py

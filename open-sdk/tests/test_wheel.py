@@ -26,7 +26,7 @@ def _run(*argv: str | Path, timeout: float = 120) -> subprocess.CompletedProcess
 def test_wheel_installs_cleanly_and_the_cli_runs(tmp_path: Path) -> None:
     dist, source = tmp_path / "dist", tmp_path / "source"
     # A copy, so that the build leaves nothing in the work tree (and no stale build/ leaks into the wheel).
-    skip = shutil.ignore_patterns("build", "*.egg-info", ".*_cache", "__pycache__", "tests")
+    skip = shutil.ignore_patterns("build", "*.egg-info", ".*_cache", "__pycache__", "tests", "typescript")
     shutil.copytree(SDK, source, ignore=skip)
     # --no-isolation: the build backend (setuptools>=77, in the test extra) is already here, no download.
     _run(sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", dist, source)

@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 
 from anyio import to_thread
 from fastapi import FastAPI
+from starlette.middleware.cors import CORSMiddleware
 
 from fmu_gateway_api import __version__
 from fmu_gateway_api.accounts.endpoints import router as keys_router
@@ -70,4 +71,12 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     for router in (health_router, keys_router, billing_router, library_router, fmus_router, simulations_router,
                    internal_router):
         app.include_router(router)
+    if settings.cors_origins:
+        # Browser clients (the TypeScript SDK): the headers they send, and those of ours they must read.
+        app.add_middleware(
+            CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST", "DELETE"],
+            allow_headers=["Authorization", "Content-Type", "Idempotency-Key", "Payment-Token", "X-Request-ID"],
+            expose_headers=["Location", "Retry-After", "RateLimit", "RateLimit-Policy", "Idempotent-Replayed",
+                            "X-Request-ID"],
+            max_age=600)
     return app

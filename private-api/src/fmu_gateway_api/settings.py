@@ -85,6 +85,9 @@ class Settings(BaseSettings):
     jwt_ttl_s: int = Field(default=300, ge=10, le=300)
     jwt_issuer: str = "fmu-gateway"
     rate_limit_enabled: bool = True
+    # Browser clients: origins allowed by CORS, comma-separated ("https://app.example,https://b.example");
+    # empty (the default): no CORS headers at all.
+    cors_allowed_origins: str = ""
     redis_url: str | None = Field(default=None, validation_alias=AliasChoices("FMU_GATEWAY_REDIS_URL", "REDIS_URL"))
 
     # Stripe
@@ -137,6 +140,10 @@ class Settings(BaseSettings):
         if self.sandbox_require is not None:
             return self.sandbox_require
         return "strict" if self.environment == "production" else "best-effort"
+
+    @property
+    def cors_origins(self) -> list[str]:
+        return [origin.strip() for origin in self.cors_allowed_origins.split(",") if origin.strip()]
 
     @property
     def is_sqlite(self) -> bool:
