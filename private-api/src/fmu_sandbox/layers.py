@@ -124,11 +124,29 @@ def _mount(source: bytes, target: bytes, fstype: bytes, flags: int, data: bytes 
     _check(_libc.mount(source, target, fstype, ctypes.c_ulong(flags), data), f"mount {target.decode()}")
 
 
-def init_mounts(tmp_mb: int, report: Layers) -> None:
-    """In the run's init (pid 1 of its namespace): private /tmp and /dev/shm, a /proc of its own."""
+MS_BIND = 0x1000
+
+
+def init_mounts(tmp_mb: int, report: Layers, keep: list[str]) -> None:
+    """In the run's init (pid 1 of its namespace): private /tmp and /dev/shm, a /proc of its own. What the
+    run must still reach under /tmp or /dev/shm (a checkout or venv there, the scratch directory) is bound
+    back into the private tmpfs at the same path."""
+    shadowed = []
+    for path in keep:
+        real = os.path.realpath(path)
+        if real.startswith(("/tmp/", "/dev/shm/")) and os.path.exists(real):
+            shadowed.append((real, os.open(real, os.O_PATH | os.O_CLOEXEC)))
     _mount(b"tmpfs", b"/tmp", b"tmpfs", MS_NOSUID | MS_NODEV, f"size={tmp_mb}m,mode=1777".encode())
     _mount(b"tmpfs", b"/dev/shm", b"tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
            f"size={min(tmp_mb, 64)}m,mode=1777".encode())
+    for real, fd in sorted(shadowed):
+        if os.path.isdir(f"/proc/self/fd/{fd}"):
+            os.makedirs(real, exist_ok=True)
+        else:
+            os.makedirs(os.path.dirname(real), exist_ok=True)
+            os.close(os.open(real, os.O_WRONLY | os.O_CREAT, 0o600))
+        _mount(f"/proc/self/fd/{fd}".encode(), real.encode(), b"", MS_BIND | MS_REC, None)
+        os.close(fd)
     report.private_tmp = True
     try:
         _mount(b"proc", b"/proc", b"proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, None)
@@ -193,7 +211,7 @@ def landlock_abi() -> int:
         return 0
 
 
-def _runtime_paths() -> list[str]:
+def runtime_paths() -> list[str]:
     """What the interpreter and its packages need to read (and map executable) after the job starts."""
     paths = {"/usr", "/lib", "/lib64", "/bin", "/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d",
              "/etc/localtime", "/etc/alternatives"}
@@ -217,7 +235,7 @@ class RulesetTemplate:
         if self.abi <= 0:
             return
         real_protected = [os.path.realpath(p) for p in protected]
-        for path in _runtime_paths():
+        for path in runtime_paths():
             real = os.path.realpath(path)
             for secret in real_protected:
                 if secret == real or secret.startswith(real.rstrip("/") + "/"):

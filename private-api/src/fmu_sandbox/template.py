@@ -79,6 +79,7 @@ class Config:
     require: str = "best-effort"  # strict: Landlock and seccomp or nothing runs
     one_shot: bool = False  # a container's template: one job, then exit
     tmp_is_private: bool = False  # a container's /tmp and /dev/shm are its own already
+    visible: list[str] = field(default_factory=list)  # what runs reach besides the runtime (the scratch root)
 
     @classmethod
     def from_json(cls, text: str) -> Config:
@@ -316,6 +317,8 @@ class Template:
         self.fill_pool()
 
     def on_events(self, slot: Slot) -> None:
+        if slot.events_r < 0:  # a stale readiness event of a slot retired earlier in this round
+            return
         try:
             data = os.read(slot.events_r, 1 << 16)
         except BlockingIOError:
@@ -365,6 +368,8 @@ class Template:
 
 
     def on_status(self, slot: Slot) -> None:
+        if slot.status_r < 0:
+            return
         try:
             data = os.read(slot.status_r, 4096)
         except BlockingIOError:
@@ -398,18 +403,19 @@ class Template:
 
     def _retire(self, slot: Slot) -> None:
         # Drain what the slot said before it went (its exit status may still be in the pipe).
+        self.on_status(slot)
         if slot.status_r >= 0:
-            self.on_status(slot)
-            if slot.status_r >= 0:
-                self.sel.unregister(slot.status_r)
-                os.close(slot.status_r)
+            self.sel.unregister(slot.status_r)
+            os.close(slot.status_r)
+            slot.status_r = -1
+        self.on_events(slot)
         if slot.events_r >= 0:
-            self.on_events(slot)
-            if slot.events_r >= 0:
-                self.sel.unregister(slot.events_r)
-                os.close(slot.events_r)
+            self.sel.unregister(slot.events_r)
+            os.close(slot.events_r)
+            slot.events_r = -1  # the number may be reused by the next slot: never touch it again
         if slot.job_w >= 0:
             os.close(slot.job_w)
+            slot.job_w = -1
         self.slots.pop(slot.sid, None)
         if slot.uid is not None:
             # Its whole tree is dead: the uid owns nothing alive. Reused first (LIFO), so that reuse is the
@@ -531,7 +537,7 @@ def _warden(t: Template, uid: int | None, job_r: int, events_w: int, status_w: i
 
 def _init(t: Template, uid: int | None, job_r: int, events_w: int, status_w: int, report: layers.Layers) -> None:
     layers.die_with_parent()
-    layers.init_mounts(t.cfg.tmp_mb, report)
+    layers.init_mounts(t.cfg.tmp_mb, report, layers.runtime_paths() + t.cfg.visible)
     child = os.fork()
     if child == 0:
         os.close(status_w)

@@ -64,6 +64,7 @@ class SandboxHost:
             "uid_count": UID_BLOCK if self.uid_base is not None else 0,
             "pool": max(1, settings.runner_warm_pool), "tmp_mb": settings.runner_tmpfs_mb,
             "protected": [str(settings.data_dir)], "require": self.require,
+            "visible": [str(self.scratch.root)],
         }
         self.template = LocalTemplate(config)
         self.fmus = FmuCache(settings, self.scratch, self.template)
