@@ -31,6 +31,7 @@ test: install models
 	$(PY) -m pytest deploy/tests $(PYTEST_ARGS)
 
 bench: install models
+	$(PY) bench/bench_sandbox.py
 	$(PY) bench/bench_core.py
 	$(PY) bench/bench_runners.py
 

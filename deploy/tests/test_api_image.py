@@ -207,3 +207,57 @@ def _upload(url: str, key: str, data: bytes) -> tuple[int, dict[str, Any]]:
             return resp.status, json.loads(resp.read())
     except urllib.error.HTTPError as exc:
         return exc.code, json.loads(exc.read() or b"{}")
+
+
+NO_LANDLOCK = {"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [
+    {"names": ["landlock_create_ruleset", "landlock_add_rule", "landlock_restrict_self"],
+     "action": "SCMP_ACT_ERRNO", "errnoRet": 38}]}  # ENOSYS: a kernel without Landlock
+
+
+@pytest.mark.parametrize("require", ["strict", "best-effort"])
+def test_strict_mode_refuses_a_machine_without_landlock(docker_client: Any, api_image: str, require: str) -> None:
+    """On a kernel without Landlock (simulated by a seccomp profile), strict refuses to start; best-effort
+    starts and says so in every run's provenance."""
+    script = (
+        "import json\n"
+        "from fmu_gateway_api.settings import Settings\n"
+        "from fmu_gateway_api.runners.local import SandboxHost, SandboxRefused\n"
+        f"host = SandboxHost(Settings(sandbox_require={require!r}))\n"
+        "try:\n"
+        "    print(json.dumps({'layers': host.start()}))\n"
+        "except SandboxRefused as exc:\n"
+        "    print(json.dumps({'refused': str(exc)}))\n"
+        "host.close()\n"
+    )
+    out = docker_client.containers.run(
+        api_image, ["python", "-c", script], remove=True, network_disabled=True, read_only=True,
+        security_opt=["no-new-privileges", "seccomp=" + json.dumps(NO_LANDLOCK)], cap_drop=["ALL"],
+        tmpfs={"/var/lib/fmu-gateway": "size=64m,uid=10001,gid=10001,mode=0700", "/tmp": "size=64m",
+               "/var/cache/fmu-gateway": "size=64m,uid=10001,gid=10001,mode=0711"})
+    answer = json.loads(out.decode().strip().splitlines()[-1])
+    if require == "strict":
+        assert answer == {"refused": "strict sandboxing: Landlock is not available on this kernel"}
+    else:
+        assert answer["layers"]["landlock"] is False and answer["layers"]["seccomp"] is True, answer
+
+
+def test_rootless_with_user_namespaces_gets_every_layer(docker_client: Any, api_image: str) -> None:
+    """Unprivileged where user namespaces are allowed (no Docker seccomp profile here): the template makes
+    the namespaces inside a user namespace of its own; Landlock and seccomp as everywhere."""
+    script = (
+        "import json\n"
+        "from fmu_gateway_api.settings import Settings\n"
+        "from fmu_gateway_api.runners.local import SandboxHost\n"
+        "host = SandboxHost(Settings(sandbox_require='strict'))\n"
+        "print(json.dumps(host.start()))\n"
+        "host.close()\n"
+    )
+    out = docker_client.containers.run(
+        api_image, ["python", "-c", script], remove=True, network_disabled=True, read_only=True,
+        security_opt=["no-new-privileges", "seccomp=unconfined"], cap_drop=["ALL"],
+        tmpfs={"/var/lib/fmu-gateway": "size=64m,uid=10001,gid=10001,mode=0700", "/tmp": "size=64m",
+               "/var/cache/fmu-gateway": "size=64m,uid=10001,gid=10001,mode=0711"})
+    layers = json.loads(out.decode().strip().splitlines()[-1])
+    assert layers["user_namespace"] is True and layers["namespaces"] == ["ipc", "mount", "network", "pid", "uts"]
+    assert layers["landlock"] is True and layers["seccomp"] is True and layers["no_new_privs"] is True
+    assert layers["own_uid"] is False and layers["tree_kill"] == "pid-namespace"

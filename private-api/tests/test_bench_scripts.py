@@ -21,3 +21,14 @@ def test_the_core_bench_runs_every_library_model() -> None:
     library = json.loads((LIBRARY_DIR / "library.json").read_text())
     assert printed == [e["id"] for e in library if e["fmi_version"] == "3.0"]
     assert "API/FMPy" in proc.stdout
+
+
+def test_the_sandbox_bench_runs_and_prints_every_goal() -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FMU_GATEWAY_")}
+    env.pop("DATABASE_URL", None)
+    proc = subprocess.run([sys.executable, str(REPO / "bench" / "bench_sandbox.py"), "--runs", "3", "--seconds", "1",
+                           "--no-docker"], env=env, capture_output=True, text=True, timeout=600, check=False)
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-4000:]
+    for line in ("1. one run over HTTP", "2. throughput", "3. Docker warm: skipped (--no-docker)",
+                 "4. per-run cost of each layer", "5. where a single run's time goes"):
+        assert line in proc.stdout, proc.stdout

@@ -4,7 +4,7 @@
 
 static void crash(Model *m)
 {
-    int *volatile p = NULL;
+    volatile int *volatile p = NULL; /* both volatile: the store happens, whatever the optimiser knows */
     core_log_always(m, ST_WARNING, "logModel", "Crash: writing through a NULL pointer at t=%g", TIME);
     *p = 42;
     raise(SIGSEGV); /* in case the write was somehow survived */

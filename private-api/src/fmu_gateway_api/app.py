@@ -22,7 +22,7 @@ from fmu_gateway_api.fmus.service import ingest
 from fmu_gateway_api.health.endpoints import router as health_router
 from fmu_gateway_api.library.endpoints import router as library_router
 from fmu_gateway_api.migrate import upgrade
-from fmu_gateway_api.observability import configure_sentry, request_context
+from fmu_gateway_api.observability import RequestContext, configure_sentry
 from fmu_gateway_api.runners.factory import make_runner
 from fmu_gateway_api.runners.internal import router as internal_router
 from fmu_gateway_api.runners.local import SandboxHost
@@ -47,6 +47,9 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
         ctx.sandbox = SandboxHost(settings)
         ctx.sandbox.start()  # strict mode refuses a machine that cannot apply Landlock and seccomp
         ctx.library.describer = lambda path, sha: ingest(ctx, path, sha)[0]
+        rehearsal = ctx.library.get("lib:BouncingBall")
+        if rehearsal is not None:  # a small model of ours, for idle sandboxes to warm up on
+            ctx.sandbox.rehearse_on(rehearsal.path, rehearsal.sha256)
         ctx.dispatcher = Dispatcher(ctx, make_runner(settings, ctx.sandbox))
         ctx.dispatcher.start()
         if ctx.stripe is not None:
@@ -65,7 +68,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
 
     app = FastAPI(title="FMU Gateway", version=__version__, lifespan=lifespan,
                   openapi_url=None, docs_url=None, redoc_url=None)
-    app.middleware("http")(request_context)
+    app.add_middleware(RequestContext)
     install_error_handlers(app)
     install_payment_handler(app)
     for router in (health_router, keys_router, billing_router, library_router, fmus_router, simulations_router,

@@ -12,12 +12,9 @@ import logging
 import re
 import time
 import uuid
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
-from starlette.requests import Request
-from starlette.responses import Response
 
 request_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_id", default=None)
 _SANE_ID = re.compile(r"^[A-Za-z0-9._:-]{1,100}$")
@@ -77,29 +74,48 @@ def configure_sentry(dsn: str | None, environment: str) -> bool:
     return True
 
 
-def _route_template(request: Request) -> str:
+def _route_template(scope: dict[str, Any]) -> str:
     """The matched route's template (`/v1/simulations/{simulation_id}`), never the raw path: a label per id
     would grow the metrics, and the process, without bound."""
-    path = getattr(request.scope.get("route"), "path", None)  # set by the router once a route matched
+    path = getattr(scope.get("route"), "path", None)  # set by the router once a route matched
     return str(path) if path else "unmatched"
 
 
-async def request_context(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-    """Middleware: request id in, request id out, latency by route template."""
-    incoming = request.headers.get("x-request-id", "")
-    rid = incoming if _SANE_ID.match(incoming) else uuid.uuid4().hex
-    token = request_id_var.set(rid)
-    start = time.perf_counter()
-    status = 500
-    try:
-        response = await call_next(request)
-        status = response.status_code
-        response.headers["X-Request-ID"] = rid
-        return response
-    finally:
-        HTTP_LATENCY.labels(request.method, _route_template(request), str(status)).observe(
-            time.perf_counter() - start)
-        request_id_var.reset(token)
+class RequestContext:
+    """ASGI middleware: request id in, request id out, latency by route template, and the moment the
+    request arrived (`request.state.started_at`, for Server-Timing). Plain ASGI: no extra task per request."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        start = time.perf_counter()
+        incoming = ""
+        for name, value in scope.get("headers") or ():
+            if name == b"x-request-id":
+                incoming = value.decode("latin-1")
+                break
+        rid = incoming if _SANE_ID.match(incoming) else uuid.uuid4().hex
+        token = request_id_var.set(rid)
+        scope.setdefault("state", {})["started_at"] = start
+        status = 500
+
+        async def send_with_id(message: dict[str, Any]) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message["headers"] = [*message.get("headers", ()), (b"x-request-id", rid.encode())]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            HTTP_LATENCY.labels(scope["method"], _route_template(scope), str(status)).observe(
+                time.perf_counter() - start)
+            request_id_var.reset(token)
 
 
 def render_metrics(ctx: Any) -> bytes:

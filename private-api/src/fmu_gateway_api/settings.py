@@ -64,6 +64,7 @@ class Settings(BaseSettings):
     # best-effort applies what the machine allows and records it in every run's provenance.
     sandbox_require: Literal["strict", "best-effort"] | None = None
     sandbox_namespaces: Literal["auto", "root", "userns", "none"] = "auto"
+    fmu_cache_max_bytes: int = 10 * 1024**3  # unpacked FMUs on this host; least recently used go first
 
     sim_default_timeout_s: float = 60.0
     sim_max_timeout_s: float = 600.0

@@ -20,6 +20,7 @@ import ctypes
 import errno
 import os
 import resource
+import stat
 import sys
 import sysconfig
 from dataclasses import asdict, dataclass, field
@@ -64,6 +65,7 @@ class Layers:
     """What a run actually got. Every key is a layer; provenance carries it as is."""
 
     namespaces: list[str] = field(default_factory=list)
+    network: str = ""  # "empty (the template's)", "empty (its own)", "the container's (none)" or "host"
     user_namespace: bool = False
     private_tmp: bool = False
     private_proc: bool = False
@@ -95,6 +97,33 @@ def _write(path: str, text: str) -> None:
 
 NS_FLAGS = {"mount": CLONE_NEWNS, "pid": CLONE_NEWPID, "network": CLONE_NEWNET, "ipc": CLONE_NEWIPC,
             "uts": CLONE_NEWUTS}
+# Per run: mount, pid, IPC and UTS. The network namespace is the template's own, empty one (entered once,
+# see `empty_network`): creating and tearing down one per run costs more than the rest of the sandbox, and
+# a run has no sockets to use it with anyway (seccomp refuses socket(); Landlock refuses TCP).
+NS_ALL = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS
+_NS_FILES = {"mnt": CLONE_NEWNS, "ipc": CLONE_NEWIPC, "uts": CLONE_NEWUTS, "pid": CLONE_NEWPID}
+
+
+def empty_network() -> None:
+    """A network namespace with nothing in it (loopback down) for the template and every run it forks."""
+    if not unshare(CLONE_NEWNET):
+        raise OSError(ctypes.get_errno(), "unshare(network namespace)")
+
+
+def own_namespaces() -> dict[str, int]:
+    """Descriptors of our own namespaces, to come back to after entering new ones for a fork."""
+    return {name: os.open(f"/proc/self/ns/{name}", os.O_RDONLY | os.O_CLOEXEC) for name in _NS_FILES}
+
+
+def return_to(namespaces: dict[str, int]) -> None:
+    """Back to our own namespaces (and our own pid namespace for the next children)."""
+    for name, fd in namespaces.items():
+        _check(_libc.setns(fd, _NS_FILES[name]), f"setns({name})")
+
+
+def private_mounts() -> None:
+    """Nothing mounted in this mount namespace propagates back to the host."""
+    _check(_libc.mount(b"none", b"/", None, ctypes.c_ulong(MS_REC | MS_PRIVATE), None), "mount --make-rprivate /")
 
 
 def enter_namespaces(mode: str, report: Layers) -> None:
@@ -116,6 +145,7 @@ def enter_namespaces(mode: str, report: Layers) -> None:
     elif not unshare(flags):
         raise OSError(ctypes.get_errno(), "unshare(namespaces)")
     report.namespaces = sorted(NS_FLAGS)
+    report.network = "empty (its own)"
     # Nothing we mount from here on propagates back to the host.
     _check(_libc.mount(b"none", b"/", None, ctypes.c_ulong(MS_REC | MS_PRIVATE), None), "mount --make-rprivate /")
 
@@ -234,6 +264,12 @@ class RulesetTemplate:
         self.static: list[tuple[int, int]] = []
         if self.abi <= 0:
             return
+        from py_landlock.abi import get_supported_fs, get_supported_net, get_supported_scope
+
+        # Plain ints, computed once: what every run's ruleset handles.
+        self.handled_fs = int(get_supported_fs(self.abi))
+        self.handled_net = int(get_supported_net(self.abi))  # handled, no rule: TCP bind/connect denied
+        self.scoped = int(get_supported_scope(self.abi))  # signals and abstract unix sockets stay in the run
         real_protected = [os.path.realpath(p) for p in protected]
         for path in runtime_paths():
             real = os.path.realpath(path)
@@ -251,38 +287,49 @@ class RulesetTemplate:
     def fds(self) -> list[int]:
         return [fd for fd, _ in self.static]
 
-    def apply(self, rules: list[tuple[str, int]], report: Layers) -> None:
-        """Create this run's ruleset (static + `rules`), enforce it on this process and its children."""
+    def _build(self, rules: list[tuple[str, int]]) -> int:
         from py_landlock import landlock_sys
-        from py_landlock.abi import get_supported_fs, get_supported_net, get_supported_scope
 
-        abi = self.abi
         attr = landlock_sys.RulesetAttr()
-        handled = int(get_supported_fs(abi))
-        attr.handled_access_fs = handled
-        attr.handled_access_net = int(get_supported_net(abi))  # handled, no rule: TCP bind/connect denied
-        attr.scoped = int(get_supported_scope(abi))  # signals and abstract unix sockets stay in the run
+        attr.handled_access_fs = self.handled_fs
+        attr.handled_access_net = self.handled_net
+        attr.scoped = self.scoped
         ruleset = landlock_sys.create_ruleset(attr)
         try:
-            def add(fd: int, rights: int) -> None:
-                rule = landlock_sys.PathBeneathAttr()
-                rule.allowed_access = rights & handled
-                rule.parent_fd = fd
-                landlock_sys.add_rule(ruleset, rule)
-
+            rule = landlock_sys.PathBeneathAttr()
             for fd, rights in self.static:
-                add(fd, rights)
+                rule.allowed_access, rule.parent_fd = rights & self.handled_fs, fd
+                landlock_sys.add_rule(ruleset, rule)
             for path, rights in rules:
                 fd = os.open(path, os.O_PATH | os.O_CLOEXEC)
                 try:
-                    add(fd, rights if os.path.isdir(path) else rights & FILE_RIGHTS)
+                    is_dir = stat.S_ISDIR(os.fstat(fd).st_mode)
+                    rule.allowed_access = (rights if is_dir else rights & FILE_RIGHTS) & self.handled_fs
+                    rule.parent_fd = fd
+                    landlock_sys.add_rule(ruleset, rule)
                 finally:
                     os.close(fd)
+        except BaseException:
+            os.close(ruleset)
+            raise
+        return int(ruleset)
+
+    def apply(self, rules: list[tuple[str, int]], report: Layers) -> None:
+        """Create this run's ruleset (static + `rules`), enforce it on this process and its children."""
+        from py_landlock import landlock_sys
+
+        ruleset = self._build(rules)
+        try:
             landlock_sys.restrict_self(ruleset, None)
         finally:
             os.close(ruleset)
-        report.landlock_abi = abi
+        report.landlock_abi = self.abi
         report.landlock = True
+
+    def rehearse(self, rules: list[tuple[str, int]]) -> None:
+        """Everything `apply` does but the enforcement (a slot warms its pages before its job arrives)."""
+        if self.abi > 0:
+            os.close(self._build(rules))
 
 
 # -- seccomp --------------------------------------------------------------------------------------------
@@ -340,14 +387,16 @@ class SeccompProgram:
     def load(self, report: Layers) -> None:
         if self.bpf is None:
             raise OSError(errno.ENOSYS, f"seccomp is not available: {self.error}")
-        count = len(self.bpf) // 8
-
-        class SockFprog(ctypes.Structure):
-            _fields_ = (("len", ctypes.c_ushort), ("filter", ctypes.c_char_p))
-
-        prog = SockFprog(count, self.bpf)
-        _check(_libc.syscall(SYS_SECCOMP, SECCOMP_SET_MODE_FILTER, 0, ctypes.byref(prog)), "seccomp")
+        _check(_libc.syscall(SYS_SECCOMP, SECCOMP_SET_MODE_FILTER, 0, ctypes.byref(self.program())), "seccomp")
         report.seccomp = True
+
+    def program(self) -> _SockFprog:
+        assert self.bpf is not None
+        return _SockFprog(len(self.bpf) // 8, self.bpf)
+
+
+class _SockFprog(ctypes.Structure):
+    _fields_ = (("len", ctypes.c_ushort), ("filter", ctypes.c_char_p))
 
 
 # -- rlimits ----------------------------------------------------------------------------------------------

@@ -28,10 +28,11 @@ class _Template:
     def __init__(self, config: dict[str, Any]) -> None:
         self.sock, theirs = socket.socketpair()
         self.proc = subprocess.Popen(
-            [sys.executable, "-I", "-B", "-m", "fmu_sandbox", "serve", "--config", json.dumps(config),
-             "--ctl-fd", str(theirs.fileno())], pass_fds=[theirs.fileno()], env=SANDBOX_ENV, cwd="/",
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, start_new_session=True)
+            [sys.executable, "-I", "-B", "-m", "fmu_sandbox", "serve", "--ctl-fd", str(theirs.fileno())],
+            pass_fds=[theirs.fileno()], env=SANDBOX_ENV, cwd="/", stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL, start_new_session=True)
         theirs.close()
+        self.sock.sendall(json.dumps(config).encode() + b"\n")
         self.lines = LineReader(1 << 20)
         self.pending: list[dict[str, Any]] = []
 

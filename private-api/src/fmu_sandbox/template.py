@@ -2,17 +2,21 @@
 
 The template has imported Python, NumPy and FMPy (everything a run needs, see `preload`) and never loads
 model code. It keeps a few *slots* ready ahead of demand, so that namespaces, mounts, the uid drop and the
-fork itself leave the critical path. A slot is three processes:
+fork itself leave the critical path. Where the machine allows namespaces (as root, or in a user namespace
+where the template itself holds the capabilities), a slot is one process, forked straight into
+namespaces of its own:
 
-    warden (root side, our code)   setsid, unshare namespaces, then forks the init; waits; on SIGTERM
-                                   kills the init (which takes the whole pid namespace with it)
-      init (pid 1 of the run)      mounts a private /tmp, /dev/shm and /proc, forks the job process,
-                                   reports its exit status, exits: the kernel kills what is left
-        job (the run's own uid)    waits for one job, then Landlock, rlimits, seccomp, closes every
-                                   descriptor, says "started" (the gate: model code comes next), runs it
+    job (pid 1 of its own pid namespace; new mount, IPC, UTS and network namespaces)
+        mounts a private /tmp, /dev/shm and /proc, drops to the run's own uid (or every capability),
+        rehearses, says ready, waits for one job, then Landlock, rlimits, seccomp, closes every
+        descriptor, says "started" (the gate: model code comes next), runs it. When it exits, the kernel
+        kills everything else in its namespace; the template, its parent, reaps it and reports its status.
 
-Without a pid namespace (inside a container, or unprivileged without user namespaces) the warden is a
-subreaper, forks the job process itself and kills every descendant when it ends.
+(The template enters the new namespaces itself for the moment of the fork, then returns to its own.)
+Unprivileged, a slot is a warden (our code) that makes the namespaces inside a user namespace of its own,
+an init that mounts and reaps, and the job process. Without namespaces at all (inside a container) the
+warden is a subreaper that forks the job process and, when it ends, reports its status and kills every
+descendant.
 
 Protocol (JSON lines). Supervisor -> template:
     {"op": "run", "id", "kind", "run_dir", "fmu_dir", "limits", "job"}   {"op": "kill", "id"}
@@ -80,6 +84,7 @@ class Config:
     one_shot: bool = False  # a container's template: one job, then exit
     tmp_is_private: bool = False  # a container's /tmp and /dev/shm are its own already
     visible: list[str] = field(default_factory=list)  # what runs reach besides the runtime (the scratch root)
+    rehearsal_fmu: str | None = None  # an unpacked FMU of our own library that idle slots warm up on
 
     @classmethod
     def from_json(cls, text: str) -> Config:
@@ -103,6 +108,7 @@ class Slot:
     status: LineReader = field(default_factory=lambda: LineReader(_LINE_CAP))
     last_progress: float = 0.0
     kill_at: float | None = None
+    direct: bool = False  # the job process itself is the template's child (and its namespace's init)
 
 
 def detect_mode(requested: str) -> str:
@@ -150,6 +156,13 @@ class Template:
             os._exit(EXIT_SETUP)
         preload()
         self.mode = detect_mode(self.cfg.mode)
+        # As root the job process is forked straight into its namespaces. Unprivileged, a warden makes them
+        # inside a user namespace of its own (a process cannot come back to namespaces its parent user
+        # namespace owns, so the template cannot do it for the fork).
+        self.direct = self.mode == "root"
+        if self.direct:
+            layers.empty_network()
+        self.own_namespaces = layers.own_namespaces() if self.direct else {}
         self.ruleset = layers.RulesetTemplate(self.cfg.protected)
         self.seccomp = layers.SeccompProgram()
         errors = []
@@ -236,6 +249,9 @@ class Template:
                 self.queue.append(message)
             elif op == "kill":
                 self.kill(str(message.get("id")))
+            elif op == "rehearsal":  # our own library model: slots started from now on warm up on it
+                fmu_dir = message.get("fmu_dir")
+                self.cfg.rehearsal_fmu = str(fmu_dir) if fmu_dir else None
         self.assign()
 
     def shutdown(self) -> None:
@@ -247,13 +263,16 @@ class Template:
             os._exit(0)
 
     # -- slots ---------------------------------------------------------------------------------------
-    def fill_pool(self) -> None:
+    def fill_pool(self, *, now: bool = True) -> None:
+        """Keep `pool` slots ready. Right after a job was handed out (`now=False`) a new slot is started only
+        if none is left: starting one (a fork, namespaces, a rehearsal) takes a core that the job just
+        handed out wants; the pool is topped up when a run ends instead."""
         if self.closing or time.monotonic() < self.retry_at:
             return
         if self.cfg.one_shot and (self.jobs_served or self.slots):
             return
         spare = sum(1 for s in self.slots.values() if s.state in ("starting", "ready"))
-        wanted = max(self.cfg.pool, min(len(self.queue), 64))
+        wanted = max(self.cfg.pool, min(len(self.queue), 64)) if now or spare == 0 or self.queue else 0
         while spare < wanted:
             if self.free_uids is not None and self.cfg.uid_base is not None and os.geteuid() == 0 \
                     and not self.free_uids:
@@ -263,8 +282,15 @@ class Template:
 
     def spawn(self) -> None:
         uid = self.free_uids.popleft() if self.free_uids else None
+        # A slot warms its pages up before its job (off the critical path) when nothing else runs; under
+        # load that work would only take CPU from runs.
+        idle = not self.queue and not any(s.state == "running" for s in self.slots.values())
+        rehearsal = self.cfg.rehearsal_fmu if idle else None
         job_r, job_w = os.pipe2(os.O_CLOEXEC)
         events_r, events_w = os.pipe2(os.O_CLOEXEC)
+        if self.direct:
+            self._spawn_direct(uid, rehearsal, job_r, job_w, events_r, events_w)
+            return
         status_r, status_w = os.pipe2(os.O_CLOEXEC)
         pid = os.fork()
         if pid == 0:  # the warden
@@ -273,7 +299,7 @@ class Template:
                 signal.signal(signal.SIGCHLD, signal.SIG_DFL)
                 keep = {0, 1, 2, job_r, events_w, status_w, *self.ruleset.fds}
                 layers.close_fds_except(keep)
-                _warden(self, uid, job_r, events_w, status_w)
+                _warden(self, uid, job_r, events_w, status_w, rehearsal)
             except BaseException as exc:  # noqa: BLE001 - a child never returns into the template's loop
                 _say(status_w, f"fail {type(exc).__name__}: {exc}")
             os._exit(EXIT_SETUP)
@@ -287,6 +313,35 @@ class Template:
         self.by_warden[pid] = slot
         self.sel.register(events_r, selectors.EVENT_READ, ("events", slot))
         self.sel.register(status_r, selectors.EVENT_READ, ("status", slot))
+
+    def _spawn_direct(self, uid: int | None, rehearsal: str | None, job_r: int, job_w: int, events_r: int,
+                      events_w: int) -> None:
+        """The job process, forked straight into new namespaces: the template enters them for the fork (its
+        children's pid namespace, mount, IPC, UTS, network) and goes back to its own at once."""
+        if not layers.unshare(layers.NS_ALL):
+            os.close(job_r), os.close(job_w), os.close(events_r), os.close(events_w)
+            raise OSError("unshare(namespaces) failed")
+        try:
+            pid = os.fork()
+            if pid == 0:
+                try:
+                    signal.set_wakeup_fd(-1)
+                    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+                    layers.close_fds_except({0, 1, 2, job_r, events_w, *self.ruleset.fds})
+                    _job_in_namespaces(self, uid, job_r, events_w, rehearsal)
+                except BaseException as exc:  # noqa: BLE001 - a child never returns into the template's loop
+                    _say(events_w, f"fail {type(exc).__name__}: {exc}")
+                os._exit(EXIT_SETUP)
+        finally:
+            layers.return_to(self.own_namespaces)
+        os.close(job_r)
+        os.close(events_w)
+        os.set_blocking(events_r, False)
+        slot = Slot(self.next_sid, uid, pid, job_w, events_r, -1, direct=True)
+        self.next_sid += 1
+        self.slots[slot.sid] = slot
+        self.by_warden[pid] = slot
+        self.sel.register(events_r, selectors.EVENT_READ, ("events", slot))
 
     def assign(self) -> None:
         while self.queue:
@@ -314,7 +369,7 @@ class Template:
             self.by_job[job_id] = slot
             self.jobs_served += 1
             self.send({"ev": "assigned", "id": job_id, "uid": slot.uid})
-        self.fill_pool()
+        self.fill_pool(now=False)
 
     def on_events(self, slot: Slot) -> None:
         if slot.events_r < 0:  # a stale readiness event of a slot retired earlier in this round
@@ -336,6 +391,8 @@ class Template:
     def _event(self, slot: Slot, line: bytes) -> None:
         word, _, rest = line.partition(b" ")
         if slot.state == "starting":
+            if word == b"fail":
+                sys.stderr.write(f"sandbox template: a slot failed to start: {rest.decode(errors='replace')}\n")
             if word == b"ready":
                 slot.state = "ready"
                 self.failures = 0
@@ -399,6 +456,14 @@ class Template:
                 return
             slot = self.by_warden.pop(pid, None)
             if slot is not None:
+                if slot.direct and slot.job_id and not slot.exit_sent:
+                    # The job process itself: its status, first hand. Its namespace died with it.
+                    self.on_events(slot)  # what it said before it went (started, done)
+                    slot.exit_sent = True
+                    word = "signal" if os.WIFSIGNALED(_status) else "code"
+                    value = os.WTERMSIG(_status) if os.WIFSIGNALED(_status) else (
+                        os.WEXITSTATUS(_status) if os.WIFEXITED(_status) else 255)
+                    self.send({"ev": "exit", "id": slot.job_id, word: value})
                 self._retire(slot)
 
     def _retire(self, slot: Slot) -> None:
@@ -448,7 +513,10 @@ class Template:
                     self.send({"ev": "error", "id": job_id, "reason": "killed before it started"})
 
     def _terminate(self, slot: Slot, force: bool = False) -> None:
-        """The warden kills the run's init (and so its whole namespace) on SIGTERM; SIGKILL if it lingers."""
+        """Kill a run: the job process when it is its namespace's init (the kernel kills the rest of the
+        namespace); else the warden, which kills the run on SIGTERM (SIGKILL if it lingers)."""
+        if slot.direct:
+            force = True
         try:
             os.kill(slot.warden, signal.SIGKILL if force else signal.SIGTERM)
         except ProcessLookupError:
@@ -493,7 +561,8 @@ def _status_line(status: int) -> str:
     return f"code {os.WEXITSTATUS(status) if os.WIFEXITED(status) else 255}"
 
 
-def _warden(t: Template, uid: int | None, job_r: int, events_w: int, status_w: int) -> None:
+def _warden(t: Template, uid: int | None, job_r: int, events_w: int, status_w: int,
+            rehearsal: str | None) -> None:
     parent = os.getppid()
     layers.die_with_parent()
     if os.getppid() != parent:
@@ -508,10 +577,10 @@ def _warden(t: Template, uid: int | None, job_r: int, events_w: int, status_w: i
     child = os.fork()
     if child == 0:
         if pidns:
-            _init(t, uid, job_r, events_w, status_w, report)
+            _init(t, uid, job_r, events_w, status_w, report, rehearsal)
         else:
             os.close(status_w)
-            _job(t, uid, job_r, events_w, report)
+            _job(t, uid, job_r, events_w, report, rehearsal)
         os._exit(EXIT_SETUP)
     os.close(job_r)
     os.close(events_w)
@@ -535,13 +604,14 @@ def _warden(t: Template, uid: int | None, job_r: int, events_w: int, status_w: i
     os._exit(0)
 
 
-def _init(t: Template, uid: int | None, job_r: int, events_w: int, status_w: int, report: layers.Layers) -> None:
+def _init(t: Template, uid: int | None, job_r: int, events_w: int, status_w: int, report: layers.Layers,
+          rehearsal: str | None) -> None:
     layers.die_with_parent()
     layers.init_mounts(t.cfg.tmp_mb, report, layers.runtime_paths() + t.cfg.visible)
     child = os.fork()
     if child == 0:
         os.close(status_w)
-        _job(t, uid, job_r, events_w, report)
+        _job(t, uid, job_r, events_w, report, rehearsal)
         os._exit(EXIT_SETUP)
     os.close(job_r)
     os.close(events_w)
@@ -555,10 +625,25 @@ def _init(t: Template, uid: int | None, job_r: int, events_w: int, status_w: int
             os._exit(0)  # the kernel now kills everything else in the namespace
 
 
-def _job(t: Template, uid: int | None, job_r: int, events_w: int, report: layers.Layers) -> None:
-    """Becomes the run's identity, says ready, waits for the job, locks itself in, runs it."""
+def _job_in_namespaces(t: Template, uid: int | None, job_r: int, events_w: int, rehearsal: str | None) -> None:
+    """A direct slot: pid 1 of its own pid namespace, alone in its mount, IPC, UTS and network namespaces.
+    (No parent-death check beyond the signal: in a new pid namespace getppid() says 0; a template that died
+    first closed the job pipe, and an empty job ends this process.)"""
+    layers.die_with_parent()
+    os.setsid()
+    report = layers.Layers(namespaces=["ipc", "mount", "network", "pid", "uts"], network="empty (the template's)",
+                           tree_kill="pid-namespace")
+    layers.private_mounts()
+    layers.init_mounts(t.cfg.tmp_mb, report, layers.runtime_paths() + t.cfg.visible)
+    _job(t, uid, job_r, events_w, report, rehearsal)
+
+
+def _job(t: Template, uid: int | None, job_r: int, events_w: int, report: layers.Layers,
+         rehearsal: str | None) -> None:
+    """Becomes the run's identity, rehearses, says ready, waits for the job, locks itself in, runs it."""
     layers.become(uid, report)
     layers.die_with_parent()
+    _rehearse(t, report, rehearsal)
     os.write(events_w, b"ready\n")
     chunks = []
     while chunk := os.read(job_r, 1 << 16):
@@ -627,6 +712,24 @@ def _job(t: Template, uid: int | None, job_r: int, events_w: int, report: layers
     os._exit(code)
 
 
+def _rehearse(t: Template, report: layers.Layers, fmu_dir: str | None) -> None:
+    """Walk the paths a job takes before it arrives: a forked process pays for every page it touches
+    first (copy on write), and this way it pays now, not while a client waits. Nothing here is a job's:
+    a sample message, a ruleset built and thrown away, and (when the template has one) a short run of
+    our own library model."""
+    decode(encode({"id": "rehearsal", "kind": "simulate", "run_dir": "/", "fmu_dir": fmu_dir,
+                   "limits": {"memory_mb": 1, "cpu_seconds": 1.0}, "job": {"outputs": ["x"]}}))
+    _memory_kb()
+    t.ruleset.rehearse([("/", layers.READ_ONLY)])
+    if t.seccomp.bpf is not None:
+        t.seccomp.program()
+    json.dumps(report.as_dict(), separators=(",", ":"))
+    if fmu_dir:
+        from fmu_sandbox import simulate
+
+        simulate.rehearse(fmu_dir)
+
+
 def _memory_kb() -> dict[str, int]:
     """Virtual and resident size of this process now (KiB)."""
     try:
@@ -688,8 +791,8 @@ _PARENT = os.getppid()
 
 def main(argv: list[str]) -> int:
     """`python -m fmu_sandbox serve [--config JSON] [--ctl-fd N]`: the protocol on fd N (both ways), or on
-    stdin/stdout (a container's template)."""
-    config = Config.from_json(argv[argv.index("--config") + 1] if "--config" in argv else "")
+    stdin/stdout (a container's template). Without --config the first line of the control channel is the
+    configuration (so that nothing about the host is in the argv every run can read as its own)."""
     if "--ctl-fd" in argv:
         fd = int(argv[argv.index("--ctl-fd") + 1])
         ctl_in, ctl_out = fd, os.dup(fd)
@@ -700,5 +803,21 @@ def main(argv: list[str]) -> int:
         os.dup2(2, 1)  # stray prints must never reach the protocol
     os.set_inheritable(ctl_in, False)
     os.set_inheritable(ctl_out, False)
-    Template(config, ctl_in, ctl_out).serve()
+    reader = LineReader(1 << 20)
+    if "--config" in argv:
+        config = Config.from_json(argv[argv.index("--config") + 1])
+    else:
+        lines: list[bytes] = []
+        while not lines:
+            data = os.read(ctl_in, 1 << 16)
+            if not data:
+                return 0
+            lines = reader.feed(data)
+        config = Config.from_json(lines[0].decode())
+        leftover = b"\n".join(lines[1:])
+        if leftover:
+            reader.feed(leftover + b"\n")
+    template = Template(config, ctl_in, ctl_out)
+    template.ctl = reader
+    template.serve()
     return 0

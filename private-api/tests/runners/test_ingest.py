@@ -197,3 +197,28 @@ def test_build_output_keeps_only_the_fmus_own_diagnostics() -> None:
         "sources/model.c:1:10: fatal error: /etc/shadow: Permission denied",
         "link error: undefined reference to `g'",
     ]
+
+
+def test_the_cache_evicts_the_least_recently_used_fmu_that_no_run_holds(tmp_path: Path) -> None:
+    settings = make_settings(tmp_path, None, fmu_cache_max_bytes=1)  # every install is over the limit
+    host = SandboxHost(settings)
+    try:
+        host.start()
+        shas = []
+        for name in ("BouncingBall", "VanDerPol", "FirstOrderLag"):
+            data = library_fmu(name, 3).read_bytes()
+            archive = tmp_path / f"{name}.fmu"
+            archive.write_bytes(data)
+            shas.append((hashlib.sha256(data).hexdigest(), archive))
+        held, _ = shas[0]
+        host.fmus.ensure(*shas[0])
+        host.fmus.hold(held)
+        host.fmus.ensure(*shas[1])  # over the limit: the unheld older entry (none yet) goes
+        host.fmus.ensure(*shas[2])  # ... now VanDerPol goes; BouncingBall is held
+        assert host.fmus.path(held).is_dir()
+        assert not host.fmus.path(shas[1][0]).exists()
+        host.fmus.drop(held)
+        again = host.fmus.ensure(*shas[1])  # evicted FMUs come back from their archive when needed
+        assert again.is_dir() and not host.fmus.path(held).exists()
+    finally:
+        host.close()

@@ -23,6 +23,7 @@ from fmu_gateway_api.errors import NotFound, Unauthorized
 from fmu_gateway_api.tables import Account, ApiKey, utcnow
 
 KEY_PREFIX = "fmk_live_"
+EDGE_CACHE = "edge:"  # key_cache entries of the edge's minted token per key (deps._from_key)
 _TOUCH_EVERY = timedelta(seconds=60)
 
 
@@ -115,6 +116,7 @@ def revoke_key(session: Session, ctx: Context, caller: Caller, key_id: str) -> A
     if key.revoked_at is None:
         key.revoked_at = utcnow()
         ctx.key_cache.pop(key.key_hash, None)
+        ctx.key_cache.pop(EDGE_CACHE + key.key_hash, None)
     return key
 
 

@@ -64,6 +64,7 @@ class _Box:
     workdir: Path
     started: float
     sock: Any
+    warm: bool = False
 
 
 class DockerRunner(SandboxRunner):
@@ -111,6 +112,9 @@ class DockerRunner(SandboxRunner):
         workdir = self._new_workdir(tag)
         config = {"mode": "none", "pool": 1, "one_shot": True, "tmp_mb": s.runner_tmpfs_mb,
                   "tmp_is_private": True, "require": s.sandbox_require_resolved}
+        rehearsal = self.host.template.config.get("rehearsal_fmu")
+        if rehearsal:  # our own library model, as the container sees it: its slot warms up before its job
+            config["rehearsal_fmu"] = f"{FMUS_DIR}/{Path(rehearsal).name}"
         command = [PYTHON_IN_IMAGE, "-I", "-B", "-m", "fmu_sandbox", "serve", "--config", json.dumps(config)]
         try:
             container = self.client.containers.create(
@@ -159,6 +163,7 @@ class DockerRunner(SandboxRunner):
                 return
             try:
                 box = self._start("warm")
+                box.warm = True
             except Exception as exc:
                 log.warning("could not start a warm runner container: %s", exc)
                 return
@@ -198,9 +203,7 @@ class DockerRunner(SandboxRunner):
     # -- SandboxRunner ---------------------------------------------------------------------------------
     def _acquire(self, job: JobSpec) -> tuple[TemplateConnection, Path, SandboxPaths, Any]:
         box = self._take_warm()
-        if box is not None:
-            self._refill_later()
-        else:
+        if box is None:
             box = self._start(job.job_id)
         if not box.conn.ready.wait(120) or box.conn.dead.is_set():
             self._discard(box)
@@ -214,10 +217,17 @@ class DockerRunner(SandboxRunner):
         box: _Box = handle
         if run is not None and run.ended.is_set() and run.exit_signal == 9:
             self._oom_check(box, run)
-        # Removing the container is the engine's slow part; nobody waits for it.
-        threading.Thread(target=lambda: (run.reaped.wait(10) if run else None, self._remove(box.container),
-                                         _close(box.sock)),
-                         name="docker-remove", daemon=True).start()
+        # Removing this container and starting its replacement (a new Python in a new container) are the
+        # slow parts: after the run, off its critical path, where they take no core from it.
+        def after() -> None:
+            if run is not None:
+                run.reaped.wait(10)
+            self._remove(box.container)
+            _close(box.sock)
+
+        threading.Thread(target=after, name="docker-remove", daemon=True).start()
+        if box.warm:
+            self._refill_later()
 
     def _oom_check(self, box: _Box, run: SandboxRun) -> None:
         try:

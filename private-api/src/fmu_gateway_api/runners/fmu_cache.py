@@ -58,12 +58,23 @@ class Ingested:
 
 
 class FmuCache:
+    """Unpacked FMUs by sha256, bounded by `fmu_cache_max_bytes`: the least recently used ones that no run
+    holds are removed first (they are unpacked again, from the blob store, when next needed)."""
+
     def __init__(self, settings: Settings, scratch: Scratch, template: LocalTemplate) -> None:
         self.settings = settings
         self.scratch = scratch
         self.template = template
         self._locks: dict[str, threading.Lock] = {}
         self._guard = threading.Lock()
+        self._in_use: dict[str, int] = {}
+        self._sizes: dict[str, int] = {}
+        for entry in os.scandir(scratch.fmus):  # what an earlier process of this host left
+            if entry.name.endswith(".size") and os.path.isdir(entry.path[: -len(".size")]):
+                try:
+                    self._sizes[entry.name[: -len(".size")]] = int(Path(entry.path).read_text())
+                except (OSError, ValueError):
+                    continue
 
     def path(self, sha256: str) -> Path:
         if not re.fullmatch(r"[0-9a-f]{64}", sha256):
@@ -77,15 +88,63 @@ class FmuCache:
     def ensure(self, sha256: str, archive: Path) -> Path:
         """The unpacked FMU, ingesting `archive` first when this host has not unpacked it yet."""
         target = self.path(sha256)
-        if target.is_dir():
-            return target
         with self._lock(sha256):
-            if not target.is_dir():
-                self.ingest(archive, sha256)
+            if target.is_dir():
+                os.utime(target)  # recently used: the last to be evicted
+                return target
+            self.ingest(archive, sha256, evict=False)
+        self._evict(keep=sha256)
         return target
 
+    def hold(self, sha256: str) -> None:
+        """A run reads this FMU now: it is not evicted until `drop`."""
+        with self._guard:
+            self._in_use[sha256] = self._in_use.get(sha256, 0) + 1
+
+    def drop(self, sha256: str) -> None:
+        with self._guard:
+            left = self._in_use.get(sha256, 1) - 1
+            if left > 0:
+                self._in_use[sha256] = left
+            else:
+                self._in_use.pop(sha256, None)
+
+    def _evict(self, keep: str) -> None:
+        """Remove least recently used FMUs nobody holds (never `keep`, just installed) until the cache is
+        under its limit."""
+        limit = self.settings.fmu_cache_max_bytes
+        with self._guard:
+            total = sum(self._sizes.values())
+            if total <= limit:
+                return
+            candidates = [sha for sha in self._sizes if sha not in self._in_use and sha != keep]
+
+        def last_used(sha: str) -> float:
+            try:
+                return self.path(sha).stat().st_mtime
+            except OSError:
+                return 0.0
+
+        for sha in sorted(candidates, key=last_used):
+            if total <= limit:
+                break
+            lock = self._lock(sha)
+            if not lock.acquire(blocking=False):  # being unpacked or looked up right now: not a candidate
+                continue
+            try:
+                with self._guard:
+                    if sha in self._in_use:
+                        continue
+                    size = self._sizes.pop(sha, 0)
+                log.info("evicting unpacked FMU %s (%d bytes) from the cache", sha, size)
+                shutil.rmtree(self.path(sha), ignore_errors=True)
+                (self.scratch.fmus / f"{sha}.size").unlink(missing_ok=True)
+                total -= size
+            finally:
+                lock.release()
+
     # -- ingest ------------------------------------------------------------------------------------------
-    def ingest(self, archive: Path, sha256: str) -> Ingested:
+    def ingest(self, archive: Path, sha256: str, *, evict: bool = True) -> Ingested:
         s = self.settings
         run_dir = self.scratch.new_run(f"ingest-{sha256[:16]}")
         run = None
@@ -119,7 +178,10 @@ class FmuCache:
             run.reaped.wait(30)  # nothing of it may be alive while we look at what it left
             if run.error or run.setup_error or run.template_died or not run.started:
                 raise SandboxUnavailable(f"the ingest sandbox failed: {run.error or run.setup_error or 'it died'}")
-            return self._result(run.exit_status, run_dir, sha256)
+            result = self._result(run.exit_status, run_dir, sha256)
+            if evict:
+                self._evict(keep=sha256)
+            return result
         finally:
             if conn is not None and run is not None:
                 conn.forget(run.job_id)
@@ -189,6 +251,10 @@ class FmuCache:
         except OSError:
             if not target.is_dir():
                 raise
+            return target
+        (self.scratch.fmus / f"{sha256}.size").write_text(str(total))
+        with self._guard:
+            self._sizes[sha256] = total
         return target
 
 

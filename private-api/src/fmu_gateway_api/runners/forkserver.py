@@ -48,6 +48,7 @@ class SandboxRun:
     ended_at: float | None = None
     ended: threading.Event = field(default_factory=threading.Event)
     reaped: threading.Event = field(default_factory=threading.Event)
+    changed: threading.Event = field(default_factory=threading.Event)  # said done, or ended
 
     @property
     def exit_status(self) -> int | None:
@@ -91,6 +92,12 @@ class TemplateConnection:
             raise TemplateGone(f"the {self.name} sandbox template is not reachable: {exc}") from None
         return run
 
+    def control(self, message: dict[str, Any]) -> None:
+        try:
+            self._send(encode(message))
+        except OSError:
+            pass  # a dead template is restarted with its configuration
+
     def kill(self, job_id: str) -> None:
         try:
             self._send(encode({"op": "kill", "id": job_id}))
@@ -130,6 +137,7 @@ class TemplateConnection:
                 run.progress = float(value)
         elif ev == "done":
             run.said_done = True
+            run.changed.set()
         elif ev in ("setup-failed", "error"):
             if ev == "setup-failed":
                 run.setup_error = str(m.get("reason"))[:400]
@@ -155,6 +163,7 @@ class TemplateConnection:
         if not run.ended.is_set():
             run.ended_at = now
             run.ended.set()
+            run.changed.set()
 
     def closed(self) -> None:
         """The stream ended: the template is gone, and with it every run it held (PDEATHSIG)."""
@@ -207,8 +216,8 @@ class LocalTemplate:
         box: dict[str, Any] = {}
 
         def serve() -> None:
-            argv = [sys.executable, "-I", "-B", "-m", "fmu_sandbox", "serve", "--config",
-                    json.dumps(self.config), "--ctl-fd", str(theirs.fileno())]
+            # The configuration goes first on the channel, not in the argv (a run can read its own argv).
+            argv = [sys.executable, "-I", "-B", "-m", "fmu_sandbox", "serve", "--ctl-fd", str(theirs.fileno())]
             env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8", "OPENBLAS_NUM_THREADS": "1",
                    "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "HOME": "/nonexistent"}
             try:
@@ -221,6 +230,10 @@ class LocalTemplate:
                 conn.closed()
                 return
             theirs.close()
+            try:
+                ours.sendall(json.dumps(self.config).encode() + b"\n")
+            except OSError:
+                pass  # it died at once: the reader below sees the end
             box["proc"] = proc
             started.set()
             threading.Thread(target=_drain_stderr, args=(proc, self.name), daemon=True,

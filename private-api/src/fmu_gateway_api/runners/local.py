@@ -77,6 +77,9 @@ class SandboxHost:
             conn = self.template.connection()
         except TemplateGone as exc:
             raise SandboxRefused(f"the sandbox template did not start ({self.require} mode): {exc}") from None
+        errors = [str(e) for e in conn.info.get("errors") or []]
+        if errors and self.require == "strict":
+            raise SandboxRefused(f"strict sandboxing: {'; '.join(errors)}")
         self.layers = self._probe(conn)
         missing = [name for name in ("landlock", "seccomp", "no_new_privs") if not self.layers.get(name)]
         if missing and self.require == "strict":
@@ -100,6 +103,12 @@ class SandboxHost:
             import shutil
 
             shutil.rmtree(run_dir, ignore_errors=True)
+
+    def rehearse_on(self, archive: Path, sha256: str) -> None:
+        """Let idle slots warm up on this FMU (our own library model: never a tenant's) before their job."""
+        fmu_dir = self.fmus.ensure(sha256, archive)
+        self.template.config["rehearsal_fmu"] = str(fmu_dir)  # kept across template restarts
+        self.template.connection().control({"op": "rehearsal", "fmu_dir": str(fmu_dir)})
 
     def ready(self) -> bool:
         return self.template.running()

@@ -83,6 +83,64 @@ def run_limits(settings: Settings, timeout_s: float, *, memory_mb: int | None = 
             "max_file_mb": max(1, settings.runner_max_output_bytes // (1 << 20)), "max_open_files": 1024}
 
 
+class Janitor:
+    """One thread that ends what runs leave behind, off every run's critical path: it kills a run that
+    lingers after its result was read, and removes a run directory once the run has been reaped."""
+
+    def __init__(self) -> None:
+        self._items: list[tuple[float, TemplateConnection | None, SandboxRun | None, Path | None, str, bool]] = []
+        self._lock = threading.Condition()
+        threading.Thread(target=self._loop, name="sandbox-janitor", daemon=True).start()
+
+    def watch(self, conn: TemplateConnection, run: SandboxRun, job_id: str, kill_after_s: float) -> None:
+        self._add((time.monotonic() + kill_after_s, conn, run, None, job_id, True))
+
+    def clean(self, conn: TemplateConnection | None, run: SandboxRun | None, run_dir: Path, job_id: str) -> None:
+        if run is None or run.reaped.is_set():
+            self._remove(conn, run_dir, job_id)
+            return
+        self._add((time.monotonic() + 120.0, conn, run, run_dir, job_id, False))
+
+    def _add(self, item: tuple[float, TemplateConnection | None, SandboxRun | None, Path | None, str, bool]) -> None:
+        with self._lock:
+            self._items.append(item)
+            self._lock.notify()
+
+    @staticmethod
+    def _remove(conn: TemplateConnection | None, run_dir: Path, job_id: str) -> None:
+        shutil.rmtree(run_dir, ignore_errors=True)
+        if conn is not None:
+            conn.forget(job_id)
+
+    def _loop(self) -> None:
+        while True:
+            with self._lock:
+                while not self._items:
+                    self._lock.wait()
+                items, self._items = self._items, []
+            keep = []
+            now = time.monotonic()
+            for item in items:
+                deadline, conn, run, run_dir, job_id, kill = item
+                if kill:  # a run that should be ending
+                    if run is not None and not run.ended.is_set():
+                        if now >= deadline and conn is not None:
+                            conn.kill(job_id)
+                        else:
+                            keep.append(item)
+                elif run is None or run.reaped.is_set() or now >= deadline:
+                    if run is not None and not run.reaped.is_set():
+                        log.error("the sandbox of %s was not reaped within 120 s", job_id)
+                    assert run_dir is not None
+                    self._remove(conn, run_dir, job_id)
+                else:
+                    keep.append(item)
+            if keep:
+                with self._lock:
+                    self._items.extend(keep)
+                time.sleep(0.05)
+
+
 @dataclass(frozen=True)
 class SandboxPaths:
     """A run's paths as the sandbox sees them (a container mounts them elsewhere)."""
@@ -103,6 +161,7 @@ class SandboxRunner:
         self._cancelled: set[str] = set()
         self._lock = threading.Lock()
         self._closed = False
+        self.janitor = Janitor()
 
     # -- what a backend provides ---------------------------------------------------------------------
     def _acquire(self, job: JobSpec) -> tuple[TemplateConnection, Path, SandboxPaths, Any]:
@@ -138,8 +197,14 @@ class SandboxRunner:
             with self._lock:
                 self._running[job.job_id] = (conn, srun)
             outcome = self._wait(job, conn, srun, run_dir)
+            collected = time.monotonic()
             outcome.provenance.update({"runner": self.name, **self._provenance(handle),
                                        "total_wall_time_s": round(time.perf_counter() - t0, 6)})
+            if srun.started_at is not None and srun.ended_at is not None:
+                outcome.provenance["sandbox_ms"] = {
+                    "start": round((srun.started_at - srun.submitted_at) * 1000, 2),
+                    "run": round((srun.ended_at - srun.started_at) * 1000, 2),
+                    "collect": round((collected - srun.ended_at) * 1000, 2)}
             if srun.layers is not None:
                 outcome.provenance["isolation"] = srun.layers
             return outcome
@@ -156,7 +221,19 @@ class SandboxRunner:
         limit = self.settings.runner_max_output_bytes
         too_large = timed_out = start_timeout = False
         next_check = time.monotonic() + _CHECK_S
-        while not run.ended.wait(0.1):
+        early_tried = False
+        while not run.ended.is_set():
+            if run.said_done and not early_tried and run.started:
+                # The job process said it wrote its result and is exiting; read it now rather than after
+                # the process has torn down (its exit status only matters when the result is not there).
+                early_tried = True
+                early = oc.collect(0, out, "", memory_mb=self.settings.runner_memory_mb, max_output_bytes=limit)
+                if early.ok:
+                    self._end_soon(conn, run, job.job_id)
+                    early.log = oc.read_tail(out / "console.log", _CONSOLE_CAP) + early.log
+                    return early
+            run.changed.wait(0.1)
+            run.changed.clear()
             now = time.monotonic()
             if job.job_id in self._cancelled:
                 break
@@ -198,20 +275,14 @@ class SandboxRunner:
         return oc.collect(status, out, console, memory_mb=self.settings.runner_memory_mb,
                           max_output_bytes=limit)
 
+    def _end_soon(self, conn: TemplateConnection, run: SandboxRun, job_id: str) -> None:
+        """A run whose result is in: it must end by itself at once, or be killed."""
+        self.janitor.watch(conn, run, job_id, kill_after_s=2.0)
+
     def _cleanup(self, conn: TemplateConnection | None, run: SandboxRun | None, run_dir: Path,
                  job_id: str) -> None:
-        """Remove the run directory once nothing of the run is alive (at once, or when it is reaped)."""
-        def remove() -> None:
-            if run is not None and not run.reaped.wait(120):
-                log.error("the sandbox of %s was not reaped within 120 s", job_id)
-            shutil.rmtree(run_dir, ignore_errors=True)
-            if conn is not None:
-                conn.forget(job_id)
-
-        if run is None or run.reaped.is_set():
-            remove()
-        else:
-            threading.Thread(target=remove, name=f"cleanup-{job_id}", daemon=True).start()
+        """Remove the run directory once nothing of the run is alive (now, or when it is reaped)."""
+        self.janitor.clean(conn, run, run_dir, job_id)
 
     def cancel(self, job_id: str) -> bool:
         with self._lock:

@@ -9,6 +9,8 @@ import socket
 import threading
 import time
 import uuid
+from collections import deque
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
@@ -29,6 +31,22 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 2
 
 
+@dataclass
+class Finished:
+    """A run that ended in this process, handed to the request waiting for it (no database round trip):
+    the simulation as stored, its encoded result document, and when each phase happened."""
+
+    simulation: Simulation
+    result: dict[str, Any] | None
+    phases: dict[str, float] = field(default_factory=dict)
+
+
+class Waiter:
+    def __init__(self) -> None:
+        self.event = threading.Event()
+        self.finished: Finished | None = None
+
+
 class Dispatcher:
     def __init__(self, ctx: Context, runner: Runner) -> None:
         self.ctx = ctx
@@ -41,7 +59,13 @@ class Dispatcher:
         self._running: set[str] = set()
         self._requeue: set[str] = set()
         self._lock = threading.Lock()
+        self._waiters: dict[str, Waiter] = {}
         self._postgres = not ctx.settings.is_sqlite
+        # Local capacity: jobs executing here plus jobs reserved by a request that admitted them "running"
+        # for this process (handed over in memory, no claim from the queue).
+        self._capacity = ctx.settings.runner_concurrency
+        self._busy = 0
+        self._ready: deque[tuple[Simulation, dict[str, str], dict[str, float]]] = deque()
 
     # -- lifecycle -------------------------------------------------------------------------------------
     def start(self) -> None:
@@ -79,6 +103,13 @@ class Dispatcher:
         self._stop.set()
         with self._wake:
             self._wake.notify_all()
+        with self._lock:
+            handed = [sim.id for sim, _units, _phases in self._ready]
+            self._ready.clear()
+        if handed:  # admitted for this process, never started: back to the queue
+            with session_scope(self.ctx.sessions) as session:
+                for sim_id in handed:
+                    repository.requeue(session, sim_id)
         deadline = time.monotonic() + (self.ctx.settings.shutdown_grace_s if grace_s is None else grace_s)
         while time.monotonic() < deadline:
             with self._lock:
@@ -119,59 +150,126 @@ class Dispatcher:
         with self._wake:
             self._wake.notify()
 
-    def wait(self, sim_id: str, timeout: float) -> str | None:
-        """Block until the job has ended or the timeout passes; returns its last known status."""
+    # -- the fast path: a request admits its job for this process -------------------------------------
+    def reserve(self) -> bool:
+        """A local run slot for a job the caller is about to admit as running here (or False: queue it)."""
+        with self._lock:
+            if self._stop.is_set() or self._busy >= self._capacity:
+                return False
+            self._busy += 1
+            return True
+
+    def release(self) -> None:
+        with self._lock:
+            self._busy -= 1
+
+    def hand(self, sim: Simulation, units: dict[str, str]) -> None:
+        """Run a job admitted as running for this process (its transaction has committed)."""
+        with self._lock:
+            self._ready.append((sim, units, {"claimed": time.perf_counter()}))
+        with self._wake:
+            self._wake.notify()
+
+    def expect(self, sim_id: str) -> Waiter:
+        """Register for the hand-off of a job's end (call before waking the dispatcher)."""
+        waiter = Waiter()
+        with self._lock:
+            self._waiters[sim_id] = waiter
+        return waiter
+
+    def forget(self, sim_id: str) -> None:
+        with self._lock:
+            self._waiters.pop(sim_id, None)
+
+    def wait(self, sim_id: str, timeout: float, waiter: Waiter | None = None) -> Finished | str | None:
+        """Block until the job has ended or the timeout passes. A job that ended in this process comes
+        back as handed off (`Finished`); else its last known status, from the database (it may have run
+        in another process)."""
         deadline = time.monotonic() + timeout
+        if waiter is not None and waiter.event.wait(min(timeout, 0.5)):
+            return waiter.finished  # the common case: it ran here, and soon; no database read at all
         while True:
+            if waiter is not None and waiter.event.is_set():
+                return waiter.finished
             with session_scope(self.ctx.sessions) as session:
                 status = repository.status_of(session, sim_id)
             remaining = deadline - time.monotonic()
             if status not in ("queued", "running") or remaining <= 0:
                 return status
-            with self._done:
-                self._done.wait(timeout=min(remaining, 0.5))
+            if waiter is not None:
+                waiter.event.wait(timeout=min(remaining, 0.5))
+            else:
+                with self._done:
+                    self._done.wait(timeout=min(remaining, 0.5))
 
     # -- work ------------------------------------------------------------------------------------------
+    def _next(self) -> tuple[Simulation, dict[str, str], dict[str, float]] | None:
+        """A job handed over in memory, else one claimed from the queue when there is room here."""
+        with self._lock:
+            if self._ready:
+                return self._ready.popleft()  # its slot was reserved by the request that admitted it
+            if self._busy >= self._capacity:
+                return None
+            self._busy += 1
+        try:
+            claimed = self._claim()
+        except Exception:
+            log.exception("claiming a job failed")
+            claimed = None
+        if claimed is None:
+            self.release()
+        return claimed
+
     def _loop(self) -> None:
         while not self._stop.is_set():
-            try:
-                sim_id = self._claim()
-            except Exception:
-                log.exception("claiming a job failed")
-                sim_id = None
-            if sim_id is None:
+            claimed = self._next()
+            if claimed is None:
                 with self._wake:
-                    self._wake.wait(timeout=1.0)
+                    if not self._ready:
+                        self._wake.wait(timeout=1.0)
                 continue
+            sim, units, phases = claimed
             try:
-                self._execute(sim_id)
+                self._execute(sim, units, phases)
             except Exception:
-                log.exception("job %s failed in the dispatcher", sim_id)
-                self._fail(sim_id, {"type": "internal-error", "detail": "the service failed while running "
+                log.exception("job %s failed in the dispatcher", sim.id)
+                self._fail(sim.id, {"type": "internal-error", "detail": "the service failed while running "
                                     "this simulation", "platform": True})
+            finally:
+                self.release()
             with self._done:
                 self._done.notify_all()
 
-    def _claim(self) -> str | None:
+    def _claim(self) -> tuple[Simulation, dict[str, str], dict[str, float]] | None:
+        """The next job, read in the transaction that claims it (with what its result needs)."""
         limits = {name: tier.concurrent_runs for name, tier in self.ctx.pricing.tiers.items()}
         with session_scope(self.ctx.sessions) as session:
-            return repository.claim_next(session, self.worker_id, utcnow(), self._postgres, limits)
-
-    def _execute(self, sim_id: str) -> None:
-        with session_scope(self.ctx.sessions) as session:
+            sim_id = repository.claim_next(session, self.worker_id, utcnow(), self._postgres, limits)
+            if sim_id is None:
+                return None
+            phases = {"claimed": time.perf_counter()}
             sim = repository.get(session, sim_id)
             assert sim is not None
-            units = fmu_units(self.ctx, session, sim)
-        spec = self._spec(sim)
+            return sim, fmu_units(self.ctx, session, sim), phases
+
+    def _execute(self, sim: Simulation, units: dict[str, str], phases: dict[str, float]) -> None:
+        sim_id = sim.id
         request_id_var.set(sim.request_id)  # this thread's log lines carry the request that started the job
-        with self._lock:
-            self._running.add(sim_id)
+        assert self.ctx.sandbox is not None
+        fmus = self.ctx.sandbox.fmus
+        fmus.hold(sim.fmu_sha256)  # before it is looked up: the cache never evicts what a run is about to read
         try:
+            spec = self._spec(sim)
+            with self._lock:
+                self._running.add(sim_id)
+            phases["run"] = time.perf_counter()
             outcome = self.runner.run(spec)
         finally:
+            fmus.drop(sim.fmu_sha256)
             with self._lock:
                 self._running.discard(sim_id)
-        self._store(sim_id, sim, outcome, units)
+        phases["ran"] = time.perf_counter()
+        self._store(sim_id, sim, outcome, units, phases)
 
     def _spec(self, sim: Simulation) -> JobSpec:
         r = sim.request
@@ -187,7 +285,8 @@ class Dispatcher:
             timeout_s=sim.timeout_s,
         )
 
-    def _store(self, sim_id: str, sim: Simulation, outcome: RunOutcome, units: dict[str, str]) -> None:
+    def _store(self, sim_id: str, sim: Simulation, outcome: RunOutcome, units: dict[str, str],
+               phases: dict[str, float]) -> None:
         r = sim.request
         provenance: dict[str, Any] = {
             "fmu_sha256": sim.fmu_sha256,
@@ -198,6 +297,7 @@ class Dispatcher:
         }
         values: dict[str, Any] = {"finished_at": utcnow(), "provenance": provenance,
                                   "log_tail": outcome.log[-20000:] or None}
+        doc = None
         if outcome.ok:
             assert outcome.result is not None
             doc = result_document(outcome.result, units)
@@ -220,9 +320,22 @@ class Dispatcher:
                 # The cost is settled in the same transaction that ends the run: a refund when we failed.
                 billing.finalize(session, self.ctx, sim, refund=platform)
         if ended:
+            phases["stored"] = time.perf_counter()
+            self._hand_off(sim, values, doc, phases)
             RUNS.labels(values["status"], self.runner.name).inc()
             log.info("simulation %s %s in %.3f s", sim_id, values["status"],
                      outcome.provenance.get("total_wall_time_s", 0.0))
+
+    def _hand_off(self, sim: Simulation, values: dict[str, Any], doc: dict[str, Any] | None,
+                  phases: dict[str, float]) -> None:
+        with self._lock:
+            waiter = self._waiters.pop(sim.id, None)
+        if waiter is None:
+            return
+        for key, value in values.items():  # the row as committed (sim is detached: nothing is written)
+            setattr(sim, key, value)
+        waiter.finished = Finished(sim, doc, phases)
+        waiter.event.set()
 
     def _fail(self, sim_id: str, error: dict[str, Any]) -> None:
         with session_scope(self.ctx.sessions) as session:
@@ -254,4 +367,8 @@ def fmu_units(ctx: Context, session: Session, sim: Simulation) -> dict[str, str]
     else:
         row = fmu_repository.get(session, sim.account_id, sim.fmu_sha256)
         desc = row.description if row is not None else {}
-    return {v["name"]: v["unit"] for v in desc.get("variables", []) if v.get("unit")}
+    return units_of(desc)
+
+
+def units_of(description: dict[str, Any]) -> dict[str, str]:
+    return {v["name"]: v["unit"] for v in description.get("variables", []) if v.get("unit")}

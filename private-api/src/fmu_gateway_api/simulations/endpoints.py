@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Path, Query, Request, Response, status
@@ -11,8 +12,9 @@ from fmu_gateway_api.context import Context
 from fmu_gateway_api.deps import ContextDep, CurrentAccount, SessionDep
 from fmu_gateway_api.errors import Conflict, NotAcceptable, ServiceUnavailable
 from fmu_gateway_api.simulations import results, service
+from fmu_gateway_api.simulations.dispatcher import Finished, units_of
 from fmu_gateway_api.simulations.schemas import ResultData, SimulationCreate, SimulationList, SimulationOut
-from fmu_gateway_api.tables import Simulation
+from fmu_gateway_api.tables import Simulation, utcnow
 
 router = APIRouter(tags=["simulations"])
 SimId = Annotated[str, Path(pattern=r"^sim_[0-9a-f]{32}$")]
@@ -40,37 +42,83 @@ def _load_result(ctx: Context, sim: Simulation) -> dict[str, Any]:
     return results.decode(ctx.blobs.read_bytes(sim.result_sha256))
 
 
-@router.post("/v1/simulations", operation_id="createSimulation",
+@router.post("/v1/simulations", operation_id="createSimulation", response_model=SimulationOut,
              responses={202: {"model": SimulationOut}})
-def create_simulation(body: SimulationCreate, response: Response, ctx: ContextDep, session: SessionDep,
+def create_simulation(body: SimulationCreate, request: Request, ctx: ContextDep, session: SessionDep,
                       caller: CurrentAccount,
                       idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
-                      payment_token: Annotated[str | None, Header(max_length=300)] = None) -> SimulationOut:
+                      payment_token: Annotated[str | None, Header(max_length=300)] = None) -> Response:
     if ctx.dispatcher is None:
         raise ServiceUnavailable("the simulation dispatcher is not running")
+    marks = {"start": getattr(request.state, "started_at", None) or time.perf_counter(),
+             "endpoint": time.perf_counter()}
     admission = service.submit(session, ctx, caller, body, idempotency_key=idempotency_key,
                                payment_token=payment_token)
     sim = admission.simulation
-    # The job must be durable before any sandbox may pick it up, so this request commits here, not at
-    # the end: the dispatcher reads it from the database.
-    session.commit()
+    # With room here, the job is admitted running for this process and handed over in memory; else it is
+    # queued for any dispatcher. Either way it must be durable before a sandbox may start it, so this
+    # request commits here, not at the end.
+    reserved = sim.status == "queued" and not admission.replayed and ctx.dispatcher.reserve()
+    here = False
+    now = utcnow()
+    try:
+        here = reserved and service.start_here(session, ctx, sim, caller, ctx.dispatcher.worker_id, now)
+        session.commit()
+    except BaseException:
+        if reserved:
+            ctx.dispatcher.release()
+        raise
+    if reserved and not here:
+        ctx.dispatcher.release()
+    marks["admitted"] = time.perf_counter()
+    document: dict[str, Any] | None = None
     if sim.status == "queued":
-        ctx.dispatcher.wake()
-        wait = min(body.wait_s if body.wait_s is not None else ctx.settings.sim_default_wait_s,
-                   ctx.settings.sim_max_wait_s)
-        ctx.dispatcher.wait(sim.id, wait)
-        session.expire_all()
-        sim = service.get(session, caller, sim.id)
-    response.headers["Location"] = f"/v1/simulations/{sim.id}"
-    if sim.status not in TERMINAL:
-        response.status_code = status.HTTP_202_ACCEPTED
-        if admission.replayed:
-            response.headers["Idempotent-Replayed"] = "true"
-        return simulation_out(sim)
-    response.status_code = status.HTTP_200_OK
+        waiter = ctx.dispatcher.expect(sim.id)
+        try:
+            if here:
+                session.expunge(sim)  # the dispatcher owns it now; this request's session must not write it
+                sim.status, sim.worker, sim.attempts, sim.started_at = "running", ctx.dispatcher.worker_id, 1, now
+                ctx.dispatcher.hand(sim, units_of(admission.fmu.description))
+            else:
+                ctx.dispatcher.wake()
+            wait = min(body.wait_s if body.wait_s is not None else ctx.settings.sim_default_wait_s,
+                       ctx.settings.sim_max_wait_s)
+            ended = ctx.dispatcher.wait(sim.id, wait, waiter)
+        finally:
+            ctx.dispatcher.forget(sim.id)
+        if isinstance(ended, Finished):  # ran here: handed over in memory, as committed
+            sim, document = ended.simulation, ended.result
+            marks.update(ended.phases)
+        else:
+            session.expire_all()
+            sim = service.get(session, caller, sim.id)
+    headers = {"Location": f"/v1/simulations/{sim.id}"}
     if admission.replayed:
-        response.headers["Idempotent-Replayed"] = "true"
-    return simulation_out(sim, _load_result(ctx, sim) if sim.status == "succeeded" else None)
+        headers["Idempotent-Replayed"] = "true"
+    code = status.HTTP_200_OK if sim.status in TERMINAL else status.HTTP_202_ACCEPTED
+    if sim.status == "succeeded" and document is None:
+        document = _load_result(ctx, sim)
+    payload = simulation_out(sim).model_dump(mode="json")
+    if sim.status == "succeeded":
+        payload["result"] = document
+    body_bytes = results.encode(payload)
+    marks["responded"] = time.perf_counter()
+    headers["Server-Timing"] = server_timing(marks)
+    return Response(body_bytes, status_code=code, media_type="application/json", headers=headers)
+
+
+_PHASES = (("edge", "start", "endpoint"), ("admit", "endpoint", "admitted"), ("queue", "admitted", "claimed"),
+           ("prepare", "claimed", "run"), ("sandbox", "run", "ran"), ("store", "ran", "stored"),
+           ("respond", "stored", "responded"))
+
+
+def server_timing(marks: dict[str, float]) -> str:
+    """Where the request's time went (RFC Server-Timing; milliseconds), phases that happened here only."""
+    parts = [f"{name};dur={(marks[b] - marks[a]) * 1000:.2f}" for name, a, b in _PHASES if a in marks and b in marks]
+    parts.append(f"total;dur={(marks['responded'] - marks['start']) * 1000:.2f}")
+    if "stored" not in marks and "admitted" in marks:
+        parts.append(f"wait;dur={(marks['responded'] - marks['admitted']) * 1000:.2f}")
+    return ", ".join(parts)
 
 
 @router.get("/v1/simulations", operation_id="listSimulations")

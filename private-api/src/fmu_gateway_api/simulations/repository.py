@@ -80,6 +80,23 @@ def claim_next(session: Session, worker: str, now: datetime, postgres: bool,
 _SET_RUNNING = "status = 'running', worker = :worker, started_at = :now, attempts = attempts + 1"
 
 
+def start_admitted(session: Session, sim_id: str, account_id: str, limit: int, worker: str, now: datetime,
+                   postgres: bool) -> bool:
+    """Mark a job admitted in this transaction as running for `worker` (no trip through the queue), if its
+    account is under its concurrent-run limit; False leaves it queued. The same guard as a claim: SQLite's
+    BEGIN IMMEDIATE serialises writers; on PostgreSQL the account's advisory lock is tried, never waited for."""
+    if postgres and not session.scalar(text("SELECT pg_try_advisory_xact_lock(:ns, :key)"),
+                                       {"ns": _CLAIM_LOCK_NS, "key": _lock_key(account_id)}):
+        return False
+    running = session.scalar(text("SELECT count(*) FROM simulations WHERE account_id = :a AND status = 'running'"),
+                             {"a": account_id})
+    if int(running or 0) >= limit:
+        return False
+    result = session.execute(text(f"UPDATE simulations SET {_SET_RUNNING} WHERE id = :id AND status = 'queued'"),
+                             {"worker": worker, "now": now, "id": sim_id})
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
 def _mark_running(session: Session, sim_id: str, worker: str, now: datetime) -> str:
     session.execute(text(f"UPDATE simulations SET {_SET_RUNNING} WHERE id = :id AND status = 'queued'"),
                     {"worker": worker, "now": now, "id": sim_id})

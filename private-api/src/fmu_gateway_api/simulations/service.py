@@ -6,6 +6,7 @@ import hashlib
 import json
 import math
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -208,7 +209,7 @@ def quote(session: Session, ctx: Context, caller: Caller, req: SimulationCreate)
 def submit(session: Session, ctx: Context, caller: Caller, req: SimulationCreate, *,
            idempotency_key: str | None = None, payment_token: str | None = None) -> Admission:
     """Admit a simulation: a cached result at once, else a paid, queued job (or 402, nothing changed)."""
-    body = idempotency.body_hash(req.model_dump(mode="json"))
+    body = idempotency.body_hash(req.model_dump(mode="json")) if idempotency_key else ""
     if idempotency_key:
         earlier = idempotency.replay(session, caller.account_id, "createSimulation", idempotency_key, body)
         if earlier is not None:
@@ -230,6 +231,15 @@ def submit(session: Session, ctx: Context, caller: Caller, req: SimulationCreate
     if idempotency_key:
         idempotency.remember(session, caller.account_id, "createSimulation", idempotency_key, body, sim.id)
     return Admission(simulation=sim, fmu=fmu)
+
+
+def start_here(session: Session, ctx: Context, sim: Simulation, caller: Caller, worker: str,
+               now: datetime) -> bool:
+    """Mark a job just admitted (in this transaction) as running for this process's dispatcher, when its
+    account has room under its tier's concurrent-run limit; else it stays queued for any dispatcher."""
+    limit = ctx.pricing.tier(caller.tier).concurrent_runs
+    return repository.start_admitted(session, sim.id, sim.account_id, limit, worker, now,
+                                     postgres=not ctx.settings.is_sqlite)
 
 
 def get(session: Session, caller: Caller, sim_id: str) -> Simulation:
