@@ -208,17 +208,17 @@ def account_id(client: ContractClient, auth: dict[str, str]) -> str:
 def grant(ctx: Any, account: str, credits: int) -> None:
     """What an operator does with `fmu-gateway-api grant-credits`."""
     from fmu_gateway_api.billing import service as billing
-    from fmu_gateway_api.db import session_scope
+    from fmu_gateway_api.kit.uow import unit_of_work
 
-    with session_scope(ctx.sessions) as session:
+    with unit_of_work(ctx.sessions) as session:
         billing.add_credits(session, account, credits, kind="grant", reference=f"test:{uuid.uuid4().hex}")
 
 
 def set_tier(ctx: Any, account: str, tier: str) -> None:
     from fmu_gateway_api.billing import service as billing
-    from fmu_gateway_api.db import session_scope
+    from fmu_gateway_api.kit.uow import unit_of_work
 
-    with session_scope(ctx.sessions) as session:
+    with unit_of_work(ctx.sessions) as session:
         billing.set_tier(session, account, tier, ctx)
     ctx.key_cache.clear()
 

@@ -14,7 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from fmu_gateway_api.app import create_app
-from fmu_gateway_api.db import session_scope
+from fmu_gateway_api.kit.uow import unit_of_work
 from fmu_gateway_api.observability import JsonFormatter
 from fmu_gateway_api.settings import Settings
 from fmu_gateway_api.tables import Simulation
@@ -98,7 +98,7 @@ def _shutdown_scenario(settings) -> None:  # type: ignore[no-untyped-def]
             time.sleep(0.1)
         ctx = app.state.ctx
         ctx.dispatcher.stop(grace_s=0.5)  # what the lifespan does on SIGTERM, with a short grace
-        with session_scope(ctx.sessions) as session:
+        with unit_of_work(ctx.sessions) as session:
             sim = session.get(Simulation, sim_id)
             assert sim is not None and sim.status == "queued" and sim.worker is None
         ctx.dispatcher = None  # already stopped; the lifespan must not stop it twice

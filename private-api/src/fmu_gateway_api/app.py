@@ -12,7 +12,6 @@ from starlette.middleware.cors import CORSMiddleware
 
 from fmu_gateway_api import __version__
 from fmu_gateway_api.accounts.endpoints import router as keys_router
-from fmu_gateway_api.billing.endpoints import install_payment_handler
 from fmu_gateway_api.billing.endpoints import router as billing_router
 from fmu_gateway_api.billing.outbox import OutboxDispatcher
 from fmu_gateway_api.context import Context
@@ -22,7 +21,7 @@ from fmu_gateway_api.fmus.service import ingest
 from fmu_gateway_api.health.endpoints import router as health_router
 from fmu_gateway_api.library.endpoints import router as library_router
 from fmu_gateway_api.migrate import upgrade
-from fmu_gateway_api.observability import RequestContext, configure_sentry
+from fmu_gateway_api.observability import GaugeRefresher, RequestContext, configure_sentry
 from fmu_gateway_api.runners.factory import make_runner
 from fmu_gateway_api.runners.internal import router as internal_router
 from fmu_gateway_api.runners.local import SandboxHost
@@ -52,6 +51,8 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
             ctx.sandbox.rehearse_on(rehearsal.path, rehearsal.sha256)
         ctx.dispatcher = Dispatcher(ctx, make_runner(settings, ctx.sandbox))
         ctx.dispatcher.start()
+        gauges = GaugeRefresher(ctx)
+        gauges.start()
         if ctx.stripe is not None:
             ctx.outbox = OutboxDispatcher(ctx)
             ctx.outbox.start()
@@ -59,6 +60,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
         try:
             yield
         finally:
+            gauges.stop()
             if ctx.outbox is not None:
                 ctx.outbox.stop()
             if ctx.dispatcher is not None:
@@ -70,7 +72,6 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
                   openapi_url=None, docs_url=None, redoc_url=None)
     app.add_middleware(RequestContext)
     install_error_handlers(app)
-    install_payment_handler(app)
     for router in (health_router, keys_router, billing_router, library_router, fmus_router, simulations_router,
                    internal_router):
         app.include_router(router)

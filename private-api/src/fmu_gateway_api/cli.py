@@ -51,14 +51,14 @@ def _admin(args: argparse.Namespace, settings: object) -> int:
 
     from fmu_gateway_api.billing import service as billing
     from fmu_gateway_api.context import Context
-    from fmu_gateway_api.db import session_scope
     from fmu_gateway_api.errors import ProblemError
+    from fmu_gateway_api.kit.uow import unit_of_work
     from fmu_gateway_api.migrate import upgrade
 
     ctx = Context.create(settings)  # type: ignore[arg-type]
     upgrade(ctx.engine)
     try:
-        with session_scope(ctx.sessions) as session:
+        with unit_of_work(ctx.sessions) as session:
             if args.command == "grant-credits":
                 entry = billing.add_credits(session, args.account_id, args.credits, kind="grant",
                                             reference=f"admin:{uuid.uuid4().hex}", note=args.note)

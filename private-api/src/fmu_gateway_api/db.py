@@ -1,10 +1,8 @@
-"""Engine and sessions. One place commits: `session_scope` (and the request dependency built on it)."""
+"""Engine and session factory. Transactions: kit/uow.py."""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -62,20 +60,7 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
 
 
-@contextmanager
-def session_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
-    """A unit of work: commits when the block succeeds, rolls back when it raises."""
-    session = factory()
-    try:
-        yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
-
-
-def after_commit(session: Session, action: Any) -> None:
-    """Run `action()` once this session's transaction has committed (never if it rolls back)."""
-    event.listen(session, "after_commit", lambda _s: action(), once=True)
+def ping(engine: Engine) -> None:
+    """One round trip to the database (readiness)."""
+    with engine.connect() as conn:
+        conn.exec_driver_sql("SELECT 1")

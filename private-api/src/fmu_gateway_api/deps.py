@@ -16,6 +16,7 @@ from fmu_gateway_api.accounts.service import EDGE_CACHE, Caller, authenticate, h
 from fmu_gateway_api.auth.tokens import AUDIENCE_API, InvalidToken, looks_like_jwt
 from fmu_gateway_api.context import Context
 from fmu_gateway_api.errors import ProblemError, Unauthorized
+from fmu_gateway_api.kit.uow import unit_of_work
 
 
 async def get_context(request: Request) -> Context:
@@ -29,15 +30,8 @@ ContextDep = Annotated[Context, Depends(get_context)]
 
 def get_session(ctx: ContextDep) -> Iterator[Session]:
     """The request's unit of work: committed when the endpoint returns, rolled back when it raises."""
-    session = ctx.sessions()
-    try:
+    with unit_of_work(ctx.sessions) as session:
         yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
 
 
 # scope="function": commit before the response leaves, so a client never reads its own write too early.

@@ -118,24 +118,53 @@ class RequestContext:
             request_id_var.reset(token)
 
 
-def render_metrics(ctx: Any) -> bytes:
-    """Refresh the gauges that are read from the database, then render everything."""
-    from sqlalchemy import func, select
+def refresh_gauges(ctx: Any) -> None:
+    """The gauges read from the database (queue depth, outbox lag). Called in the background, never on a
+    scrape: a scrape only renders what is already there."""
+    from datetime import UTC
 
-    from fmu_gateway_api.db import session_scope
-    from fmu_gateway_api.tables import OutboxEvent, Simulation, utcnow
+    from fmu_gateway_api.billing.repository import BillingRepository
+    from fmu_gateway_api.kit.uow import unit_of_work
+    from fmu_gateway_api.simulations.repository import SimulationRepository
+    from fmu_gateway_api.tables import utcnow
 
-    with session_scope(ctx.sessions) as session:
-        counts = dict(session.execute(select(Simulation.status, func.count()).where(
-            Simulation.status.in_(("queued", "running"))).group_by(Simulation.status)).all())
-        pending, oldest = session.execute(select(func.count(), func.min(OutboxEvent.created_at))
-                                          .where(OutboxEvent.sent_at.is_(None))).one()
+    with unit_of_work(ctx.sessions) as session:
+        counts = SimulationRepository(session).counts_by_status(("queued", "running"))
+        pending, oldest = BillingRepository(session).outbox_backlog()
     for status in ("queued", "running"):
         QUEUE_DEPTH.labels(status).set(counts.get(status, 0))
-    OUTBOX_PENDING.set(pending or 0)
+    OUTBOX_PENDING.set(pending)
     if oldest is not None and oldest.tzinfo is None:
-        from datetime import UTC
-
         oldest = oldest.replace(tzinfo=UTC)
     OUTBOX_LAG.set((utcnow() - oldest).total_seconds() if oldest is not None else 0.0)
+
+
+class GaugeRefresher:
+    """A thread that refreshes the database-backed gauges every few seconds."""
+
+    def __init__(self, ctx: Any, every_s: float = 5.0) -> None:
+        import threading
+
+        self.ctx, self.every_s = ctx, every_s
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, name="metrics-gauges", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def _loop(self) -> None:
+        while True:
+            try:
+                refresh_gauges(self.ctx)
+            except Exception:  # a database that is away now: the gauges keep their last values
+                logging.getLogger(__name__).warning("refreshing the metrics gauges failed", exc_info=True)
+            if self._stop.wait(self.every_s):
+                return
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=10)
+
+
+def render_metrics() -> bytes:
     return generate_latest(REGISTRY)

@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from fmu_gateway_api.db import session_scope
+from fmu_gateway_api.kit.uow import unit_of_work
 from fmu_gateway_api.tables import LedgerEntry, Simulation, utcnow
 from tests.billing.conftest import drain, ledger_consistent
 from tests.conftest import account_id, grant, new_account, set_tier
@@ -52,7 +52,7 @@ def test_without_credits_a_402_carries_the_price_and_a_checkout_and_changes_noth
     auth = new_account(client)
     account = account_id(client, auth)
     drain(ctx, account)
-    with session_scope(ctx.sessions) as session:
+    with unit_of_work(ctx.sessions) as session:
         sims_before = session.scalar(select(func.count()).select_from(Simulation))
     response = run(client, auth)
     assert response.status_code == 402
@@ -60,7 +60,7 @@ def test_without_credits_a_402_carries_the_price_and_a_checkout_and_changes_noth
     assert problem["type"] == "https://fmu-gateway.dev/problems/payment-required"
     assert problem["price_credits"] == 1 and problem["balance_credits"] == 0 and problem["currency"] == "usd"
     assert problem["checkout_url"].startswith("https://") and problem["session_id"].startswith("cs_test_")
-    with session_scope(ctx.sessions) as session:
+    with unit_of_work(ctx.sessions) as session:
         assert session.scalar(select(func.count()).select_from(Simulation)) == sims_before
     assert ledger_consistent(ctx, account) == (0, 0)
     assert client.get("/v1/simulations", headers=auth).json()["items"] == []
@@ -86,7 +86,7 @@ def test_concurrent_paid_runs_admit_exactly_what_the_balance_pays(
     assert codes.count(402) == 200 - k
     balance, total = ledger_consistent(ctx, account)
     assert balance == total == 0
-    with session_scope(ctx.sessions) as session:
+    with unit_of_work(ctx.sessions) as session:
         debits = session.scalar(select(func.count()).select_from(LedgerEntry)
                                 .where(LedgerEntry.account_id == account, LedgerEntry.kind == "debit",
                                        LedgerEntry.reference.like("sim_%")))
@@ -116,7 +116,7 @@ def test_a_platform_failure_is_refunded_once(client: ContractClient, raw_client:
     auth = new_account(client)
     sim_id = run(client, auth, wait_s=0).json()["id"]
     ctx.dispatcher.wait(sim_id, 30)
-    with session_scope(ctx.sessions) as session:
+    with unit_of_work(ctx.sessions) as session:
         # Pretend it was claimed by a worker on another host that died long ago, after its second attempt.
         sim = session.get(Simulation, sim_id)
         assert sim is not None

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from fmu_gateway_api.app import create_app
 from fmu_gateway_api.auth.tokens import SigningKey, derived_secrets
 from fmu_gateway_api.billing.outbox import OutboxDispatcher
-from fmu_gateway_api.db import session_scope
+from fmu_gateway_api.kit.uow import unit_of_work
 from fmu_gateway_api.tables import LedgerEntry, OutboxEvent
 from tests.billing.conftest import drain, ledger_consistent
 from tests.conftest import WEBHOOK_SECRET, account_id, make_settings, new_account, own_database, set_tier
@@ -194,12 +194,12 @@ def metered(tmp_path: Path, database_url: str | None, fake_stripe: FakeStripe) -
 
 
 def _usage_ids(ctx: Any) -> list[str]:
-    with session_scope(ctx.sessions) as session:
+    with unit_of_work(ctx.sessions) as session:
         return list(session.scalars(select(LedgerEntry.id).where(LedgerEntry.kind == "usage")))
 
 
 def _pending(ctx: Any) -> int:
-    with session_scope(ctx.sessions) as session:
+    with unit_of_work(ctx.sessions) as session:
         return len(list(session.scalars(select(OutboxEvent).where(OutboxEvent.sent_at.is_(None)))))
 
 
@@ -224,7 +224,7 @@ def test_metered_runs_reach_stripe_exactly_once_through_failures_and_crashes(
     assert len(usage) == 4
     sender = OutboxDispatcher(ctx, lease_s=0.0)
     assert sender.run_once() == 0 and _pending(ctx) == 4
-    with session_scope(ctx.sessions) as session:
+    with unit_of_work(ctx.sessions) as session:
         assert all(e.attempts == 1 and e.last_error for e in session.scalars(select(OutboxEvent)))
         for e in session.scalars(select(OutboxEvent)):
             e.next_attempt_at = e.created_at  # skip the back-off wait
@@ -257,6 +257,6 @@ def test_a_prepaid_run_is_never_reported_as_metered(client: ContractClient, raw_
     auth = new_account(client)
     sim = client.post("/v1/simulations", headers=auth,
                       json={"fmu_id": "lib:VanDerPol", "stop_time": 1.5, "cache": False}).json()
-    with session_scope(ctx_of(raw_client).sessions) as session:
+    with unit_of_work(ctx_of(raw_client).sessions) as session:
         assert session.scalars(select(LedgerEntry).where(LedgerEntry.reference == sim["id"],
                                                          LedgerEntry.kind == "usage")).first() is None

@@ -8,10 +8,11 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from sqlalchemy.orm import Session
 
-from fmu_gateway_api.db import make_engine, make_session_factory, session_scope
+from fmu_gateway_api.db import make_engine, make_session_factory
+from fmu_gateway_api.kit.uow import unit_of_work
 from fmu_gateway_api.migrate import upgrade
 from fmu_gateway_api.settings import Settings
-from fmu_gateway_api.simulations import repository
+from fmu_gateway_api.simulations.repository import SimulationRepository
 from fmu_gateway_api.tables import Account, Simulation, utcnow
 from tests.conftest import POSTGRES_SKIP
 
@@ -31,15 +32,14 @@ def test_concurrent_claimers_take_each_job_once(isolated_db: Settings) -> None:
     engine = make_engine(isolated_db)
     upgrade(engine)
     sessions = make_session_factory(engine)
-    with session_scope(sessions) as session:
+    with unit_of_work(sessions) as session:
         ids = _queue(session, 60)
-    postgres = not isolated_db.is_sqlite
 
     def drain(worker: int) -> list[str]:
         taken = []
         while True:
-            with session_scope(sessions) as session:
-                sim_id = repository.claim_next(session, f"w{worker}", utcnow(), postgres)
+            with unit_of_work(sessions) as session:
+                sim_id = SimulationRepository(session).claim_next(f"w{worker}", utcnow())
             if sim_id is None:
                 return taken
             taken.append(sim_id)
@@ -47,8 +47,8 @@ def test_concurrent_claimers_take_each_job_once(isolated_db: Settings) -> None:
     with ThreadPoolExecutor(6) as pool:
         claimed = [s for batch in pool.map(drain, range(6)) for s in batch]
     assert sorted(claimed) == sorted(ids)
-    with session_scope(sessions) as session:
-        assert all(repository.get(session, i).attempts == 1 for i in ids)  # type: ignore[union-attr]
+    with unit_of_work(sessions) as session:
+        assert all(SimulationRepository(session).get(i).attempts == 1 for i in ids)  # type: ignore[union-attr]
     engine.dispose()
 
 
@@ -58,10 +58,10 @@ def test_postgres_claimers_skip_locked_rows_instead_of_waiting(isolated_db: Sett
     engine = make_engine(isolated_db)
     upgrade(engine)
     sessions = make_session_factory(engine)
-    with session_scope(sessions) as session:
+    with unit_of_work(sessions) as session:
         ids = _queue(session, 2)
     holder = sessions()
-    first = repository.claim_next(holder, "holder", utcnow(), True)  # transaction left open: row locked
+    first = SimulationRepository(holder).claim_next("holder", utcnow())  # transaction left open: row locked
     result: list[str | None] = []
     t = threading.Thread(target=lambda: result.append(_claim_once(sessions)))
     t.start()
@@ -74,25 +74,25 @@ def test_postgres_claimers_skip_locked_rows_instead_of_waiting(isolated_db: Sett
 
 
 def _claim_once(sessions: object) -> str | None:
-    with session_scope(sessions) as session:  # type: ignore[arg-type]
-        return repository.claim_next(session, "other", utcnow(), True)
+    with unit_of_work(sessions) as session:  # type: ignore[arg-type]
+        return SimulationRepository(session).claim_next("other", utcnow())
 
 
 def test_concurrent_claimers_keep_to_the_accounts_concurrency(isolated_db: Settings) -> None:
     engine = make_engine(isolated_db)
     upgrade(engine)
     sessions = make_session_factory(engine)
-    with session_scope(sessions) as session:
+    with unit_of_work(sessions) as session:
         _queue(session, 12)
-    postgres = not isolated_db.is_sqlite
     start = threading.Barrier(6)
 
     def claim_all(worker: int) -> list[str]:
         start.wait()
         taken = []
         while True:
-            with session_scope(sessions) as session:
-                sim_id = repository.claim_next(session, f"w{worker}", utcnow(), postgres, {"free": 2, "pro": 8})
+            with unit_of_work(sessions) as session:
+                claimer = SimulationRepository(session)
+                sim_id = claimer.claim_next(f"w{worker}", utcnow(), {"free": 2, "pro": 8})
             if sim_id is None:
                 return taken
             taken.append(sim_id)
@@ -100,7 +100,7 @@ def test_concurrent_claimers_keep_to_the_accounts_concurrency(isolated_db: Setti
     for _ in range(3):  # none of the claimed runs ends: the account's limit stops every claimer
         with ThreadPoolExecutor(6) as pool:
             claimed = [s for batch in pool.map(claim_all, range(6)) for s in batch]
-        with session_scope(sessions) as session:
-            running = [s for s in repository.running_jobs(session) if s.account_id == "acc_queue"]
+        with unit_of_work(sessions) as session:
+            running = [s for s in SimulationRepository(session).running_jobs() if s.account_id == "acc_queue"]
         assert len(running) == 2, (claimed, [s.id for s in running])
     engine.dispose()

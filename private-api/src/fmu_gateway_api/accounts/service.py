@@ -16,7 +16,7 @@ from datetime import timedelta
 
 from sqlalchemy.orm import Session
 
-from fmu_gateway_api.accounts import repository
+from fmu_gateway_api.accounts.repository import AccountRepository
 from fmu_gateway_api.auth.tokens import Claims
 from fmu_gateway_api.context import Context
 from fmu_gateway_api.errors import NotFound, Unauthorized
@@ -70,14 +70,13 @@ def create_key(session: Session, ctx: Context, name: str | None, caller: Caller 
     if caller is None:
         account = Account(id=new_id("acc"), name=name, tier=ctx.pricing.default_tier, balance=0,
                           created_at=utcnow())
-        repository.add_account(session, account)
-        session.flush()
+        AccountRepository(session).add_account(account)
         billing.welcome(session, ctx, account)
         account_id = account.id
     else:
         account_id = caller.account_id
     key, raw = _new_key(account_id, name)
-    repository.add_key(session, key)
+    AccountRepository(session).add_key(key)
     return key, raw
 
 
@@ -89,14 +88,14 @@ def authenticate(session: Session, ctx: Context, raw: str) -> KeyIdentity:
     if cached is not None and cached[0] > now:
         identity: KeyIdentity = cached[1]
         return identity
-    found = repository.find_active_key(session, digest)
+    found = AccountRepository(session).find_active_key(digest)
     if found is None or not hmac.compare_digest(found[0].key_hash, digest):
         ctx.key_cache.pop(digest, None)
         raise Unauthorized("The API key is not valid (unknown or revoked).")
     key, account = found
     last = key.last_used_at
     if last is None or utcnow() - last > _TOUCH_EVERY:
-        repository.touch_key(session, key.id, utcnow())
+        AccountRepository(session).touch_key(key.id, utcnow())
     identity = KeyIdentity(key_id=key.id, account_id=account.id, tier=account.tier)
     if ctx.settings.key_cache_ttl_s > 0:
         if len(ctx.key_cache) > 10_000:
@@ -106,11 +105,11 @@ def authenticate(session: Session, ctx: Context, raw: str) -> KeyIdentity:
 
 
 def list_keys(session: Session, caller: Caller) -> list[ApiKey]:
-    return repository.keys_of(session, caller.account_id)
+    return AccountRepository(session).keys_of(caller.account_id)
 
 
 def revoke_key(session: Session, ctx: Context, caller: Caller, key_id: str) -> ApiKey:
-    key = repository.get_key(session, caller.account_id, key_id)
+    key = AccountRepository(session).get_key(caller.account_id, key_id)
     if key is None:
         raise NotFound(f"no key '{key_id}' in this account")
     if key.revoked_at is None:
@@ -124,5 +123,5 @@ def rotate_key(session: Session, ctx: Context, caller: Caller, key_id: str) -> t
     """Revoke a key and hand out its replacement (same name) in one step."""
     old = revoke_key(session, ctx, caller, key_id)
     key, raw = _new_key(caller.account_id, old.name)
-    repository.add_key(session, key)
+    AccountRepository(session).add_key(key)
     return key, raw

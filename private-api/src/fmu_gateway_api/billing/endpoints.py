@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, FastAPI, Header, Path, Request, status
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Header, Path, Request, status
 from starlette.concurrency import run_in_threadpool
 
 from fmu_gateway_api.billing import service
@@ -17,10 +16,8 @@ from fmu_gateway_api.billing.schemas import (
     QuoteOut,
     WebhookAck,
 )
-from fmu_gateway_api.db import session_scope
 from fmu_gateway_api.deps import ContextDep, CurrentAccount, SessionDep
-from fmu_gateway_api.errors import problem_response
-from fmu_gateway_api.kit import idempotency
+from fmu_gateway_api.kit import idempotency, uow
 from fmu_gateway_api.simulations import service as simulations
 from fmu_gateway_api.simulations.schemas import SimulationCreate
 
@@ -47,14 +44,14 @@ def create_quote(body: SimulationCreate, ctx: ContextDep, session: SessionDep, c
 @router.post("/v1/payments/checkout", status_code=status.HTTP_201_CREATED, operation_id="createCheckout")
 def create_checkout(body: CheckoutCreate, ctx: ContextDep, session: SessionDep, caller: CurrentAccount,
                     idempotency_key: Annotated[str | None, Header(max_length=200)] = None) -> CheckoutOut:
-    digest = idempotency.body_hash(body.model_dump())
-    if idempotency_key:
-        earlier = idempotency.replay(session, caller.account_id, "createCheckout", idempotency_key, digest)
-        if earlier is not None:
-            return CheckoutOut(**service.checkout_view(session, ctx, caller.account_id, earlier))
-    row = service.create_pack_checkout(session, ctx, caller.account_id, body.pack_id, idempotency_key)
-    if idempotency_key:
-        idempotency.remember(session, caller.account_id, "createCheckout", idempotency_key, digest, row.id)
+    key = idempotency.Key(caller.account_id, "createCheckout", idempotency_key, body.model_dump())
+    earlier = key.replay(session)
+    if earlier is not None:
+        return CheckoutOut(**service.checkout_view(session, ctx, caller.account_id, earlier))
+    uow.commit(session)  # no transaction stays open while Stripe answers
+    created = service.pack_checkout(ctx, caller.account_id, body.pack_id, idempotency_key)
+    row = service.record_checkout(session, ctx, caller.account_id, created)
+    key.remember(session, row.id)
     return CheckoutOut(**service.checkout_view(session, ctx, caller.account_id, row.id))
 
 
@@ -65,24 +62,10 @@ def get_checkout(session_id: SessionId, ctx: ContextDep, session: SessionDep,
 
 
 @router.post("/v1/webhooks/stripe", operation_id="receiveStripeWebhook")
-async def stripe_webhook(request: Request, ctx: ContextDep,
+async def stripe_webhook(request: Request, ctx: ContextDep, session: SessionDep,
                          stripe_signature: Annotated[str | None, Header(max_length=2000)] = None) -> WebhookAck:
-    """Thin: verify the signature on the raw body, record the event id once, apply it, return."""
+    """Thin: verify the signature on the raw body, record the event id once, apply it, return (the
+    request's unit of work commits it)."""
     payload = await request.body()
-
-    def apply() -> str:
-        with session_scope(ctx.sessions) as session:
-            return service.handle_webhook(session, ctx, payload, stripe_signature)
-
-    return WebhookAck(received=True, outcome=await run_in_threadpool(apply))
-
-
-def install_payment_handler(app: FastAPI) -> None:
-    """402s get their balance and checkout offer here, after the refused request has rolled back."""
-
-    async def on_payment_required(request: Request, exc: Exception) -> JSONResponse:
-        assert isinstance(exc, service.PaymentRequired)
-        await run_in_threadpool(service.offer_checkout, request.app.state.ctx, exc)
-        return problem_response(exc, request)
-
-    app.add_exception_handler(service.PaymentRequired, on_payment_required)
+    outcome = await run_in_threadpool(service.handle_webhook, session, ctx, payload, stripe_signature)
+    return WebhookAck(received=True, outcome=outcome)

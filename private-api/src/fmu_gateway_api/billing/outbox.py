@@ -15,11 +15,11 @@ from datetime import timedelta
 
 import stripe
 
-from fmu_gateway_api.billing import repository
+from fmu_gateway_api.billing.repository import BillingRepository
 from fmu_gateway_api.billing.stripe_gateway import StripeUnavailable
 from fmu_gateway_api.context import Context
-from fmu_gateway_api.db import session_scope
-from fmu_gateway_api.tables import Account, OutboxEvent, utcnow
+from fmu_gateway_api.kit.uow import unit_of_work
+from fmu_gateway_api.tables import OutboxEvent, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +33,6 @@ class OutboxDispatcher:
         self.after_send = after_send  # a test's hook to die between send and mark
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
-        self._postgres = not ctx.settings.is_sqlite
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self._loop, name="outbox", daemon=True)
@@ -58,8 +57,8 @@ class OutboxDispatcher:
         if gateway is None:
             return 0
         now = utcnow()
-        with session_scope(self.ctx.sessions) as session:
-            due = repository.due_outbox(session, now, self.batch, self._postgres)
+        with unit_of_work(self.ctx.sessions) as session:
+            due = BillingRepository(session).due_outbox(now, self.batch)
             for event in due:  # lease: nobody else sends it while we try
                 event.next_attempt_at = now + timedelta(seconds=self.lease_s)
             leased = [(e.id, e.attempts, dict(e.payload)) for e in due]
@@ -75,20 +74,20 @@ class OutboxDispatcher:
                 continue
             if self.after_send is not None:
                 self.after_send(OutboxEvent(id=event_id, payload=payload))
-            with session_scope(self.ctx.sessions) as session:
-                repository.mark_sent(session, event_id, utcnow())
+            with unit_of_work(self.ctx.sessions) as session:
+                BillingRepository(session).mark_sent(event_id, utcnow())
             sent += 1
         return sent
 
     def _customer(self, account_id: str) -> str:
-        with session_scope(self.ctx.sessions) as session:
-            account = session.get(Account, account_id)
+        with unit_of_work(self.ctx.sessions) as session:
+            account = BillingRepository(session).account(account_id)
             if account is not None and account.stripe_customer_id:
                 return account.stripe_customer_id
         assert self.ctx.stripe is not None
         customer = self.ctx.stripe.ensure_customer(account_id)  # idempotent per account at Stripe
-        with session_scope(self.ctx.sessions) as session:
-            account = session.get(Account, account_id)
+        with unit_of_work(self.ctx.sessions) as session:
+            account = BillingRepository(session).account(account_id)
             if account is not None:
                 account.stripe_customer_id = customer
         return customer
@@ -96,5 +95,5 @@ class OutboxDispatcher:
     def _backoff(self, event_id: int, attempts: int, error: str) -> None:
         delay = min(self.ctx.settings.outbox_max_backoff_s, 2.0 ** min(attempts, 20)) * random.uniform(0.5, 1.0)
         log.warning("meter event %s failed (attempt %s), retrying in %.1f s: %s", event_id, attempts, delay, error)
-        with session_scope(self.ctx.sessions) as session:
-            repository.mark_failed(session, event_id, attempts, utcnow() + timedelta(seconds=delay), error)
+        with unit_of_work(self.ctx.sessions) as session:
+            BillingRepository(session).mark_failed(event_id, attempts, utcnow() + timedelta(seconds=delay), error)

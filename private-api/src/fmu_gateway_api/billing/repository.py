@@ -7,8 +7,8 @@ from typing import Any
 
 from sqlalchemy import func, select, text, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
+from fmu_gateway_api.kit.repository import Repository
 from fmu_gateway_api.tables import (
     Account,
     CheckoutSession,
@@ -18,117 +18,138 @@ from fmu_gateway_api.tables import (
 )
 
 
-def debit(session: Session, account_id: str, amount: int) -> int | None:
-    """Take `amount` if the balance covers it; the new balance, or None (nothing changed).
+class BillingRepository(Repository):
+    """All SQL about credits, the ledger, checkouts, Stripe events and the usage outbox, on one session."""
 
-    One conditional UPDATE: concurrent debits serialise on the row, and none can overdraw."""
-    row = session.execute(
-        text("UPDATE accounts SET balance = balance - :c WHERE id = :a AND balance >= :c RETURNING balance"),
-        {"a": account_id, "c": amount},
-    ).first()
-    return int(row[0]) if row else None
+    def debit(self, account_id: str, amount: int) -> int | None:
+        """Take `amount` if the balance covers it; the new balance, or None (nothing changed).
 
-
-def credit(session: Session, account_id: str, amount: int) -> int:
-    row = session.execute(
-        text("UPDATE accounts SET balance = balance + :c WHERE id = :a RETURNING balance"),
-        {"a": account_id, "c": amount},
-    ).one()
-    return int(row[0])
+        One conditional UPDATE: concurrent debits serialise on the row, and none can overdraw."""
+        row = self.session.execute(
+            text("UPDATE accounts SET balance = balance - :c WHERE id = :a AND balance >= :c RETURNING balance"),
+            {"a": account_id, "c": amount},
+        ).first()
+        return int(row[0]) if row else None
 
 
-def balance(session: Session, account_id: str) -> int:
-    return int(session.scalar(select(Account.balance).where(Account.id == account_id)) or 0)
+    def credit(self, account_id: str, amount: int) -> int:
+        row = self.session.execute(
+            text("UPDATE accounts SET balance = balance + :c WHERE id = :a RETURNING balance"),
+            {"a": account_id, "c": amount},
+        ).one()
+        return int(row[0])
 
 
-def add_entry(session: Session, entry: LedgerEntry) -> None:
-    session.add(entry)
-    session.flush()
+    def balance(self, account_id: str) -> int:
+        return int(self.session.scalar(select(Account.balance).where(Account.id == account_id)) or 0)
 
 
-def recent_entries(session: Session, account_id: str, limit: int) -> list[LedgerEntry]:
-    return list(session.scalars(select(LedgerEntry).where(LedgerEntry.account_id == account_id)
-                                .order_by(LedgerEntry.created_at.desc(), LedgerEntry.id).limit(limit)))
+    def add_entry(self, entry: LedgerEntry) -> None:
+        self.session.add(entry)
+        self.session.flush()
 
 
-def entry_exists(session: Session, kind: str, reference: str) -> bool:
-    return session.scalar(select(func.count()).select_from(LedgerEntry)
-                          .where(LedgerEntry.kind == kind, LedgerEntry.reference == reference)) != 0
+    def recent_entries(self, account_id: str, limit: int) -> list[LedgerEntry]:
+        return list(self.session.scalars(select(LedgerEntry).where(LedgerEntry.account_id == account_id)
+                                    .order_by(LedgerEntry.created_at.desc(), LedgerEntry.id).limit(limit)))
 
 
-def ledger_sum(session: Session, account_id: str) -> int:
-    """What the balance must be: the sum of every entry that moved it (metered usage does not)."""
-    return int(session.scalar(select(func.coalesce(func.sum(LedgerEntry.amount), 0))
-                              .where(LedgerEntry.account_id == account_id, LedgerEntry.kind != "usage")) or 0)
+    def entry_exists(self, kind: str, reference: str) -> bool:
+        return self.session.scalar(select(func.count()).select_from(LedgerEntry)
+                              .where(LedgerEntry.kind == kind, LedgerEntry.reference == reference)) != 0
 
 
-def add_outbox(session: Session, event: OutboxEvent) -> None:
-    session.add(event)
+    def ledger_sum(self, account_id: str) -> int:
+        """What the balance must be: the sum of every entry that moved it (metered usage does not)."""
+        return int(self.session.scalar(select(func.coalesce(func.sum(LedgerEntry.amount), 0))
+                                  .where(LedgerEntry.account_id == account_id, LedgerEntry.kind != "usage")) or 0)
 
 
-def due_outbox(session: Session, now: datetime, limit: int, postgres: bool) -> list[OutboxEvent]:
-    stmt = (select(OutboxEvent).where(OutboxEvent.sent_at.is_(None), OutboxEvent.next_attempt_at <= now)
-            .order_by(OutboxEvent.id).limit(limit))
-    if postgres:
-        stmt = stmt.with_for_update(skip_locked=True)
-    return list(session.scalars(stmt))
+    def add_outbox(self, event: OutboxEvent) -> None:
+        self.session.add(event)
 
 
-def mark_sent(session: Session, event_id: int, now: datetime) -> None:
-    session.execute(update(OutboxEvent).where(OutboxEvent.id == event_id).values(sent_at=now, last_error=None))
+    def due_outbox(self, now: datetime, limit: int) -> list[OutboxEvent]:
+        stmt = (select(OutboxEvent).where(OutboxEvent.sent_at.is_(None), OutboxEvent.next_attempt_at <= now)
+                .order_by(OutboxEvent.id).limit(limit))
+        if self.postgres:
+            stmt = stmt.with_for_update(skip_locked=True)
+        return list(self.session.scalars(stmt))
 
 
-def mark_failed(session: Session, event_id: int, attempts: int, retry_at: datetime, error: str) -> None:
-    session.execute(update(OutboxEvent).where(OutboxEvent.id == event_id)
-                    .values(attempts=attempts, next_attempt_at=retry_at, last_error=error[:500]))
+    def mark_sent(self, event_id: int, now: datetime) -> None:
+        self.session.execute(update(OutboxEvent).where(OutboxEvent.id == event_id).values(sent_at=now, last_error=None))
 
 
-def pending_outbox_count(session: Session) -> int:
-    return int(session.scalar(select(func.count()).select_from(OutboxEvent)
-                              .where(OutboxEvent.sent_at.is_(None))) or 0)
+    def mark_failed(self, event_id: int, attempts: int, retry_at: datetime, error: str) -> None:
+        self.session.execute(update(OutboxEvent).where(OutboxEvent.id == event_id)
+                        .values(attempts=attempts, next_attempt_at=retry_at, last_error=error[:500]))
 
 
-def add_checkout(session: Session, row: CheckoutSession) -> None:
-    session.add(row)
-    session.flush()
+    def pending_outbox_count(self) -> int:
+        return int(self.session.scalar(select(func.count()).select_from(OutboxEvent)
+                                  .where(OutboxEvent.sent_at.is_(None))) or 0)
 
 
-def get_checkout(session: Session, session_id: str) -> CheckoutSession | None:
-    return session.get(CheckoutSession, session_id)
+    def add_checkout(self, row: CheckoutSession) -> None:
+        self.session.add(row)
+        self.session.flush()
 
 
-def mark_checkout_paid(session: Session, session_id: str, now: datetime) -> bool:
-    """Flip a session to paid once; True for the one caller that did it."""
-    result = session.execute(
-        update(CheckoutSession)
-        .where(CheckoutSession.id == session_id, CheckoutSession.paid_at.is_(None))
-        .values(paid_at=now, status="complete", payment_status="paid")
-    )
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    def get_checkout(self, session_id: str) -> CheckoutSession | None:
+        return self.session.get(CheckoutSession, session_id)
 
 
-def update_checkout_status(session: Session, session_id: str, **values: Any) -> None:
-    session.execute(update(CheckoutSession).where(CheckoutSession.id == session_id).values(**values))
+    def mark_checkout_paid(self, session_id: str, now: datetime) -> bool:
+        """Flip a self.session to paid once; True for the one caller that did it."""
+        result = self.session.execute(
+            update(CheckoutSession)
+            .where(CheckoutSession.id == session_id, CheckoutSession.paid_at.is_(None))
+            .values(paid_at=now, status="complete", payment_status="paid")
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
-def redeem_token(session: Session, session_id: str, account_id: str, simulation_id: str, now: datetime,
-                 not_before: datetime) -> bool:
-    result = session.execute(
-        update(CheckoutSession)
-        .where(CheckoutSession.id == session_id, CheckoutSession.account_id == account_id,
-               CheckoutSession.kind == "run", CheckoutSession.paid_at.is_not(None),
-               CheckoutSession.paid_at >= not_before, CheckoutSession.token_redeemed_at.is_(None))
-        .values(token_redeemed_at=now, token_simulation_id=simulation_id)
-    )
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    def update_checkout_status(self, session_id: str, **values: Any) -> None:
+        self.session.execute(update(CheckoutSession).where(CheckoutSession.id == session_id).values(**values))
 
 
-def record_event(session: Session, event_id: str, event_type: str) -> bool:
-    """Record a webhook event id; False when it was seen before."""
-    try:
-        with session.begin_nested():
-            session.add(StripeEvent(id=event_id, type=event_type))
-            session.flush()
-    except IntegrityError:
-        return False
-    return True
+    def redeem_token(self, session_id: str, account_id: str, simulation_id: str, now: datetime,
+                     not_before: datetime) -> bool:
+        result = self.session.execute(
+            update(CheckoutSession)
+            .where(CheckoutSession.id == session_id, CheckoutSession.account_id == account_id,
+                   CheckoutSession.kind == "run", CheckoutSession.paid_at.is_not(None),
+                   CheckoutSession.paid_at >= not_before, CheckoutSession.token_redeemed_at.is_(None))
+            .values(token_redeemed_at=now, token_simulation_id=simulation_id)
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+    def record_event(self, event_id: str, event_type: str) -> bool:
+        """Record a webhook event id; False when it was seen before."""
+        try:
+            with self.session.begin_nested():
+                self.session.add(StripeEvent(id=event_id, type=event_type))
+                self.session.flush()
+        except IntegrityError:
+            return False
+        return True
+
+
+    def recent_open_run_checkout(self, account_id: str, since: datetime) -> CheckoutSession | None:
+        """The newest open pay-per-run checkout of this account created after `since`."""
+        return self.session.scalars(
+            select(CheckoutSession).where(CheckoutSession.account_id == account_id, CheckoutSession.kind == "run",
+                                          CheckoutSession.status == "open", CheckoutSession.created_at > since)
+            .order_by(CheckoutSession.created_at.desc()).limit(1)).first()
+
+
+    def account(self, account_id: str) -> Account | None:
+        return self.session.get(Account, account_id)
+
+    def outbox_backlog(self) -> tuple[int, datetime | None]:
+        """Undelivered usage events: how many, and when the oldest was made."""
+        pending, oldest = self.session.execute(select(func.count(), func.min(OutboxEvent.created_at))
+                                               .where(OutboxEvent.sent_at.is_(None))).one()
+        return int(pending or 0), oldest

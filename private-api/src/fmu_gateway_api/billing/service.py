@@ -15,12 +15,12 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from fmu_gateway_api.billing import repository
 from fmu_gateway_api.billing.pricing import Tier
+from fmu_gateway_api.billing.repository import BillingRepository
 from fmu_gateway_api.billing.stripe_gateway import StripeUnavailable
 from fmu_gateway_api.context import Context
-from fmu_gateway_api.db import after_commit, session_scope
 from fmu_gateway_api.errors import InvalidRequest, NotFound, ProblemError, ServiceUnavailable
+from fmu_gateway_api.kit.uow import after_commit, unit_of_work
 from fmu_gateway_api.tables import Account, CheckoutSession, LedgerEntry, OutboxEvent, Simulation, utcnow
 
 log = logging.getLogger(__name__)
@@ -58,8 +58,8 @@ def add_credits(session: Session, account_id: str, amount: int, *, kind: str, re
     """Credit the balance and write its ledger entry, in the caller's transaction."""
     if amount <= 0:
         raise InvalidRequest("a credit must be a positive number of credits")
-    entry = _entry(account_id, kind, amount, repository.credit(session, account_id, amount), reference, note)
-    repository.add_entry(session, entry)
+    entry = _entry(account_id, kind, amount, BillingRepository(session).credit(account_id, amount), reference, note)
+    BillingRepository(session).add_entry(entry)
     return entry
 
 
@@ -85,7 +85,7 @@ class Quote:
 
 def quote(session: Session, ctx: Context, account_id: str, tier: Tier, cached: bool) -> Quote:
     price = 0 if cached else tier.run_price_credits
-    balance = repository.balance(session, account_id)
+    balance = BillingRepository(session).balance(account_id)
     return Quote(price_credits=price, balance_credits=balance, tier=tier.name, billing=tier.billing,
                  currency=ctx.pricing.currency, cached=cached, sufficient=tier.metered or balance >= price)
 
@@ -100,7 +100,7 @@ def charge(session: Session, ctx: Context, sim: Simulation, tier: Tier, payment_
     if payment_token is not None:
         checkout_id = _parse_payment_token(ctx, payment_token)
         not_before = utcnow() - timedelta(seconds=ctx.settings.payment_token_ttl_s)
-        if not repository.redeem_token(session, checkout_id, sim.account_id, sim.id, utcnow(), not_before):
+        if not BillingRepository(session).redeem_token(checkout_id, sim.account_id, sim.id, utcnow(), not_before):
             raise InvalidPaymentToken("the payment token is unknown, not yet paid, expired, already used or "
                                       "belongs to another account")
         sim.paid_by = "token"
@@ -108,10 +108,10 @@ def charge(session: Session, ctx: Context, sim: Simulation, tier: Tier, payment_
     if tier.metered:
         sim.paid_by = "metered"  # reported to Stripe when the run ends; never also taken from credits
         return
-    after = repository.debit(session, sim.account_id, price)
+    after = BillingRepository(session).debit(sim.account_id, price)
     if after is None:
         raise _payment_required(ctx, sim.account_id, price)
-    repository.add_entry(session, _entry(sim.account_id, "debit", -price, after, sim.id, "simulation"))
+    BillingRepository(session).add_entry(_entry(sim.account_id, "debit", -price, after, sim.id, "simulation"))
     sim.paid_by = "credits"
     from fmu_gateway_api.observability import CREDITS_DEBITED
 
@@ -136,8 +136,8 @@ def offer_checkout(ctx: Context, problem: PaymentRequired) -> None:
     account_id = getattr(problem, "account_id", None)
     if account_id is None:
         return
-    with session_scope(ctx.sessions) as session:
-        problem.extra["balance_credits"] = repository.balance(session, account_id)
+    with unit_of_work(ctx.sessions) as session:
+        problem.extra["balance_credits"] = BillingRepository(session).balance(account_id)
     if ctx.stripe is not None:
         try:
             checkout = _run_checkout(ctx, account_id)
@@ -148,37 +148,34 @@ def offer_checkout(ctx: Context, problem: PaymentRequired) -> None:
 
 def _run_checkout(ctx: Context, account_id: str) -> CheckoutSession:
     """An open pay-per-run checkout for this account: reused while fresh, so retrying agents don't pile
-    up sessions. Its own transaction: the 402 that offers it rolls the request back."""
-    from sqlalchemy import select
-
-    with session_scope(ctx.sessions) as session:
-        recent = session.scalars(
-            select(CheckoutSession).where(CheckoutSession.account_id == account_id, CheckoutSession.kind == "run",
-                                          CheckoutSession.status == "open",
-                                          CheckoutSession.created_at > utcnow() - RUN_CHECKOUT_REUSE)
-            .order_by(CheckoutSession.created_at.desc()).limit(1)).first()
-        if recent is not None:
-            return recent
-        return _create_checkout(session, ctx, account_id, kind="run", pack_id=None,
-                                idempotency_key=f"run-{account_id}-{uuid.uuid4().hex}")
+    up sessions. Its own units of work (the 402 that offers it has rolled the request back), and the call
+    to Stripe between them, outside any transaction."""
+    with unit_of_work(ctx.sessions) as session:
+        recent = BillingRepository(session).recent_open_run_checkout(account_id, utcnow() - RUN_CHECKOUT_REUSE)
+    if recent is not None:
+        return recent
+    created = stripe_checkout(ctx, account_id, kind="run", pack_id=None,
+                              idempotency_key=f"run-{account_id}-{uuid.uuid4().hex}")
+    with unit_of_work(ctx.sessions) as session:
+        return record_checkout(session, ctx, account_id, created)
 
 
 def finalize(session: Session, ctx: Context, sim: Simulation, *, refund: bool) -> None:
     """After a run: give the money back when the platform failed (or the run never started), or report a
     metered run. Once per simulation, whatever retries happen (unique ledger references)."""
     if refund and sim.paid_by in ("credits", "token") and sim.price_credits > 0:
-        if not repository.entry_exists(session, "refund", sim.id):
+        if not BillingRepository(session).entry_exists("refund", sim.id):
             add_credits(session, sim.account_id, sim.price_credits, kind="refund", reference=sim.id,
                         note="the platform failed this run")
         return
     if not refund and sim.paid_by == "metered" and sim.price_credits > 0:
-        if repository.entry_exists(session, "usage", sim.id):
+        if BillingRepository(session).entry_exists("usage", sim.id):
             return
-        balance = repository.balance(session, sim.account_id)
+        balance = BillingRepository(session).balance(sim.account_id)
         entry = _entry(sim.account_id, "usage", -sim.price_credits, balance, sim.id, "metered run")
-        repository.add_entry(session, entry)
+        BillingRepository(session).add_entry(entry)
         tier = ctx.pricing.tier(_tier_of(session, sim.account_id))
-        repository.add_outbox(session, OutboxEvent(
+        BillingRepository(session).add_outbox(OutboxEvent(
             ledger_entry_id=entry.id, attempts=0, next_attempt_at=utcnow(), created_at=utcnow(),
             payload={"event_name": tier.meter_event_name or "fmu_gateway_runs", "account_id": sim.account_id,
                      "value": sim.price_credits, "identifier": entry.id,
@@ -186,17 +183,17 @@ def finalize(session: Session, ctx: Context, sim: Simulation, *, refund: bool) -
 
 
 def _tier_of(session: Session, account_id: str) -> str:
-    account = session.get(Account, account_id)
+    account = BillingRepository(session).account(account_id)
     return account.tier if account else "free"
 
 
 # -- account ---------------------------------------------------------------------------------------------
 def account_view(session: Session, ctx: Context, account_id: str, limit: int = 20) -> dict[str, Any]:
-    account = session.get(Account, account_id)
+    account = BillingRepository(session).account(account_id)
     if account is None:
         raise NotFound("no such account")
     tier = ctx.pricing.tier(account.tier)
-    entries = repository.recent_entries(session, account_id, limit)
+    entries = BillingRepository(session).recent_entries(account_id, limit)
     return {
         "account_id": account.id, "name": account.name, "tier": tier.name, "billing": tier.billing,
         "balance_credits": account.balance, "currency": ctx.pricing.currency,
@@ -209,15 +206,29 @@ def account_view(session: Session, ctx: Context, account_id: str, limit: int = 2
 def set_tier(session: Session, account_id: str, tier: str, ctx: Context) -> None:
     if tier not in ctx.pricing.tiers:
         raise InvalidRequest(f"unknown tier {tier!r}; tiers: {', '.join(ctx.pricing.tiers)}")
-    account = session.get(Account, account_id)
+    account = BillingRepository(session).account(account_id)
     if account is None:
         raise NotFound(f"no account {account_id}")
     account.tier = tier
 
 
 # -- checkout and payment tokens ---------------------------------------------------------------------------
-def _create_checkout(session: Session, ctx: Context, account_id: str, *, kind: str, pack_id: str | None,
-                     idempotency_key: str) -> CheckoutSession:
+@dataclass(frozen=True)
+class CreatedCheckout:
+    """A checkout session Stripe created, not yet recorded here."""
+
+    id: str
+    url: str
+    payment_status: str
+    kind: str
+    pack_id: str | None
+    credits: int
+    amount_cents: int
+
+
+def stripe_checkout(ctx: Context, account_id: str, *, kind: str, pack_id: str | None,
+                    idempotency_key: str) -> CreatedCheckout:
+    """Ask Stripe for a checkout session. Call it outside any transaction: nothing of ours waits on it."""
     if ctx.stripe is None:
         raise PaymentsDisabled("payments are not enabled on this gateway (STRIPE_ENABLED=false); "
                                "ask the operator for credits")
@@ -236,20 +247,25 @@ def _create_checkout(session: Session, ctx: Context, account_id: str, *, kind: s
     except StripeUnavailable as exc:
         raise ServiceUnavailable(f"the payment provider is unavailable, try again shortly ({exc})",
                                  slug="payments-unavailable", headers={"Retry-After": "5"}) from None
-    existing = repository.get_checkout(session, created.id)
+    return CreatedCheckout(id=created.id, url=created.url, payment_status=created.payment_status, kind=kind,
+                           pack_id=pack_id, credits=credits, amount_cents=amount)
+
+
+def record_checkout(session: Session, ctx: Context, account_id: str, created: CreatedCheckout) -> CheckoutSession:
+    existing = BillingRepository(session).get_checkout(created.id)
     if existing is not None:  # the same idempotency key came back with the same session
         return existing
-    row = CheckoutSession(id=created.id, account_id=account_id, kind=kind, pack_id=pack_id, credits=credits,
-                          amount_cents=amount, currency=ctx.pricing.currency, url=created.url, status="open",
-                          payment_status=created.payment_status, created_at=utcnow())
-    repository.add_checkout(session, row)
+    row = CheckoutSession(id=created.id, account_id=account_id, kind=created.kind, pack_id=created.pack_id,
+                          credits=created.credits, amount_cents=created.amount_cents, currency=ctx.pricing.currency,
+                          url=created.url, status="open", payment_status=created.payment_status,
+                          created_at=utcnow())
+    BillingRepository(session).add_checkout(row)
     return row
 
 
-def create_pack_checkout(session: Session, ctx: Context, account_id: str, pack_id: str,
-                         idempotency_key: str | None) -> CheckoutSession:
+def pack_checkout(ctx: Context, account_id: str, pack_id: str, idempotency_key: str | None) -> CreatedCheckout:
     key = f"pack-{account_id}-{idempotency_key}" if idempotency_key else f"pack-{uuid.uuid4().hex}"
-    return _create_checkout(session, ctx, account_id, kind="pack", pack_id=pack_id, idempotency_key=key)
+    return stripe_checkout(ctx, account_id, kind="pack", pack_id=pack_id, idempotency_key=key)
 
 
 def _token_mac(secret: bytes, checkout_id: str) -> str:
@@ -275,7 +291,7 @@ def _parse_payment_token(ctx: Context, token: str) -> str:
 
 
 def checkout_view(session: Session, ctx: Context, account_id: str, session_id: str) -> dict[str, Any]:
-    row = repository.get_checkout(session, session_id)
+    row = BillingRepository(session).get_checkout(session_id)
     if row is None or row.account_id != account_id:
         raise NotFound(f"no checkout session '{session_id}' for this account")
     token = None
@@ -304,25 +320,25 @@ def handle_webhook(session: Session, ctx: Context, payload: bytes, signature: st
         event = ctx.stripe.verify_webhook(payload, signature)
     except ValueError as exc:
         raise InvalidSignature(str(exc)) from None
-    if not repository.record_event(session, str(event["id"]), str(event["type"])):
+    if not BillingRepository(session).record_event(str(event["id"]), str(event["type"])):
         return "duplicate"
     kind = event["type"]
     obj = event.get("data", {}).get("object", {})
     session_id = str(obj.get("id", ""))
-    row = repository.get_checkout(session, session_id) if kind.startswith("checkout.session.") else None
+    row = BillingRepository(session).get_checkout(session_id) if kind.startswith("checkout.session.") else None
     if row is None:
         return "ignored"
     if kind in PAID_EVENTS and (kind != "checkout.session.completed" or obj.get("payment_status") == "paid"):
-        if repository.mark_checkout_paid(session, session_id, utcnow()) and row.kind == "pack":
+        if BillingRepository(session).mark_checkout_paid(session_id, utcnow()) and row.kind == "pack":
             add_credits(session, row.account_id, row.credits, kind="topup", reference=session_id,
                         note=f"credit pack {row.pack_id}")
         return "paid"
     if row.paid_at is None:  # never downgrade a paid session, whatever arrives late
         if kind == "checkout.session.completed":
-            repository.update_checkout_status(session, session_id, status="complete",
+            BillingRepository(session).update_checkout_status(session_id, status="complete",
                                               payment_status=str(obj.get("payment_status", "unpaid")))
         elif kind == "checkout.session.expired":
-            repository.update_checkout_status(session, session_id, status="expired")
+            BillingRepository(session).update_checkout_status(session_id, status="expired")
         elif kind == "checkout.session.async_payment_failed":
-            repository.update_checkout_status(session, session_id, payment_status="failed")
+            BillingRepository(session).update_checkout_status(session_id, payment_status="failed")
     return "recorded"

@@ -14,10 +14,10 @@ from sqlalchemy.orm import Session
 
 from fmu_gateway_api.accounts.service import Caller
 from fmu_gateway_api.context import Context
-from fmu_gateway_api.db import after_commit
 from fmu_gateway_api.errors import NotFound, ProblemError, ServiceUnavailable
-from fmu_gateway_api.fmus import repository
 from fmu_gateway_api.fmus.description import DescriptionInvalid, validated
+from fmu_gateway_api.fmus.repository import FmuRepository
+from fmu_gateway_api.kit.uow import after_commit
 from fmu_gateway_api.kit.upload import ReceivedFile
 from fmu_gateway_api.runners.fmu_cache import IngestRejected, SandboxUnavailable
 from fmu_gateway_api.tables import Fmu, utcnow
@@ -81,7 +81,7 @@ def resolve(session: Session, ctx: Context, caller: Caller, fmu_id: str) -> Reso
         return ResolvedFmu(fmu_id=model.id, sha256=model.sha256, archive=model.path,
                            description=ctx.library.description(model), source="library",
                            filename=model.path.name, size=model.path.stat().st_size)
-    row = repository.get(session, caller.account_id, fmu_id) if SHA256.match(fmu_id) else None
+    row = FmuRepository(session).get(caller.account_id, fmu_id) if SHA256.match(fmu_id) else None
     if row is None:
         raise NotFound(f"no FMU '{fmu_id}' in this account; upload it with POST /v1/fmus", slug="fmu-not-found")
     return _resolved(ctx, row)
@@ -96,10 +96,10 @@ def _resolved(ctx: Context, row: Fmu) -> ResolvedFmu:
 def register_upload(session: Session, ctx: Context, caller: Caller, received: ReceivedFile) -> tuple[ResolvedFmu, bool]:
     """Keep a validated upload; returns (fmu, created). The temporary file is always consumed."""
     try:
-        existing = repository.get(session, caller.account_id, received.sha256)
+        existing = FmuRepository(session).get(caller.account_id, received.sha256)
         if existing is not None:
             return _resolved(ctx, existing), False
-        known = repository.any_with_sha(session, received.sha256)
+        known = FmuRepository(session).any_with_sha(received.sha256)
         if known is not None and ctx.blobs.exists(received.sha256):
             # Same bytes, already validated for another account: free and instant.
             description, built = known.description, known.built_from_sources
@@ -110,9 +110,9 @@ def register_upload(session: Session, ctx: Context, caller: Caller, received: Re
                   size=received.size, description=description, built_from_sources=built, created_at=utcnow())
         try:
             with session.begin_nested():
-                repository.add(session, row)
+                FmuRepository(session).add(row)
         except IntegrityError:  # the same account uploaded the same bytes concurrently
-            existing = repository.get(session, caller.account_id, received.sha256)
+            existing = FmuRepository(session).get(caller.account_id, received.sha256)
             assert existing is not None
             return _resolved(ctx, existing), False
         return _resolved(ctx, row), True
@@ -121,15 +121,15 @@ def register_upload(session: Session, ctx: Context, caller: Caller, received: Re
 
 
 def list_uploads(session: Session, ctx: Context, caller: Caller) -> list[ResolvedFmu]:
-    return [_resolved(ctx, row) for row in repository.list_for_account(session, caller.account_id)]
+    return [_resolved(ctx, row) for row in FmuRepository(session).list_for_account(caller.account_id)]
 
 
 def delete(session: Session, ctx: Context, caller: Caller, fmu_id: str) -> None:
     if fmu_id.startswith("lib:"):
         raise LibraryReadOnly(f"'{fmu_id}' is a library model and cannot be deleted")
     fmu = resolve(session, ctx, caller, fmu_id)
-    repository.remove(session, caller.account_id, fmu.sha256)
-    if repository.count_with_sha(session, fmu.sha256) == 0:
+    FmuRepository(session).remove(caller.account_id, fmu.sha256)
+    if FmuRepository(session).count_with_sha(fmu.sha256) == 0:
         # Last reference gone: the bytes go too, once the delete is durable. Results stay (other blobs).
         sha = fmu.sha256
         after_commit(session, lambda: ctx.blobs.delete(sha))

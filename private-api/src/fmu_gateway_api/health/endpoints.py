@@ -5,10 +5,10 @@ from __future__ import annotations
 from fastapi import APIRouter, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
-from sqlalchemy import text
 
 from fmu_gateway_api import __version__
 from fmu_gateway_api.contract import contract_json, contract_yaml
+from fmu_gateway_api.db import ping
 from fmu_gateway_api.deps import ContextDep
 from fmu_gateway_api.errors import ServiceUnavailable, problem_response
 
@@ -34,8 +34,7 @@ def health() -> Health:
 def ready(ctx: ContextDep) -> JSONResponse:
     checks: dict[str, str] = {}
     try:
-        with ctx.engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
+        ping(ctx.engine)
         checks["database"] = "ok"
     except Exception as exc:  # readiness reports, it does not raise
         checks["database"] = f"error: {type(exc).__name__}"
@@ -57,12 +56,12 @@ def ready(ctx: ContextDep) -> JSONResponse:
 @router.get("/metrics", operation_id="getMetrics")
 def metrics(ctx: ContextDep) -> Response:
     """Prometheus metrics: request latency by route, runs by status and backend, queue depth, credits
-    debited, outbox lag."""
+    debited, outbox lag (the database-backed gauges are refreshed in the background, not per scrape)."""
     from prometheus_client import CONTENT_TYPE_LATEST
 
     from fmu_gateway_api.observability import render_metrics
 
-    return Response(render_metrics(ctx), media_type=CONTENT_TYPE_LATEST)
+    return Response(render_metrics(), media_type=CONTENT_TYPE_LATEST)
 
 
 @router.get("/v1/openapi.yaml", operation_id="getOpenApiYaml", include_in_schema=True)

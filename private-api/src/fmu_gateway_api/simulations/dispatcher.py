@@ -18,12 +18,12 @@ from sqlalchemy.orm import Session
 
 from fmu_gateway_api.billing import service as billing
 from fmu_gateway_api.context import Context
-from fmu_gateway_api.db import session_scope
-from fmu_gateway_api.fmus import repository as fmu_repository
+from fmu_gateway_api.fmus.repository import FmuRepository
 from fmu_gateway_api.fmus.service import archive_path
+from fmu_gateway_api.kit.uow import unit_of_work
 from fmu_gateway_api.observability import RUNS, request_id_var
 from fmu_gateway_api.runners.base import JobSpec, Runner, RunOutcome
-from fmu_gateway_api.simulations import repository
+from fmu_gateway_api.simulations.repository import SimulationRepository
 from fmu_gateway_api.simulations.results import compute_kpis, encode, result_document
 from fmu_gateway_api.tables import Simulation, utcnow
 
@@ -60,7 +60,6 @@ class Dispatcher:
         self._requeue: set[str] = set()
         self._lock = threading.Lock()
         self._waiters: dict[str, Waiter] = {}
-        self._postgres = not ctx.settings.is_sqlite
         # Local capacity: jobs executing here plus jobs reserved by a request that admitted them "running"
         # for this process (handed over in memory, no claim from the queue).
         self._capacity = ctx.settings.runner_concurrency
@@ -89,9 +88,9 @@ class Dispatcher:
             try:
                 progress_of = getattr(self.runner, "progress", None)
                 progress = {i: p for i in ids if progress_of and (p := progress_of(i)) is not None}
-                with session_scope(self.ctx.sessions) as session:
-                    repository.set_progress(session, progress)
-                    cancel = repository.watch(session, ids)
+                with unit_of_work(self.ctx.sessions) as session:
+                    SimulationRepository(session).set_progress(progress)
+                    cancel = SimulationRepository(session).watch(ids)
                 for sim_id in cancel:
                     self.runner.cancel(sim_id)
             except Exception:
@@ -107,9 +106,9 @@ class Dispatcher:
             handed = [sim.id for sim, _units, _phases in self._ready]
             self._ready.clear()
         if handed:  # admitted for this process, never started: back to the queue
-            with session_scope(self.ctx.sessions) as session:
+            with unit_of_work(self.ctx.sessions) as session:
                 for sim_id in handed:
-                    repository.requeue(session, sim_id)
+                    SimulationRepository(session).requeue(sim_id)
         deadline = time.monotonic() + (self.ctx.settings.shutdown_grace_s if grace_s is None else grace_s)
         while time.monotonic() < deadline:
             with self._lock:
@@ -127,8 +126,8 @@ class Dispatcher:
 
     def recover(self) -> None:
         """Jobs left 'running' by a process that died: run again once, else fail them."""
-        with session_scope(self.ctx.sessions) as session:
-            for sim in repository.running_jobs(session):
+        with unit_of_work(self.ctx.sessions) as session:
+            for sim in SimulationRepository(session).running_jobs():
                 if sim.worker and _alive_elsewhere(sim.worker, self.worker_id):
                     continue  # a sibling process on this host still runs it
                 if sim.worker and sim.worker.split(":")[0] != socket.gethostname():
@@ -139,8 +138,8 @@ class Dispatcher:
                         continue  # another replica may still be running it
                 if sim.attempts < MAX_ATTEMPTS:
                     log.warning("requeueing %s left running by %s", sim.id, sim.worker)
-                    repository.requeue(session, sim.id)
-                elif repository.finish(session, sim.id, status="failed", finished_at=utcnow(),
+                    SimulationRepository(session).requeue(sim.id)
+                elif SimulationRepository(session).finish(sim.id, status="failed", finished_at=utcnow(),
                                         error={"type": "worker-lost", "detail": "the worker running this "
                                                "simulation stopped twice; it was not run again",
                                                "platform": True}):
@@ -191,8 +190,8 @@ class Dispatcher:
         while True:
             if waiter is not None and waiter.event.is_set():
                 return waiter.finished
-            with session_scope(self.ctx.sessions) as session:
-                status = repository.status_of(session, sim_id)
+            with unit_of_work(self.ctx.sessions) as session:
+                status = SimulationRepository(session).status_of(sim_id)
             remaining = deadline - time.monotonic()
             if status not in ("queued", "running") or remaining <= 0:
                 return status
@@ -243,12 +242,12 @@ class Dispatcher:
     def _claim(self) -> tuple[Simulation, dict[str, str], dict[str, float]] | None:
         """The next job, read in the transaction that claims it (with what its result needs)."""
         limits = {name: tier.concurrent_runs for name, tier in self.ctx.pricing.tiers.items()}
-        with session_scope(self.ctx.sessions) as session:
-            sim_id = repository.claim_next(session, self.worker_id, utcnow(), self._postgres, limits)
+        with unit_of_work(self.ctx.sessions) as session:
+            sim_id = SimulationRepository(session).claim_next(self.worker_id, utcnow(), limits)
             if sim_id is None:
                 return None
             phases = {"claimed": time.perf_counter()}
-            sim = repository.get(session, sim_id)
+            sim = SimulationRepository(session).get(sim_id)
             assert sim is not None
             return sim, fmu_units(self.ctx, session, sim), phases
 
@@ -310,12 +309,12 @@ class Dispatcher:
             values.update(status="cancelled" if cancelled else "failed",
                           error={"type": failure.slug, "detail": failure.detail, "platform": failure.platform})
         platform = outcome.failure is not None and outcome.failure.platform
-        with session_scope(self.ctx.sessions) as session:
+        with unit_of_work(self.ctx.sessions) as session:
             if sim_id in self._requeue:  # shutting down: hand the job to the next process, untouched
-                repository.requeue(session, sim_id)
+                SimulationRepository(session).requeue(sim_id)
                 log.warning("requeued %s at shutdown", sim_id)
                 return
-            ended = repository.finish(session, sim_id, **values)
+            ended = SimulationRepository(session).finish(sim_id, **values)
             if ended:
                 # The cost is settled in the same transaction that ends the run: a refund when we failed.
                 billing.finalize(session, self.ctx, sim, refund=platform)
@@ -338,9 +337,9 @@ class Dispatcher:
         waiter.event.set()
 
     def _fail(self, sim_id: str, error: dict[str, Any]) -> None:
-        with session_scope(self.ctx.sessions) as session:
-            if repository.finish(session, sim_id, status="failed", finished_at=utcnow(), error=error):
-                sim = repository.get(session, sim_id)
+        with unit_of_work(self.ctx.sessions) as session:
+            if SimulationRepository(session).finish(sim_id, status="failed", finished_at=utcnow(), error=error):
+                sim = SimulationRepository(session).get(sim_id)
                 assert sim is not None
                 billing.finalize(session, self.ctx, sim, refund=bool(error.get("platform")))
 
@@ -365,7 +364,7 @@ def fmu_units(ctx: Context, session: Session, sim: Simulation) -> dict[str, str]
         model = ctx.library.get(sim.fmu_id)
         desc = ctx.library.description(model) if model else {}
     else:
-        row = fmu_repository.get(session, sim.account_id, sim.fmu_sha256)
+        row = FmuRepository(session).get(sim.account_id, sim.fmu_sha256)
         desc = row.description if row is not None else {}
     return units_of(desc)
 

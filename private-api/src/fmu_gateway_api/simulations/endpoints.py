@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import time
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Path, Query, Request, Response, status
 from fastapi.responses import StreamingResponse
+from sqlalchemy.orm import Session
 
+from fmu_gateway_api.billing import service as billing
 from fmu_gateway_api.context import Context
 from fmu_gateway_api.deps import ContextDep, CurrentAccount, SessionDep
 from fmu_gateway_api.errors import Conflict, NotAcceptable, ServiceUnavailable
+from fmu_gateway_api.kit import uow
 from fmu_gateway_api.simulations import results, service
-from fmu_gateway_api.simulations.dispatcher import Finished, units_of
+from fmu_gateway_api.simulations.dispatcher import Dispatcher, Finished, units_of
 from fmu_gateway_api.simulations.schemas import ResultData, SimulationCreate, SimulationList, SimulationOut
 from fmu_gateway_api.tables import Simulation, utcnow
 
@@ -52,40 +56,48 @@ def create_simulation(body: SimulationCreate, request: Request, ctx: ContextDep,
         raise ServiceUnavailable("the simulation dispatcher is not running")
     marks = {"start": getattr(request.state, "started_at", None) or time.perf_counter(),
              "endpoint": time.perf_counter()}
-    admission = service.submit(session, ctx, caller, body, idempotency_key=idempotency_key,
-                               payment_token=payment_token)
+    try:
+        admission = service.submit(session, ctx, caller, body, idempotency_key=idempotency_key,
+                                   payment_token=payment_token)
+    except billing.PaymentRequired as exc:
+        # Nothing of the refused request survives; then the offer (balance, checkout link) in its own
+        # units of work, with Stripe called outside any transaction.
+        uow.rollback(session)
+        billing.offer_checkout(ctx, exc)
+        raise
     sim = admission.simulation
     # With room here, the job is admitted running for this process and handed over in memory; else it is
     # queued for any dispatcher. Either way it must be durable before a sandbox may start it, so this
     # request commits here, not at the end.
-    reserved = sim.status == "queued" and not admission.replayed and ctx.dispatcher.reserve()
+    queued = sim.status == "queued" and not admission.replayed
+    dispatcher = ctx.dispatcher
+    reserved = queued and dispatcher.reserve()
     here = False
     now = utcnow()
+    waiter = dispatcher.expect(sim.id) if queued else None  # listening before anything can finish
     try:
-        here = reserved and service.start_here(session, ctx, sim, caller, ctx.dispatcher.worker_id, now)
-        session.commit()
+        here = reserved and service.start_here(session, ctx, sim, caller, dispatcher.worker_id, now)
+        if reserved and not here:
+            dispatcher.release()
+            reserved = False
+        if queued:
+            units = units_of(admission.fmu.description)
+            uow.after_commit(session, lambda: _start(session, dispatcher, sim, here, now, units))
+        uow.commit(session)
     except BaseException:
         if reserved:
-            ctx.dispatcher.release()
+            dispatcher.release()
+        dispatcher.forget(sim.id)
         raise
-    if reserved and not here:
-        ctx.dispatcher.release()
     marks["admitted"] = time.perf_counter()
     document: dict[str, Any] | None = None
-    if sim.status == "queued":
-        waiter = ctx.dispatcher.expect(sim.id)
+    if waiter is not None:
         try:
-            if here:
-                session.expunge(sim)  # the dispatcher owns it now; this request's session must not write it
-                sim.status, sim.worker, sim.attempts, sim.started_at = "running", ctx.dispatcher.worker_id, 1, now
-                ctx.dispatcher.hand(sim, units_of(admission.fmu.description))
-            else:
-                ctx.dispatcher.wake()
             wait = min(body.wait_s if body.wait_s is not None else ctx.settings.sim_default_wait_s,
                        ctx.settings.sim_max_wait_s)
-            ended = ctx.dispatcher.wait(sim.id, wait, waiter)
+            ended = dispatcher.wait(sim.id, wait, waiter)
         finally:
-            ctx.dispatcher.forget(sim.id)
+            dispatcher.forget(sim.id)
         if isinstance(ended, Finished):  # ran here: handed over in memory, as committed
             sim, document = ended.simulation, ended.result
             marks.update(ended.phases)
@@ -105,6 +117,18 @@ def create_simulation(body: SimulationCreate, request: Request, ctx: ContextDep,
     marks["responded"] = time.perf_counter()
     headers["Server-Timing"] = server_timing(marks)
     return Response(body_bytes, status_code=code, media_type="application/json", headers=headers)
+
+
+def _start(session: Session, dispatcher: Dispatcher, sim: Simulation, here: bool, now: datetime,
+           units: dict[str, str]) -> None:
+    """After the admission committed: hand the job to this process's dispatcher (admitted running here),
+    or wake the dispatchers to claim it from the queue."""
+    if not here:
+        dispatcher.wake()
+        return
+    session.expunge(sim)  # the dispatcher owns it now; this request's session must not write it
+    sim.status, sim.worker, sim.attempts, sim.started_at = "running", dispatcher.worker_id, 1, now
+    dispatcher.hand(sim, units)
 
 
 _PHASES = (("edge", "start", "endpoint"), ("admit", "endpoint", "admitted"), ("queue", "admitted", "claimed"),
@@ -138,10 +162,12 @@ def cancel_simulation(simulation_id: SimId, ctx: ContextDep, session: SessionDep
                       caller: CurrentAccount) -> SimulationOut:
     """A queued job is cancelled (and refunded) at once; a running one is stopped within a second."""
     sim = service.cancel(session, caller, simulation_id, ctx)
-    session.commit()  # the dispatcher that runs it (maybe in another process) reads the request
-    if ctx.dispatcher is not None and sim.status == "running":
-        ctx.dispatcher.runner.cancel(sim.id)  # here at once; elsewhere by its watcher
-        ctx.dispatcher.wait(sim.id, 5.0)
+    dispatcher = ctx.dispatcher
+    if dispatcher is not None and sim.status == "running":  # here at once; elsewhere by its watcher
+        uow.after_commit(session, lambda: dispatcher.runner.cancel(simulation_id))
+    uow.commit(session)  # the dispatcher that runs it (maybe in another process) reads the request
+    if dispatcher is not None and sim.status == "running":
+        dispatcher.wait(sim.id, 5.0)
     session.expire_all()
     return simulation_out(service.get(session, caller, simulation_id))
 

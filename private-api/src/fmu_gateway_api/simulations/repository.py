@@ -6,108 +6,24 @@ import hashlib
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, text, update
-from sqlalchemy.orm import Session
+from sqlalchemy import func, select, text, update
 
+from fmu_gateway_api.kit.repository import Repository
 from fmu_gateway_api.tables import Simulation
 
-
-def add(session: Session, sim: Simulation) -> None:
-    session.add(sim)
-    session.flush()
-
-
-def get(session: Session, sim_id: str) -> Simulation | None:
-    return session.get(Simulation, sim_id)
-
-
-def get_for_account(session: Session, account_id: str, sim_id: str) -> Simulation | None:
-    return session.scalars(
-        select(Simulation).where(Simulation.id == sim_id, Simulation.account_id == account_id)
-    ).first()
-
-
-def list_for_account(session: Session, account_id: str, limit: int) -> list[Simulation]:
-    return list(session.scalars(
-        select(Simulation).where(Simulation.account_id == account_id)
-        .order_by(Simulation.created_at.desc()).limit(limit)
-    ))
-
-
-def find_cached(session: Session, request_hash: str) -> Simulation | None:
-    return session.scalars(
-        select(Simulation)
-        .where(Simulation.request_hash == request_hash, Simulation.status == "succeeded",
-               Simulation.result_sha256.is_not(None))
-        .order_by(Simulation.created_at).limit(1)
-    ).first()
-
-
-def claim_next(session: Session, worker: str, now: datetime, postgres: bool,
-               concurrency: dict[str, int] | None = None) -> str | None:
-    """Take the oldest queued job whose account is under its tier's concurrent-run limit.
-
-    SQLite: BEGIN IMMEDIATE serialises claimers, so one statement is safe. PostgreSQL: many dispatcher
-    threads and processes share the queue; SKIP LOCKED spreads them over jobs, and a transaction-level
-    advisory lock per account (tried, never waited for) serialises the count-then-claim of one account's
-    jobs, so that two claimers cannot both see room for one more run."""
-    limits = concurrency or {}
-    if not postgres:
-        return _claim_in_one_statement(session, worker, now, limits)
-    skip: list[str] = []
-    for _ in range(8):  # accounts found full after locking are passed over, a few at a time
-        exclude = "AND s.account_id <> ALL(:skip)" if skip else ""
-        candidate = session.execute(text(f"{_next_queued(limits, exclude)} FOR UPDATE OF s SKIP LOCKED"),
-                                    {"skip": skip, **_limit_params(limits)}).first()
-        if candidate is None:
-            return None
-        sim_id, account_id, tier = str(candidate[0]), str(candidate[1]), str(candidate[2])
-        if not limits:  # nothing to count: the row lock is enough
-            return _mark_running(session, sim_id, worker, now)
-        # Never wait: while another claimer holds this account, its next job is theirs to take.
-        if not session.scalar(text("SELECT pg_try_advisory_xact_lock(:ns, :key)"),
-                              {"ns": _CLAIM_LOCK_NS, "key": _lock_key(account_id)}):
-            skip.append(account_id)
-            continue
-        running = session.scalar(text("SELECT count(*) FROM simulations WHERE account_id = :a AND status = 'running'"),
-                                  {"a": account_id})
-        if int(running or 0) < limits.get(tier, 1):  # as _next_queued: an unknown tier runs one at a time
-            return _mark_running(session, sim_id, worker, now)
-        skip.append(account_id)
-    return None
-
-
 _SET_RUNNING = "status = 'running', worker = :worker, started_at = :now, attempts = attempts + 1"
+_COUNT_RUNNING = text("SELECT count(*) FROM simulations WHERE account_id = :a AND status = 'running'")
+_START_QUEUED = text(f"UPDATE simulations SET {_SET_RUNNING} WHERE id = :id AND status = 'queued'")
 
-
-def start_admitted(session: Session, sim_id: str, account_id: str, limit: int, worker: str, now: datetime,
-                   postgres: bool) -> bool:
-    """Mark a job admitted in this transaction as running for `worker` (no trip through the queue), if its
-    account is under its concurrent-run limit; False leaves it queued. The same guard as a claim: SQLite's
-    BEGIN IMMEDIATE serialises writers; on PostgreSQL the account's advisory lock is tried, never waited for."""
-    if postgres and not session.scalar(text("SELECT pg_try_advisory_xact_lock(:ns, :key)"),
-                                       {"ns": _CLAIM_LOCK_NS, "key": _lock_key(account_id)}):
-        return False
-    running = session.scalar(text("SELECT count(*) FROM simulations WHERE account_id = :a AND status = 'running'"),
-                             {"a": account_id})
-    if int(running or 0) >= limit:
-        return False
-    result = session.execute(text(f"UPDATE simulations SET {_SET_RUNNING} WHERE id = :id AND status = 'queued'"),
-                             {"worker": worker, "now": now, "id": sim_id})
-    return bool(result.rowcount)  # type: ignore[attr-defined]
-
-
-def _mark_running(session: Session, sim_id: str, worker: str, now: datetime) -> str:
-    session.execute(text(f"UPDATE simulations SET {_SET_RUNNING} WHERE id = :id AND status = 'queued'"),
-                    {"worker": worker, "now": now, "id": sim_id})
-    return sim_id
 
 
 _CLAIM_LOCK_NS = 0x464D55  # "FMU": the advisory-lock namespace of job claims
 
 
+
 def _lock_key(account_id: str) -> int:
     return int.from_bytes(hashlib.sha256(account_id.encode()).digest()[:4], "big", signed=True)
+
 
 
 def _limit_params(limits: dict[str, int]) -> dict[str, Any]:
@@ -115,6 +31,7 @@ def _limit_params(limits: dict[str, int]) -> dict[str, Any]:
     for i, (tier, limit) in enumerate(sorted(limits.items())):
         params[f"t{i}"], params[f"l{i}"] = tier, limit
     return params
+
 
 
 def _next_queued(limits: dict[str, int], extra: str = "") -> str:
@@ -130,60 +47,157 @@ def _next_queued(limits: dict[str, int], extra: str = "") -> str:
         ORDER BY s.created_at LIMIT 1"""
 
 
-def _claim_in_one_statement(session: Session, worker: str, now: datetime, limits: dict[str, int]) -> str | None:
-    row = session.execute(
-        text(f"""
-            UPDATE simulations SET {_SET_RUNNING}
-            WHERE id = (SELECT id FROM ({_next_queued(limits)}) AS oldest) AND status = 'queued'
-            RETURNING id
-        """),
-        {"worker": worker, "now": now, **_limit_params(limits)},
-    ).first()
-    return str(row[0]) if row else None
+
+class SimulationRepository(Repository):
+    """All SQL about simulations and the job queue, on one session."""
+
+    def add(self, sim: Simulation) -> None:
+        self.session.add(sim)
+        self.session.flush()
 
 
-def finish(session: Session, sim_id: str, **values: Any) -> bool:
-    """End a running job once; False when it had already ended (cancelled, or finished elsewhere)."""
-    result = session.execute(update(Simulation).where(Simulation.id == sim_id, Simulation.status == "running")
-                             .values(**values))
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    def get(self, sim_id: str) -> Simulation | None:
+        return self.session.get(Simulation, sim_id)
 
 
-def running_jobs(session: Session) -> list[Simulation]:
-    return list(session.scalars(select(Simulation).where(Simulation.status == "running")))
+    def get_for_account(self, account_id: str, sim_id: str) -> Simulation | None:
+        return self.session.scalars(
+            select(Simulation).where(Simulation.id == sim_id, Simulation.account_id == account_id)
+        ).first()
 
 
-def requeue(session: Session, sim_id: str) -> None:
-    session.execute(update(Simulation).where(Simulation.id == sim_id, Simulation.status == "running")
-                    .values(status="queued", worker=None, started_at=None))
+    def list_for_account(self, account_id: str, limit: int) -> list[Simulation]:
+        return list(self.session.scalars(
+            select(Simulation).where(Simulation.account_id == account_id)
+            .order_by(Simulation.created_at.desc()).limit(limit)
+        ))
 
 
-def status_of(session: Session, sim_id: str) -> str | None:
-    return session.scalar(select(Simulation.status).where(Simulation.id == sim_id))
+    def find_cached(self, request_hash: str) -> Simulation | None:
+        return self.session.scalars(
+            select(Simulation)
+            .where(Simulation.request_hash == request_hash, Simulation.status == "succeeded",
+                   Simulation.result_sha256.is_not(None))
+            .order_by(Simulation.created_at).limit(1)
+        ).first()
 
 
-def request_cancel(session: Session, sim_id: str, now: datetime) -> str | None:
-    """Cancel a queued job outright, or flag a running one for its dispatcher; returns the new status."""
-    queued = session.execute(update(Simulation).where(Simulation.id == sim_id, Simulation.status == "queued")
-                             .values(status="cancelled", finished_at=now, cancel_requested_at=now,
-                                     error={"type": "simulation-cancelled", "detail": "cancelled before it started"}))
-    if queued.rowcount:  # type: ignore[attr-defined]
-        return "cancelled"
-    running = session.execute(update(Simulation).where(Simulation.id == sim_id, Simulation.status == "running",
-                                                       Simulation.cancel_requested_at.is_(None))
-                              .values(cancel_requested_at=now))
-    return "running" if running.rowcount else None  # type: ignore[attr-defined]
+    def claim_next(self, worker: str, now: datetime,
+                   concurrency: dict[str, int] | None = None) -> str | None:
+        """Take the oldest queued job whose account is under its tier's concurrent-run limit.
+
+        SQLite: BEGIN IMMEDIATE serialises claimers, so one statement is safe. PostgreSQL: many dispatcher
+        threads and processes share the queue; SKIP LOCKED spreads them over jobs, and a transaction-level
+        advisory lock per account (tried, never waited for) serialises the count-then-claim of one account's
+        jobs, so that two claimers cannot both see room for one more run."""
+        limits = concurrency or {}
+        if not self.postgres:
+            return self._claim_in_one_statement(worker, now, limits)
+        skip: list[str] = []
+        for _ in range(8):  # accounts found full after locking are passed over, a few at a time
+            exclude = "AND s.account_id <> ALL(:skip)" if skip else ""
+            candidate = self.session.execute(text(f"{_next_queued(limits, exclude)} FOR UPDATE OF s SKIP LOCKED"),
+                                        {"skip": skip, **_limit_params(limits)}).first()
+            if candidate is None:
+                return None
+            sim_id, account_id, tier = str(candidate[0]), str(candidate[1]), str(candidate[2])
+            if not limits:  # nothing to count: the row lock is enough
+                return self._mark_running(sim_id, worker, now)
+            # Never wait: while another claimer holds this account, its next job is theirs to take.
+            if not self.session.scalar(text("SELECT pg_try_advisory_xact_lock(:ns, :key)"),
+                                  {"ns": _CLAIM_LOCK_NS, "key": _lock_key(account_id)}):
+                skip.append(account_id)
+                continue
+            running = self.session.scalar(_COUNT_RUNNING,
+                                      {"a": account_id})
+            if int(running or 0) < limits.get(tier, 1):  # as _next_queued: an unknown tier runs one at a time
+                return self._mark_running(sim_id, worker, now)
+            skip.append(account_id)
+        return None
 
 
-def watch(session: Session, ids: list[str]) -> list[str]:
-    """Of these running jobs, the ones whose cancellation was requested."""
-    if not ids:
-        return []
-    return list(session.scalars(select(Simulation.id).where(Simulation.id.in_(ids),
-                                                           Simulation.cancel_requested_at.is_not(None))))
+    def start_admitted(self, sim_id: str, account_id: str, limit: int, worker: str, now: datetime) -> bool:
+        """Mark a job admitted in this transaction as running for `worker` (no trip through the queue), if its
+        account is under its concurrent-run limit; False leaves it queued. The same guard as a claim: SQLite's
+        BEGIN IMMEDIATE serialises writers; on PostgreSQL the account's advisory lock is tried, never waited for."""
+        if self.postgres and not self.session.scalar(text("SELECT pg_try_advisory_xact_lock(:ns, :key)"),
+                                           {"ns": _CLAIM_LOCK_NS, "key": _lock_key(account_id)}):
+            return False
+        running = self.session.scalar(_COUNT_RUNNING,
+                                 {"a": account_id})
+        if int(running or 0) >= limit:
+            return False
+        result = self.session.execute(_START_QUEUED, {"worker": worker, "now": now, "id": sim_id})
+        return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
-def set_progress(session: Session, values: dict[str, float]) -> None:
-    for sim_id, progress in values.items():
-        session.execute(update(Simulation).where(Simulation.id == sim_id, Simulation.status == "running")
-                        .values(progress=progress))
+    def _mark_running(self, sim_id: str, worker: str, now: datetime) -> str:
+        self.session.execute(text(f"UPDATE simulations SET {_SET_RUNNING} WHERE id = :id AND status = 'queued'"),
+                        {"worker": worker, "now": now, "id": sim_id})
+        return sim_id
+
+
+    def _claim_in_one_statement(self, worker: str, now: datetime, limits: dict[str, int]) -> str | None:
+        row = self.session.execute(
+            text(f"""
+                UPDATE simulations SET {_SET_RUNNING}
+                WHERE id = (SELECT id FROM ({_next_queued(limits)}) AS oldest) AND status = 'queued'
+                RETURNING id
+            """),
+            {"worker": worker, "now": now, **_limit_params(limits)},
+        ).first()
+        return str(row[0]) if row else None
+
+
+    def finish(self, sim_id: str, **values: Any) -> bool:
+        """End a running job once; False when it had already ended (cancelled, or finished elsewhere)."""
+        result = self.session.execute(update(Simulation).where(Simulation.id == sim_id, Simulation.status == "running")
+                                 .values(**values))
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+    def running_jobs(self) -> list[Simulation]:
+        return list(self.session.scalars(select(Simulation).where(Simulation.status == "running")))
+
+
+    def requeue(self, sim_id: str) -> None:
+        self.session.execute(update(Simulation).where(Simulation.id == sim_id, Simulation.status == "running")
+                        .values(status="queued", worker=None, started_at=None))
+
+
+    def status_of(self, sim_id: str) -> str | None:
+        return self.session.scalar(select(Simulation.status).where(Simulation.id == sim_id))
+
+
+    def request_cancel(self, sim_id: str, now: datetime) -> str | None:
+        """Cancel a queued job outright, or flag a running one for its dispatcher; returns the new status."""
+        queued = self.session.execute(
+            update(Simulation).where(Simulation.id == sim_id, Simulation.status == "queued")
+            .values(status="cancelled", finished_at=now, cancel_requested_at=now,
+                    error={"type": "simulation-cancelled", "detail": "cancelled before it started"}))
+        if queued.rowcount:  # type: ignore[attr-defined]
+            return "cancelled"
+        running = self.session.execute(update(Simulation).where(Simulation.id == sim_id, Simulation.status == "running",
+                                                           Simulation.cancel_requested_at.is_(None))
+                                  .values(cancel_requested_at=now))
+        return "running" if running.rowcount else None  # type: ignore[attr-defined]
+
+
+    def watch(self, ids: list[str]) -> list[str]:
+        """Of these running jobs, the ones whose cancellation was requested."""
+        if not ids:
+            return []
+        return list(self.session.scalars(select(Simulation.id).where(Simulation.id.in_(ids),
+                                                               Simulation.cancel_requested_at.is_not(None))))
+
+
+    def set_progress(self, values: dict[str, float]) -> None:
+        for sim_id, progress in values.items():
+            self.session.execute(update(Simulation).where(Simulation.id == sim_id, Simulation.status == "running")
+                            .values(progress=progress))
+
+
+    def counts_by_status(self, statuses: tuple[str, ...]) -> dict[str, int]:
+        rows = self.session.execute(select(Simulation.status, func.count()).where(Simulation.status.in_(statuses))
+                                    .group_by(Simulation.status)).all()
+        return {str(status): int(n) for status, n in rows}

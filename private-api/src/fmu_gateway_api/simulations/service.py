@@ -19,7 +19,7 @@ from fmu_gateway_api.errors import Conflict, InvalidRequest, NotFound
 from fmu_gateway_api.fmus.service import ResolvedFmu, resolve
 from fmu_gateway_api.kit import idempotency
 from fmu_gateway_api.observability import request_id_var
-from fmu_gateway_api.simulations import repository
+from fmu_gateway_api.simulations.repository import SimulationRepository
 from fmu_gateway_api.simulations.results import kpi_key
 from fmu_gateway_api.simulations.schemas import SimulationCreate
 from fmu_gateway_api.tables import Simulation, utcnow
@@ -194,7 +194,7 @@ def _prepare(session: Session, ctx: Context, caller: Caller, req: SimulationCrea
     fmu = resolve(session, ctx, caller, req.fmu_id)
     canonical = canonicalise(ctx, fmu, req, min(ctx.settings.sim_max_timeout_s, tier.max_run_seconds))
     digest = request_hash(fmu.sha256, canonical)
-    hit = repository.find_cached(session, digest) if req.cache else None
+    hit = SimulationRepository(session).find_cached(digest) if req.cache else None
     if hit is not None and not ctx.blobs.exists(hit.result_sha256 or ""):
         hit = None
     return fmu, canonical, digest, tier, hit
@@ -209,12 +209,12 @@ def quote(session: Session, ctx: Context, caller: Caller, req: SimulationCreate)
 def submit(session: Session, ctx: Context, caller: Caller, req: SimulationCreate, *,
            idempotency_key: str | None = None, payment_token: str | None = None) -> Admission:
     """Admit a simulation: a cached result at once, else a paid, queued job (or 402, nothing changed)."""
-    body = idempotency.body_hash(req.model_dump(mode="json")) if idempotency_key else ""
-    if idempotency_key:
-        earlier = idempotency.replay(session, caller.account_id, "createSimulation", idempotency_key, body)
-        if earlier is not None:
-            sim = get(session, caller, earlier)
-            return Admission(simulation=sim, fmu=resolve(session, ctx, caller, sim.fmu_id), replayed=True)
+    key = idempotency.Key(caller.account_id, "createSimulation", idempotency_key,
+                          req.model_dump(mode="json") if idempotency_key else None)
+    earlier = key.replay(session)
+    if earlier is not None:
+        sim = get(session, caller, earlier)
+        return Admission(simulation=sim, fmu=resolve(session, ctx, caller, sim.fmu_id), replayed=True)
     fmu, canonical, digest, tier, hit = _prepare(session, ctx, caller, req)
     sim = Simulation(
         id=new_id("sim"), account_id=caller.account_id, fmu_id=fmu.fmu_id, fmu_sha256=fmu.sha256,
@@ -227,9 +227,8 @@ def submit(session: Session, ctx: Context, caller: Caller, req: SimulationCreate
         sim.kpis, sim.started_at, sim.finished_at = hit.kpis, now, now
         sim.provenance = {**(hit.provenance or {}), "cached_from": hit.id}
     billing.charge(session, ctx, sim, tier, payment_token)
-    repository.add(session, sim)
-    if idempotency_key:
-        idempotency.remember(session, caller.account_id, "createSimulation", idempotency_key, body, sim.id)
+    SimulationRepository(session).add(sim)
+    key.remember(session, sim.id)
     return Admission(simulation=sim, fmu=fmu)
 
 
@@ -238,19 +237,18 @@ def start_here(session: Session, ctx: Context, sim: Simulation, caller: Caller, 
     """Mark a job just admitted (in this transaction) as running for this process's dispatcher, when its
     account has room under its tier's concurrent-run limit; else it stays queued for any dispatcher."""
     limit = ctx.pricing.tier(caller.tier).concurrent_runs
-    return repository.start_admitted(session, sim.id, sim.account_id, limit, worker, now,
-                                     postgres=not ctx.settings.is_sqlite)
+    return SimulationRepository(session).start_admitted(sim.id, sim.account_id, limit, worker, now)
 
 
 def get(session: Session, caller: Caller, sim_id: str) -> Simulation:
-    sim = repository.get_for_account(session, caller.account_id, sim_id)
+    sim = SimulationRepository(session).get_for_account(caller.account_id, sim_id)
     if sim is None:
         raise NotFound(f"no simulation '{sim_id}' in this account")
     return sim
 
 
 def list_recent(session: Session, caller: Caller, limit: int) -> list[Simulation]:
-    return repository.list_for_account(session, caller.account_id, limit)
+    return SimulationRepository(session).list_for_account(caller.account_id, limit)
 
 
 def cancel(session: Session, caller: Caller, sim_id: str, ctx: Context) -> Simulation:
@@ -259,7 +257,7 @@ def cancel(session: Session, caller: Caller, sim_id: str, ctx: Context) -> Simul
     if sim.status in ("succeeded", "failed", "cancelled"):
         raise Conflict(f"simulation '{sim_id}' has already ended ({sim.status})", slug="simulation-ended",
                        simulation_status=sim.status)
-    outcome = repository.request_cancel(session, sim_id, utcnow())
+    outcome = SimulationRepository(session).request_cancel(sim_id, utcnow())
     if outcome == "cancelled":
         session.refresh(sim)
         billing.finalize(session, ctx, sim, refund=True)
