@@ -162,6 +162,7 @@ def zero_credit_pricing(directory: Path) -> dict[str, str]:
     assert text.count("included_credits: 20") == 1
     path = directory / "pricing.yaml"
     path.write_text(text.replace("included_credits: 20", "included_credits: 0"))
+    shutil.copy(REPO / "shared-specs" / "pricing.schema.json", directory)  # validated against it, beside it
     return {"FMU_GATEWAY_PRICING_FILE": str(path)}
 
 

@@ -29,7 +29,9 @@ SIM_ID = "sim_" + "0" * 32
 def simulation(status: str = "succeeded", *, result: bool = True, **extra: Any) -> dict[str, Any]:
     doc: dict[str, Any] = {
         "id": SIM_ID, "status": status, "fmu_id": "lib:BouncingBall", "fmu_sha256": "a" * 64,
-        "cached": False, "request": {}, "kpis": {"max(h)": 1.0}, "provenance": {"runner": "local"},
+        "cached": False, "request": {}, "kpis": {"max(h)": 1.0},
+        "provenance": {"runner": "local", "interface": "CoSimulation", "fmpy_version": "0.3.32",
+                       "wall_time_s": 0.25},
         "error": None, "created_at": "2026-01-01T00:00:00Z", "started_at": None, "finished_at": None,
         "result_url": None, "result": None,
     }
@@ -63,7 +65,7 @@ def test_simulate_sends_the_request_and_returns_the_result(tmp_path: Path) -> No
     assert seen[0].headers["Payment-Token"] == "pt_once"
     assert len(seen[0].headers["Idempotency-Key"]) == 36
     assert result.kpis == {"max(h)": 1.0}
-    assert result.provenance == {"runner": "local"}
+    assert result.provenance["runner"] == "local"
     assert result.columns == ["time", "h", "bounces", "flying"]
     assert result["h"] == [1.0, None, 0.0]
 
@@ -156,9 +158,10 @@ def test_upload_of_a_new_fmu_posts_it() -> None:
     assert b'name="file"; filename="VanDerPol.fmu"' in seen[1].read()
 
 
-def model_info() -> dict[str, Any]:
-    return {"fmi_version": "3.0", "model_name": "VanDerPol", "instantiation_token": "t", "description": None,
-            "generation_tool": None, "interfaces": ["CoSimulation"], "model_identifiers": {},
+def model_info(interfaces: list[str] | None = None) -> dict[str, Any]:
+    name = "BouncingBall" if interfaces else "VanDerPol"
+    return {"fmi_version": "3.0", "model_name": name, "instantiation_token": "t", "description": None,
+            "generation_tool": None, "interfaces": interfaces or ["CoSimulation"], "model_identifiers": {},
             "platforms": [], "has_sources": False, "built_from_sources": False, "default_experiment": None,
             "variable_count": 1, "inputs": [], "outputs": [], "parameters": [], "states": []}
 
