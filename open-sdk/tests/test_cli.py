@@ -338,3 +338,16 @@ def test_a_reader_that_stops_early_gets_no_traceback(gateway_url: str, config_di
     proc = subprocess.run(["bash", "-o", "pipefail", "-c", f"{exe} simulations result {sim.id} | head -1"],
                           env=env, capture_output=True, text=True, timeout=120, check=False)
     assert (proc.returncode, proc.stdout, proc.stderr) == (141, "time,h,v,bounces\n", "")
+
+
+def test_show_plot_opens_the_plot_in_a_window(capsys: pytest.CaptureFixture[str],
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    import matplotlib.pyplot as plt
+
+    shown: list[str] = []
+    monkeypatch.setattr(plt, "show", lambda: shown.append(plt.gcf().get_suptitle()))
+    answer = simulation(request={"start_values": {"e": 0.7}})
+    mock_cli(monkeypatch, lambda r: httpx.Response(200, json=answer))
+    assert run(capsys, "--api-key", "k", "run", "lib:BouncingBall", "--set", "e=0.7", "--show-plot")[0] == 0
+    assert shown == ["lib:BouncingBall  (e=0.7)"]
+    plt.close("all")
