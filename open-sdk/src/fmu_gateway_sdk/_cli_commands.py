@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from fmu_gateway_sdk import _config
 from fmu_gateway_sdk._cli_args import simulation_options
 from fmu_gateway_sdk._client import Gateway
 from fmu_gateway_sdk._errors import NotFoundError, PaymentRequired
@@ -191,8 +192,6 @@ def cmd_fmus_delete(gw: Gateway, args: argparse.Namespace) -> int:
 # -- keys and billing ----------------------------------------------------------------------------------
 
 def cmd_keys_create(gw: Gateway, args: argparse.Namespace) -> int:
-    from fmu_gateway_sdk import _config
-
     key = gw.create_key(args.name, authenticated=not args.new_account)
     print(key.api_key)
     note(args, f"key {key.key_id} ({key.prefix}...) for account {key.account_id}; shown only once")
