@@ -4,6 +4,7 @@ Runs lib:FuelRail (a common-rail diesel model: pump, four pulsed injectors, reli
 a grid of high-pressure pump speeds at two engine speeds, through the FMU Gateway SDK, and writes
 fuel_rail.json, fuel_rail.md and fuel_rail.png into the output directory.
 
+    pip install 'fmu-gateway-sdk[pandas,plot]'    # the SDK with DataFrames and matplotlib
     python examples/fuel_rail.py [--out examples/out] [--url http://127.0.0.1:8000]
 """
 

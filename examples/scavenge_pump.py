@@ -4,6 +4,7 @@ Runs lib:ScavengePump (sump tank drained by a positive-displacement pump that st
 its pick-up) over pump speeds of 2000-8000 rpm through the FMU Gateway SDK, and writes
 scavenge_pump.json, scavenge_pump.md and scavenge_pump.png into the output directory.
 
+    pip install 'fmu-gateway-sdk[pandas,plot]'    # the SDK with DataFrames and matplotlib
     python examples/scavenge_pump.py [--out examples/out] [--url http://127.0.0.1:8000]
 """
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -24,6 +26,11 @@ SDK = Path(__file__).resolve().parents[1]
 REPO = SDK.parent
 LIBRARY_DIR = Path(os.environ.get("FMU_GATEWAY_LIBRARY_DIR", REPO / "build" / "models"))
 Handler = Callable[[httpx.Request], httpx.Response]
+WEBHOOK_SECRET = "whsec_sdk_tests"
+# The environment each live gateway runs with (by URL): an operator's command (`fmu-gateway-api
+# grant-credits`) run with it reaches that gateway's database.
+GATEWAY_ENV: dict[str, dict[str, str]] = {}
+CHECKOUT_URL = re.compile(r"https://checkout\.stripe\.test/pay/(cs_test_[0-9a-f]+)")
 
 
 @pytest.fixture(autouse=True)
@@ -89,6 +96,7 @@ def serve_gateway(**extra_env: str) -> Iterator[str]:
     proc = subprocess.Popen([sys.executable, "-m", "fmu_gateway_api.cli", "serve", "--port", str(port)],
                             env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
+    GATEWAY_ENV[url] = env
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -111,6 +119,7 @@ def serve_gateway(**extra_env: str) -> Iterator[str]:
             proc.kill()
             proc.wait()
         log.close()
+        GATEWAY_ENV.pop(url, None)
         shutil.rmtree(data, ignore_errors=True)
         shutil.rmtree(scratch, ignore_errors=True)
 
@@ -120,6 +129,77 @@ def gateway_url() -> Iterator[str]:
     """A gateway as `make run` serves it: Stripe off."""
     with serve_gateway() as url:
         yield url
+
+
+def fake_stripe() -> Any:
+    """The Stripe-speaking local server of the server's tests (loaded by path: the SDK never imports
+    the server's code)."""
+    path = REPO / "private-api" / "tests" / "fakes" / "stripe_server.py"
+    spec = importlib.util.spec_from_file_location("fmu_gateway_fake_stripe", path)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module.FakeStripe().start()
+
+
+@pytest.fixture(scope="session")
+def stripe() -> Iterator[Any]:
+    fake = fake_stripe()
+    yield fake
+    fake.stop()
+
+
+def stripe_env(stripe: Any) -> dict[str, str]:
+    return {"FMU_GATEWAY_STRIPE_ENABLED": "true", "FMU_GATEWAY_STRIPE_API_KEY": "sk_test_sdk",
+            "FMU_GATEWAY_STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET, "FMU_GATEWAY_STRIPE_API_BASE": stripe.url}
+
+
+def zero_credit_pricing(directory: Path) -> dict[str, str]:
+    """The project's pricing with no sign-up credits: a new account meets 402 on its first run."""
+    text = (REPO / "shared-specs" / "pricing.yaml").read_text()
+    assert text.count("included_credits: 20") == 1
+    path = directory / "pricing.yaml"
+    path.write_text(text.replace("included_credits: 20", "included_credits: 0"))
+    shutil.copy(REPO / "shared-specs" / "pricing.schema.json", directory)  # validated against it, beside it
+    return {"FMU_GATEWAY_PRICING_FILE": str(path)}
+
+
+@pytest.fixture(scope="session")
+def broke_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Payments off, no sign-up credits: what an operator's gateway looks like to a new account."""
+    with serve_gateway(**zero_credit_pricing(tmp_path_factory.mktemp("pricing"))) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def broke_paid_url(tmp_path_factory: pytest.TempPathFactory, stripe: Any) -> Iterator[str]:
+    """Payments on (the local Stripe), no sign-up credits: every run is paid for."""
+    pricing = zero_credit_pricing(tmp_path_factory.mktemp("pricing"))
+    with serve_gateway(**stripe_env(stripe), **pricing) as url:
+        yield url
+
+
+def pay(stripe: Any, url: str, session_id: str) -> None:
+    """Stripe's part: the customer pays at the checkout URL and Stripe delivers the signed event."""
+    paid = stripe.complete_session(session_id)
+    payload, signature = stripe.sign(stripe.event("checkout.session.completed", paid), WEBHOOK_SECRET)
+    response = httpx.post(f"{url}/v1/webhooks/stripe", content=payload,
+                          headers={"Stripe-Signature": signature, "Content-Type": "application/json"})
+    assert response.status_code == 200, response.text
+
+
+def grant_credits_command(url: str, printed: str, credits: int) -> list[str]:
+    """The operator's command as the SDK printed it (`fmu-gateway-api grant-credits ACCOUNT N`), with N
+    filled in, run against that gateway's database."""
+    match = re.search(r"`fmu-gateway-api grant-credits (acc_[0-9a-f]+) N`", printed)
+    assert match, printed
+    exe = Path(sys.executable).with_name("fmu-gateway-api")
+    completed = subprocess.run([str(exe), "grant-credits", match.group(1), str(credits)],
+                               env=GATEWAY_ENV[url], capture_output=True, text=True, timeout=120, check=False)
+    assert completed.returncode == 0, completed.stderr
+    return completed.stdout.split()
 
 
 @pytest.fixture

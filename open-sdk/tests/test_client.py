@@ -14,8 +14,11 @@ from conftest import library_fmu, mock_gateway, problem
 
 from fmu_gateway_sdk import (
     AuthenticationError,
+    ConflictError,
     Gateway,
+    PaymentRequired,
     SimulationFailed,
+    _config,
     input_series,
     kpi_spec,
 )
@@ -26,7 +29,9 @@ SIM_ID = "sim_" + "0" * 32
 def simulation(status: str = "succeeded", *, result: bool = True, **extra: Any) -> dict[str, Any]:
     doc: dict[str, Any] = {
         "id": SIM_ID, "status": status, "fmu_id": "lib:BouncingBall", "fmu_sha256": "a" * 64,
-        "cached": False, "request": {}, "kpis": {"max(h)": 1.0}, "provenance": {"runner": "local"},
+        "cached": False, "request": {}, "kpis": {"max(h)": 1.0},
+        "provenance": {"runner": "local", "interface": "CoSimulation", "fmpy_version": "0.3.32",
+                       "wall_time_s": 0.25},
         "error": None, "created_at": "2026-01-01T00:00:00Z", "started_at": None, "finished_at": None,
         "result_url": None, "result": None,
     }
@@ -60,7 +65,7 @@ def test_simulate_sends_the_request_and_returns_the_result(tmp_path: Path) -> No
     assert seen[0].headers["Payment-Token"] == "pt_once"
     assert len(seen[0].headers["Idempotency-Key"]) == 36
     assert result.kpis == {"max(h)": 1.0}
-    assert result.provenance == {"runner": "local"}
+    assert result.provenance["runner"] == "local"
     assert result.columns == ["time", "h", "bounces", "flying"]
     assert result["h"] == [1.0, None, 0.0]
 
@@ -153,9 +158,10 @@ def test_upload_of_a_new_fmu_posts_it() -> None:
     assert b'name="file"; filename="VanDerPol.fmu"' in seen[1].read()
 
 
-def model_info() -> dict[str, Any]:
-    return {"fmi_version": "3.0", "model_name": "VanDerPol", "instantiation_token": "t", "description": None,
-            "generation_tool": None, "interfaces": ["CoSimulation"], "model_identifiers": {},
+def model_info(interfaces: list[str] | None = None) -> dict[str, Any]:
+    name = "BouncingBall" if interfaces else "VanDerPol"
+    return {"fmi_version": "3.0", "model_name": name, "instantiation_token": "t", "description": None,
+            "generation_tool": None, "interfaces": interfaces or ["CoSimulation"], "model_identifiers": {},
             "platforms": [], "has_sources": False, "built_from_sources": False, "default_experiment": None,
             "variable_count": 1, "inputs": [], "outputs": [], "parameters": [], "states": []}
 
@@ -190,13 +196,77 @@ def test_a_local_gateway_without_key_creates_and_keeps_one(config_dir: Path) -> 
     assert created == created_before
 
 
-def test_a_stale_stored_key_is_replaced_once(config_dir: Path) -> None:
-    (config_dir / "key").write_text("fgw_forgotten\n")
+def test_a_refused_stored_key_is_an_error_with_instructions(config_dir: Path) -> None:
+    """A key from the key file that the gateway refuses: no new account, the file untouched, and the
+    error says where the file is and which command makes a new key."""
+    key_file = config_dir / "key"
+    key_file.write_text("fgw_forgotten\n")
     created: list[str] = []
     gw = Gateway(transport=_key_server(created))
-    assert gw.fmus() == []
+    with pytest.raises(AuthenticationError) as info:
+        gw.fmus()
+    assert created == []
+    assert key_file.read_text() == "fgw_forgotten\n"
+    assert sorted(p.name for p in config_dir.iterdir()) == ["key"]
+    assert info.value.hint == (
+        f"the key stored in {key_file} is not accepted by http://127.0.0.1:8000 (revoked, or the gateway "
+        "lost its data); the file was left as it is. Make a new key (a new account) with "
+        "`fmu-gateway keys create --new-account --save`, which stores it there (keeping the old file next "
+        "to it), or set FMU_GATEWAY_API_KEY to a key that works.")
+    assert str(info.value).endswith(info.value.hint)
+
+
+def test_a_refused_environment_key_names_the_variable(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FMU_GATEWAY_API_KEY", "fgw_revoked")
+    created: list[str] = []
+    gw = Gateway(base_url="http://127.0.0.1:8123", transport=_key_server(created))
+    with pytest.raises(AuthenticationError) as info:
+        gw.fmus()
+    assert created == []
+    assert info.value.hint == (
+        "FMU_GATEWAY_API_KEY is not accepted by http://127.0.0.1:8123 (revoked or unknown). Make a new key "
+        "(a new account) with `fmu-gateway --url http://127.0.0.1:8123 keys create --new-account` and use "
+        "that one.")
+
+
+def test_a_key_is_created_only_when_none_is_configured_and_it_says_where(
+        config_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    created: list[str] = []
+    gw = Gateway(transport=_key_server(created))
+    assert gw.key_origin is None
+    gw.fmus()
+    assert gw.key_origin == _config.KeyOrigin("created", config_dir / "key")
+    assert capsys.readouterr().err == (
+        "fmu-gateway: created an API key for a new account (acc) on http://127.0.0.1:8000; stored in "
+        f"{config_dir / 'key'} (readable only by you). It is the way into this account's FMUs and credits: "
+        "keep it.\n")
+    Gateway(transport=_key_server(created)).fmus()  # stored: read back, nothing created, nothing said
     assert created == ["fgw_new_0"]
-    assert (config_dir / "key").read_text().strip() == "fgw_new_0"
+    assert capsys.readouterr().err == ""
+
+
+def test_a_remote_gateway_gets_a_key_only_when_asked(config_dir: Path) -> None:
+    created: list[str] = []
+    gw = Gateway(base_url="https://gw.example", transport=_key_server(created))
+    with pytest.raises(AuthenticationError, match="no API key for https://gw.example") as info:
+        gw.fmus()
+    assert info.value.hint == (
+        "set FMU_GATEWAY_API_KEY, pass Gateway(api_key=...), or make a key (a new account) with "
+        "`fmu-gateway --url https://gw.example keys create --new-account --save`")
+    auto = Gateway(base_url="https://gw.example", auto_key=True, transport=_key_server(created))
+    assert auto.fmus() == []
+    assert (config_dir / "key-gw.example-default").read_text() == "fgw_new_0\n"
+    assert Gateway(base_url="https://gw.example", transport=_key_server(created)).api_key == "fgw_new_0"
+
+
+def test_saving_a_key_keeps_the_earlier_file(config_dir: Path) -> None:
+    first, kept = _config.store_key(_config.DEFAULT_URL, "fgw_one")
+    assert (first, kept) == (config_dir / "key", None)
+    again, kept = _config.store_key(_config.DEFAULT_URL, "fgw_two")
+    assert kept is not None
+    assert kept.name.startswith("key.replaced-")
+    assert (again.read_text(), kept.read_text()) == ("fgw_two\n", "fgw_one\n")
+    assert stat.S_IMODE(again.stat().st_mode) == 0o600
 
 
 def test_the_legacy_key_file_is_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -212,12 +282,6 @@ def test_environment_supplies_key_and_url(monkeypatch: pytest.MonkeyPatch) -> No
     monkeypatch.setenv("FMU_GATEWAY_URL", "https://gw.example/")
     gw = Gateway()
     assert (gw.api_key, gw.base_url) == ("fgw_env", "https://gw.example")
-
-
-def test_a_remote_gateway_without_key_is_an_authentication_error() -> None:
-    gw = Gateway(base_url="https://gw.example", transport=httpx.MockTransport(lambda r: httpx.Response(500)))
-    with pytest.raises(AuthenticationError, match="FMU_GATEWAY_API_KEY"):
-        gw.fmus()
 
 
 QUOTE = {"price_credits": 1, "balance_credits": 99, "tier": "free", "billing": "prepaid", "currency": "EUR",
@@ -347,3 +411,124 @@ def test_sweep_retries_failed_runs_when_asked() -> None:
     frame = mock_gateway(handler).sweep("lib:BouncingBall", [{"e": 0.5}], retry_failed=1, max_workers=1)
     assert list(frame["status"]) == ["succeeded"]
     assert calls == [True, False]
+
+
+def test_simulate_waits_a_second_then_follows_and_wait_false_only_submits() -> None:
+    bodies: list[dict[str, Any]] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.method == "POST":
+            bodies.append(json.loads(request.content))
+            return httpx.Response(202, json=simulation("queued", result=False))
+        if request.url.path.endswith("/result"):
+            return httpx.Response(200, json={"simulation_id": SIM_ID, **simulation()["result"]})
+        return httpx.Response(200, json=simulation(result=False))
+
+    gw = mock_gateway(handler)
+    assert gw.simulate("lib:BouncingBall").status == "succeeded"
+    submitted = gw.simulate("lib:BouncingBall", wait=False)
+    assert submitted.status == "queued"
+    assert [b["wait_s"] for b in bodies] == [1.0, 0]
+
+
+def test_a_solver_selects_model_exchange_when_the_fmu_has_it() -> None:
+    bodies: list[dict[str, Any]] = []
+    interfaces = {"lib:BouncingBall": ["ModelExchange", "CoSimulation"], "lib:CoSimOnly": ["CoSimulation"]}
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/model"):
+            name = request.url.path.split("/")[3]
+            return httpx.Response(200, json={**model_info(), "interfaces": interfaces[name]})
+        bodies.append(json.loads(request.content))
+        if request.url.path == "/v1/quotes":
+            return httpx.Response(200, json=QUOTE)
+        return httpx.Response(200, json=simulation())
+
+    gw = mock_gateway(handler)
+    gw.simulate("lib:BouncingBall", solver="Euler", step_size=0.01)
+    gw.quote("lib:BouncingBall", solver="CVode")
+    gw.simulate("lib:CoSimOnly", solver="Euler")  # the gateway says why not (solver-not-applicable)
+    gw.simulate("lib:BouncingBall", solver="Euler", interface="CoSimulation")  # asked for: sent as it is
+    gw.simulate("lib:BouncingBall")
+    assert [(b["interface"], b.get("solver")) for b in bodies] == [
+        ("ModelExchange", "Euler"), ("ModelExchange", "CVode"), ("auto", "Euler"), ("CoSimulation", "Euler"),
+        ("auto", None)]
+    assert bodies[0]["step_size"] == 0.01
+
+
+def test_the_simulation_options_are_declared_once() -> None:
+    import inspect
+    import typing
+
+    from fmu_gateway_sdk import SimulationOptions
+    from fmu_gateway_sdk._options import OPTION_NAMES
+
+    assert OPTION_NAMES == tuple(typing.get_type_hints(SimulationOptions))
+    for method in (Gateway.simulate, Gateway.quote, Gateway.sweep):
+        kwargs = inspect.signature(method).parameters["options"]
+        assert kwargs.kind is inspect.Parameter.VAR_KEYWORD
+        assert "Unpack[SimulationOptions]" in str(kwargs.annotation), method
+    gw = mock_gateway(lambda r: httpx.Response(200, json=simulation()))
+    with pytest.raises(TypeError, match="unknown simulation option.*stoptime"):
+        gw.simulate("lib:BouncingBall", stoptime=3)  # type: ignore[call-arg]
+
+
+def test_wait_for_payment_returns_the_paid_session_or_raises() -> None:
+    paid = {**CHECKOUT, "kind": "run", "status": "complete", "payment_status": "paid",
+            "paid_at": "2026-01-01T00:01:00Z", "payment_token": "fpt_once"}
+    states = [CHECKOUT, CHECKOUT, paid]
+    gw = mock_gateway(lambda r: httpx.Response(200, json=states.pop(0)))
+    assert gw.wait_for_payment("cs_1", poll=0).payment_token == "fpt_once"
+    assert states == []
+
+    expired = {**CHECKOUT, "status": "expired"}
+    gw = mock_gateway(lambda r: httpx.Response(200, json=expired))
+    with pytest.raises(PaymentRequired, match="expired unpaid") as info:
+        gw.wait_for_payment("cs_1", poll=0)
+    assert info.value.slug == "checkout-expired"
+    gw = mock_gateway(lambda r: httpx.Response(200, json=CHECKOUT))
+    with pytest.raises(PaymentRequired, match="not paid within 0 s") as info:
+        gw.wait_for_payment("cs_1", timeout=0)
+    assert info.value.slug == "payment-timeout"
+
+
+ACCOUNT = {"account_id": "acc_" + "1" * 32, "name": None, "tier": "free", "billing": "prepaid",
+           "balance_credits": 0, "currency": "usd", "run_price_credits": 1,
+           "created_at": "2026-01-01T00:00:00Z", "ledger": []}
+
+
+def test_out_of_credits_with_payments_off_says_how_an_operator_grants_credits() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/v1/account":
+            return httpx.Response(200, json=ACCOUNT)
+        return problem(402, "payment-required", "this run costs 1 credits and the balance is too low",
+                       price_credits=1, balance_credits=0, currency="usd")
+
+    with pytest.raises(PaymentRequired) as info:
+        mock_gateway(handler).simulate("lib:BouncingBall")
+    assert info.value.checkout_url is None
+    account = ACCOUNT["account_id"]
+    assert info.value.hint == (
+        "payments are not enabled on https://gateway.example (there is no checkout): an operator of the "
+        f"gateway grants credits on its server with `fmu-gateway-api grant-credits {account} N`")
+
+
+def test_out_of_credits_with_payments_on_points_to_the_checkout() -> None:
+    offer = problem(402, "payment-required", "too low", price_credits=1, balance_credits=0,
+                    checkout_url="https://checkout.stripe.test/pay/cs_1", session_id="cs_1")
+    gw = mock_gateway(lambda r: offer)
+    with pytest.raises(PaymentRequired) as info:
+        gw.simulate("lib:BouncingBall")
+    assert info.value.hint == (
+        "pay for this run at https://checkout.stripe.test/pay/cs_1; then `fmu-gateway checkout status cs_1 "
+        "--wait 600` (or Gateway.wait_for_payment) gives the payment token that pays the retry")
+
+
+def test_cancel_returns_the_simulation_and_an_ended_one_is_a_conflict() -> None:
+    answers = [httpx.Response(202, json=simulation("running", result=False)),
+               problem(409, "simulation-ended", "simulation has already ended (succeeded)")]
+    gw = mock_gateway(lambda r: answers.pop(0), max_retries=2)
+    assert gw.cancel(SIM_ID).status == "running"
+    with pytest.raises(ConflictError):
+        gw.cancel(SIM_ID)
+    assert answers == []

@@ -123,3 +123,31 @@ def test_retry_after_as_http_date_and_backoff_caps() -> None:
     assert _http._backoff(0, "Wed, 21 Oct 2015 07:28:00 GMT") == 0.0  # in the past
     assert _http._backoff(0, "3600") == _http.MAX_RETRY_AFTER_S
     assert _http._backoff(10, None) <= _http.MAX_BACKOFF_S
+
+
+def test_only_an_idempotency_key_in_progress_409_is_retried() -> None:
+    """The 409 of a key whose first request is still running is retried (after its Retry-After); a
+    permanent conflict (a simulation that has ended) is answered at once, without a retry."""
+    calls: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        calls.append(request.method)
+        if request.method == "POST" and len(calls) == 1:
+            response = problem(409, "idempotency-key-in-progress", "the first request is still running")
+            response.headers["Retry-After"] = "1"
+            return response
+        if request.method == "POST":
+            return httpx.Response(200, json={
+                "id": "sim_" + "0" * 32, "status": "succeeded", "fmu_id": "lib:BouncingBall",
+                "fmu_sha256": "a" * 64, "cached": False, "request": {}, "kpis": {}, "provenance": {},
+                "error": None, "created_at": "2026-01-01T00:00:00Z", "started_at": None, "finished_at": None,
+                "result_url": None, "result": {"columns": ["time"], "units": {}, "data": {"time": [0.0]}}})
+        return problem(409, "simulation-ended", "simulation has already ended (succeeded)")
+
+    gw = mock_gateway(handler, max_retries=3)
+    assert gw.simulate("lib:BouncingBall").status == "succeeded"
+    assert calls == ["POST", "POST"]
+    with pytest.raises(ConflictError) as info:
+        gw.cancel("sim_" + "0" * 32)
+    assert info.value.slug == "simulation-ended"
+    assert calls == ["POST", "POST", "DELETE"]

@@ -5,55 +5,22 @@ one the server's own tests use); the test plays Stripe's part of paying and send
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from collections.abc import Iterator
 from typing import Any
 
-import httpx
 import pytest
-from conftest import REPO, serve_gateway
+from conftest import pay, serve_gateway, stripe_env
 
 from fmu_gateway_sdk import Gateway, PaymentRequired, cli
 
-WEBHOOK_SECRET = "whsec_sdk_journey"
 pytestmark = pytest.mark.e2e
-
-
-def _fake_stripe() -> Any:
-    path = REPO / "private-api" / "tests" / "fakes" / "stripe_server.py"
-    spec = importlib.util.spec_from_file_location("fmu_gateway_fake_stripe", path)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module.FakeStripe().start()
-
-
-@pytest.fixture(scope="module")
-def stripe() -> Iterator[Any]:
-    fake = _fake_stripe()
-    yield fake
-    fake.stop()
 
 
 @pytest.fixture(scope="module")
 def paid_url(stripe: Any) -> Iterator[str]:
-    with serve_gateway(FMU_GATEWAY_STRIPE_ENABLED="true", FMU_GATEWAY_STRIPE_API_KEY="sk_test_sdk_journey",
-                       FMU_GATEWAY_STRIPE_WEBHOOK_SECRET=WEBHOOK_SECRET,
-                       FMU_GATEWAY_STRIPE_API_BASE=stripe.url) as url:
+    with serve_gateway(**stripe_env(stripe)) as url:
         yield url
-
-
-def pay(stripe: Any, url: str, session_id: str) -> None:
-    """Stripe's part: the customer pays at the checkout URL and Stripe delivers the signed event."""
-    paid = stripe.complete_session(session_id)
-    payload, signature = stripe.sign(stripe.event("checkout.session.completed", paid), WEBHOOK_SECRET)
-    response = httpx.post(f"{url}/v1/webhooks/stripe", content=payload,
-                          headers={"Stripe-Signature": signature, "Content-Type": "application/json"})
-    assert response.status_code == 200, response.text
 
 
 def fmu_gateway(capsys: pytest.CaptureFixture[str], url: str, key: str, *argv: str) -> tuple[int, str, str]:

@@ -8,7 +8,8 @@
     result.to_pandas()
 """
 
-from fmu_gateway_sdk._client import Gateway, __version__, input_series, kpi_spec
+from fmu_gateway_sdk._base import __version__
+from fmu_gateway_sdk._client import Gateway
 from fmu_gateway_sdk._errors import (
     APIConnectionError,
     AuthenticationError,
@@ -34,6 +35,7 @@ from fmu_gateway_sdk._generated.models import (
     Quote,
     Variable,
 )
+from fmu_gateway_sdk._options import SimulationOptions, input_series, kpi_spec
 from fmu_gateway_sdk._results import SimulationResult
 
 __all__ = [
@@ -57,6 +59,7 @@ __all__ = [
     "Quote",
     "RateLimitError",
     "SimulationFailed",
+    "SimulationOptions",
     "SimulationResult",
     "UnprocessableEntityError",
     "Variable",

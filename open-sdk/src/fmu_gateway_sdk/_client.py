@@ -1,28 +1,23 @@
-"""`Gateway`: the high-level client.
-
-The generated modules (`_generated/api/...`) build each request and parse its answer; `_call` sends the
-request through `_http.request`, so authentication, retries and error translation happen in one place
-for every operation, generated or not yet in the contract.
-"""
+"""`Gateway`: the high-level client (its plumbing, keys and the one request path, is in `_base`)."""
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
-import threading
 import time
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from types import ModuleType
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, Unpack, cast
 
-import httpx
-
-from fmu_gateway_sdk import _config, _http
-from fmu_gateway_sdk._errors import APIConnectionError, AuthenticationError, NotFoundError, SimulationFailed
+from fmu_gateway_sdk._base import GatewayBase
+from fmu_gateway_sdk._errors import (
+    APIConnectionError,
+    NotFoundError,
+    PaymentRequired,
+    SimulationFailed,
+)
 from fmu_gateway_sdk._generated.api.billing import (
     create_checkout,
     create_quote,
@@ -46,8 +41,8 @@ from fmu_gateway_sdk._generated.api.simulations import (
     create_simulation,
     get_simulation,
     get_simulation_result,
+    list_simulations,
 )
-from fmu_gateway_sdk._generated.client import Client
 from fmu_gateway_sdk._generated.models import (
     Account,
     Checkout,
@@ -64,113 +59,34 @@ from fmu_gateway_sdk._generated.models import (
     Variable,
 )
 from fmu_gateway_sdk._generated.types import UNSET, File
+from fmu_gateway_sdk._options import SimulationOptions, request_body
 from fmu_gateway_sdk._progress import progress_bar
-from fmu_gateway_sdk._results import SimulationResult
+from fmu_gateway_sdk._results import SimulationResult, short_model_name
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__version__ = "0.1.0"
-
 FMU_ID = re.compile(r"^([0-9a-f]{64}|lib:[A-Za-z0-9_.-]+(@fmi[23])?)$")
-KPI_CALL = re.compile(r"^\s*(min|max|mean|rms|final|integral)\s*\(\s*(.+?)\s*\)\s*$")
 TERMINAL = frozenset({"succeeded", "failed", "cancelled"})
+# `simulate` lets the gateway hold the request this long, then follows the 202 by polling, so that progress
+# shows from the first second (and Ctrl-C can cancel the run: its id is known by then).
+FIRST_WAIT_S = 1.0
+POLL_FIRST_S, POLL_MAX_S = 0.25, 2.0
 FmuLike = str | Path | Fmu
-KpiLike = str | tuple[str, str] | Mapping[str, Any]
 
 
-class Gateway:
+class Gateway(GatewayBase):
     """A connection to an FMU Gateway.
 
-    `api_key` defaults to FMU_GATEWAY_API_KEY, `base_url` to FMU_GATEWAY_URL, else a local gateway at
-    http://127.0.0.1:8000. Without a key, a local gateway is asked for one (POST /v1/keys), which is kept
-    in the user's config directory (mode 0600) for next time. With `local_fallback=True`, a simulation of
-    an FMU file runs on this machine with FMPy when the gateway cannot be reached.
+    `api_key` defaults to FMU_GATEWAY_API_KEY, else the key stored for this gateway in the config
+    directory. `base_url` defaults to FMU_GATEWAY_URL, else `url` in the config directory's config.toml,
+    else a local gateway at http://127.0.0.1:8000. Without any key, one is created (a new account) and
+    stored (mode 0600), saying where on stderr: by default only for a gateway on this machine;
+    `auto_key=True` for any gateway, `False` never. A key that is refused is an `AuthenticationError`
+    whose `hint` says how to make a new one: the SDK never replaces a key by itself. With
+    `local_fallback=True`, a simulation of an FMU file runs on this machine with FMPy when the gateway
+    cannot be reached. `progress` shows progress bars (None: on a terminal or in a notebook).
     """
-
-    def __init__(self, api_key: str | None = None, base_url: str | None = None, *, timeout: float = 120.0,
-                 max_retries: int = 2, local_fallback: bool = False, progress: bool | None = None,
-                 transport: httpx.BaseTransport | None = None) -> None:
-        self.base_url = _config.resolve_base_url(base_url)
-        self.max_retries = max_retries
-        self.local_fallback = local_fallback
-        self.progress = progress
-        explicit = api_key or os.environ.get(_config.KEY_ENV)
-        self._api_key: str | None = explicit or None
-        # A key the SDK created (or stored earlier) on a local gateway may be replaced when it stops working.
-        self._managed_key = not explicit
-        self._key_lock = threading.Lock()
-        self._paths: dict[str, Path] = {}
-        self._http = httpx.Client(base_url=self.base_url, timeout=timeout, transport=transport,
-                                  headers={"User-Agent": f"fmu-gateway-sdk/{__version__}"})
-        self._generated = Client(base_url=self.base_url).set_httpx_client(self._http)
-
-    # -- plumbing -----------------------------------------------------------------------------------
-
-    def close(self) -> None:
-        self._http.close()
-
-    def __enter__(self) -> Gateway:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    @property
-    def api_key(self) -> str:
-        """The key in use, created on a local gateway when there is none."""
-        with self._key_lock:
-            if self._api_key is None:
-                self._api_key = self._stored_or_new_key()
-            return self._api_key
-
-    def _stored_or_new_key(self) -> str:
-        if not _config.is_local(self.base_url):
-            raise AuthenticationError(
-                f"no API key for {self.base_url}: set FMU_GATEWAY_API_KEY or pass Gateway(api_key=...)")
-        stored = _config.read_stored_key(self.base_url)
-        if stored:
-            return stored
-        created = self.create_key(name="fmu-gateway-sdk", authenticated=False)
-        _config.store_key(self.base_url, created.api_key)
-        return created.api_key
-
-    def _call(self, op: ModuleType, *, auth: bool = True, headers: Mapping[str, str] | None = None,
-              **params: Any) -> Any:
-        """Run a generated operation; returns its typed `Response` (2xx only, else an exception)."""
-        kwargs: dict[str, Any] = op._get_kwargs(**params)
-        response = self.send(kwargs, auth=auth, headers=headers)
-        return op._build_response(client=self._generated, response=response)
-
-    def send(self, kwargs: Mapping[str, Any], *, auth: bool = True,
-             headers: Mapping[str, str] | None = None) -> httpx.Response:
-        """Send one request (`httpx.Client.request` arguments) with auth, retries and typed errors."""
-        merged = {**(kwargs.get("headers") or {}), **(headers or {})}
-        if auth:
-            merged["Authorization"] = f"Bearer {self.api_key}"
-        try:
-            return _http.request(self._http, {**kwargs, "headers": merged}, max_retries=self.max_retries)
-        except AuthenticationError:
-            if not (auth and self._managed_key and _config.is_local(self.base_url)):
-                raise
-            # The local gateway forgot our key (a fresh data directory): make a new one, once.
-            with self._key_lock:
-                created = self.create_key(name="fmu-gateway-sdk", authenticated=False)
-                _config.store_key(self.base_url, created.api_key)
-                self._api_key = created.api_key
-            merged["Authorization"] = f"Bearer {created.api_key}"
-            return _http.request(self._http, {**kwargs, "headers": merged}, max_retries=self.max_retries)
-
-    def _json(self, method: str, url: str, *, body: Any = None, params: Mapping[str, Any] | None = None,
-              headers: Mapping[str, str] | None = None) -> Any:
-        """A plain JSON call, for operations the generated client does not have (yet)."""
-        kwargs: dict[str, Any] = {"method": method, "url": url}
-        if body is not None:
-            kwargs["json"] = body
-        if params:
-            kwargs["params"] = dict(params)
-        response = self.send(kwargs, headers=headers)
-        return response.json() if response.content else None
 
     # -- keys, health, library, FMUs -----------------------------------------------------------------
 
@@ -203,6 +119,7 @@ class Gateway:
         path = Path(path)
         sha256 = _sha256(path)
         self._paths[sha256] = path
+        self._names[sha256] = path.name
         try:
             return cast(Fmu, self._call(get_fmu, fmu_id=sha256).parsed)
         except NotFoundError:
@@ -236,68 +153,38 @@ class Gateway:
 
     # -- simulations ---------------------------------------------------------------------------------
 
-    def simulation_request(self, fmu_id: str, *, stop_time: float | None = None,
-                           start_time: float | None = None, output_interval: float | None = None,
-                           start_values: Mapping[str, Any] | None = None, inputs: Any = None,
-                           outputs: Sequence[str] | None = None, kpis: Iterable[KpiLike] | None = None,
-                           interface: str = "auto", solver: str | None = None,
-                           relative_tolerance: float | None = None, step_size: float | None = None,
-                           timeout_s: float | None = None, wait_s: float | None = None,
-                           cache: bool = True) -> dict[str, Any]:
-        """The SimulationCreate body for these arguments (what `simulate` and `quote` send)."""
-        body: dict[str, Any] = {"fmu_id": fmu_id, "interface": interface, "cache": cache}
-        optional = {"start_time": start_time, "stop_time": stop_time, "output_interval": output_interval,
-                    "solver": solver, "relative_tolerance": relative_tolerance, "step_size": step_size,
-                    "timeout_s": timeout_s, "wait_s": wait_s}
-        body.update({k: v for k, v in optional.items() if v is not None})
-        if start_values:
-            body["start_values"] = {k: _plain(v) for k, v in start_values.items()}
-        if inputs is not None:
-            body["inputs"] = input_series(inputs)
-        if outputs is not None:
-            body["outputs"] = list(outputs)
-        if kpis:
-            body["kpis"] = [kpi_spec(k) for k in kpis]
-        return body
-
-    def simulate(self, fmu: FmuLike, *, stop_time: float | None = None, start_time: float | None = None,
-                 output_interval: float | None = None, start_values: Mapping[str, Any] | None = None,
-                 inputs: Any = None, outputs: Sequence[str] | None = None,
-                 kpis: Iterable[KpiLike] | None = None, interface: str = "auto", solver: str | None = None,
-                 relative_tolerance: float | None = None, step_size: float | None = None,
-                 timeout_s: float | None = None, cache: bool = True, wait: bool = True,
-                 payment_token: str | None = None, idempotency_key: str | None = None,
-                 progress: bool | None = None) -> SimulationResult:
+    def simulate(self, fmu: FmuLike, *, wait: bool = True, payment_token: str | None = None,
+                 idempotency_key: str | None = None, progress: bool | None = None,
+                 **options: Unpack[SimulationOptions]) -> SimulationResult:
         """Run a simulation and return its result.
 
         `fmu` is a library id (`lib:FuelRail`), an uploaded FMU's sha256, or a path (uploaded when the
-        gateway does not have it). `inputs` is a DataFrame (a `time` column or index), a dict of equal
-        length lists with a `time` key, or None. `kpis` take `"mean(p_rail)"`, `("max", "p_rail")` or
-        `{"variable": ..., "kind": ..., "name": ...}`. When the gateway answers 202 the job is followed
-        (with a progress bar on a terminal) until it ends; `wait=False` returns it as submitted.
+        gateway does not have it). `options` are the `SimulationOptions`: stop_time, start_values,
+        inputs, outputs, kpis, solver, ... The gateway holds the request for a second; a longer run is
+        followed (with a progress bar on a terminal or in a notebook) until it ends, and Ctrl-C cancels
+        it. `wait=False` returns the simulation as submitted (see `wait`, `cancel`).
 
         Every call carries an Idempotency-Key (reused across its retries, so it is charged once) and
         the one-shot `payment_token` when given. Raises `SimulationFailed` when the model failed,
         `PaymentRequired` when the account lacks credits.
         """
+        return self._simulate(fmu, options, wait_s=FIRST_WAIT_S if wait else 0, follow=wait,
+                              payment_token=payment_token, idempotency_key=idempotency_key, progress=progress)
+
+    def _simulate(self, fmu: FmuLike, options: Mapping[str, Any], *, wait_s: float | None, follow: bool,
+                  payment_token: str | None = None, idempotency_key: str | None = None,
+                  progress: bool | None = False) -> SimulationResult:
         local_path = fmu if isinstance(fmu, Path) else None
         if isinstance(fmu, str) and not FMU_ID.match(fmu):
             local_path = Path(fmu)
         try:
             fmu_id = self._fmu_id(fmu)
+            options = self._with_interface(fmu_id, options)
         except APIConnectionError as exc:
             if self.local_fallback and local_path is not None:
-                return self._local(local_path, str(exc), stop_time=stop_time, start_time=start_time,
-                                   output_interval=output_interval, start_values=start_values,
-                                   inputs=inputs, outputs=outputs, kpis=kpis, interface=interface,
-                                   solver=solver, relative_tolerance=relative_tolerance,
-                                   step_size=step_size, timeout_s=timeout_s)
+                return self._local(local_path, str(exc), options)
             raise
-        body = self.simulation_request(
-            fmu_id, stop_time=stop_time, start_time=start_time, output_interval=output_interval,
-            start_values=start_values, inputs=inputs, outputs=outputs, kpis=kpis, interface=interface,
-            solver=solver, relative_tolerance=relative_tolerance, step_size=step_size, timeout_s=timeout_s,
-            wait_s=None if wait else 0, cache=cache)
+        body = request_body(fmu_id, options, wait_s=wait_s)
         try:
             response = self._call(create_simulation, body=SimulationCreate.from_dict(body),
                                   idempotency_key=idempotency_key or str(uuid.uuid4()),
@@ -305,18 +192,34 @@ class Gateway:
         except APIConnectionError as exc:
             path = local_path or self._paths.get(fmu_id)
             if self.local_fallback and path is not None:
-                return self._local(path, str(exc), **_without(body, "fmu_id", "wait_s", "cache"))
+                return self._local(path, str(exc), options)
             raise
         simulation = json.loads(response.content)
-        if not wait:
-            return SimulationResult.from_api(simulation)
+        if not follow:
+            return SimulationResult.from_api(simulation, model=self._name(fmu_id))
         if simulation["status"] not in TERMINAL:
             simulation = self._follow(simulation, progress)
         return self._finish(simulation)
 
+    def _with_interface(self, fmu_id: str, options: Mapping[str, Any]) -> dict[str, Any]:
+        """A solver is Model Exchange only: with `interface` auto, a solver picks Model Exchange when the
+        FMU has it (the gateway's auto means Co-Simulation first, and refuses a solver there)."""
+        chosen = dict(options)
+        if chosen.get("solver") and chosen.get("interface", "auto") == "auto":
+            if "ModelExchange" in self.model_info(fmu_id).interfaces:
+                chosen["interface"] = "ModelExchange"
+        return chosen
+
     def get_simulation(self, simulation_id: str) -> SimulationResult:
         """A simulation's status, KPIs, provenance and error (without its data)."""
-        return SimulationResult.from_api(self._simulation(simulation_id))
+        simulation = self._simulation(simulation_id)
+        return SimulationResult.from_api(simulation, model=self._name(simulation["fmu_id"]))
+
+    def simulations(self, *, limit: int = 50) -> list[SimulationResult]:
+        """This account's recent simulations, newest first (without their data)."""
+        response = self._call(list_simulations, limit=limit)
+        items = json.loads(response.content)["items"]
+        return [SimulationResult.from_api(s, model=self._name(s["fmu_id"])) for s in items]
 
     def wait(self, simulation_id: str, *, progress: bool | None = None) -> SimulationResult:
         """Follow a submitted simulation until it ends; its result with data, or `SimulationFailed`."""
@@ -336,15 +239,22 @@ class Gateway:
         return cast(dict[str, Any], json.loads(response.content))
 
     def cancel(self, simulation_id: str) -> SimulationResult:
-        """Cancel a queued or running simulation (a finished one is returned as it is)."""
+        """Cancel a simulation: a queued one is cancelled at once and its price refunded; a running one
+        is stopped (its sandbox killed) within about a second, and is not refunded.
+
+        Returns the simulation as the gateway answered: `cancelled`, or still `running` while it stops
+        (`wait` or `get_simulation` show the end). One that has already ended raises `ConflictError`
+        (problem `simulation-ended`).
+        """
         response = self._call(cancel_simulation, simulation_id=simulation_id)
-        return SimulationResult.from_api(json.loads(response.content))
+        simulation = json.loads(response.content)
+        return SimulationResult.from_api(simulation, model=self._name(simulation["fmu_id"]))
 
     def _follow(self, simulation: dict[str, Any], progress: bool | None) -> dict[str, Any]:
         """Poll until the simulation ends, showing the gateway's `progress` (fraction of the interval)."""
         bar = progress_bar(self.progress if progress is None else progress, total=100,
-                           desc=f"{simulation['id']}", unit="%")
-        delay, shown = 0.1, 0
+                           desc=self._name(simulation["fmu_id"]), percent=True)
+        delay, shown = POLL_FIRST_S, 0
         try:
             while simulation["status"] not in TERMINAL:
                 bar.set_postfix_str(simulation["status"])
@@ -353,7 +263,7 @@ class Gateway:
                     bar.update(int(fraction * 100) - shown)
                     shown = int(fraction * 100)
                 time.sleep(delay)
-                delay = min(delay * 1.5, 2.0)
+                delay = min(delay * 1.5, POLL_MAX_S)
                 simulation = self._simulation(simulation["id"])
         except KeyboardInterrupt:
             # Ctrl-C while following: do not leave the run going (and costing) on the gateway.
@@ -366,44 +276,49 @@ class Gateway:
         return simulation
 
     def _finish(self, simulation: dict[str, Any]) -> SimulationResult:
+        name = self._name(simulation["fmu_id"])
         if simulation["status"] != "succeeded":
             error = simulation.get("error") or {}
             raise SimulationFailed(
-                f"simulation {simulation['id']} {simulation['status']}: {error.get('detail', 'no detail')}",
+                f"simulation {simulation['id']} of {name} {simulation['status']}: "
+                f"{error.get('detail', 'no detail')}",
                 type=_config_problem(str(error.get("type") or "simulation-failed")), simulation=simulation)
         if simulation.get("result") is not None:
-            return SimulationResult.from_api(simulation)
+            return SimulationResult.from_api(simulation, model=name)
         response = self._call(get_simulation_result, simulation_id=simulation["id"])
-        return SimulationResult.from_api(simulation, json.loads(response.content))
+        return SimulationResult.from_api(simulation, json.loads(response.content), model=name)
 
-    def _local(self, path: Path, reason: str, **arguments: Any) -> SimulationResult:
+    def _local(self, path: Path, reason: str, options: Mapping[str, Any]) -> SimulationResult:
         from fmu_gateway_sdk._local import simulate_locally
 
-        body = self.simulation_request(str(path), **arguments)
-        return simulate_locally(path, body, reason=reason)
+        return simulate_locally(path, request_body(str(path), options), reason=reason)
+
+    def _name(self, fmu_id: str) -> str:
+        return self._names.get(fmu_id) or short_model_name(fmu_id)
 
     def sweep(self, fmu: FmuLike, grid: Mapping[str, Sequence[Any]] | Sequence[Mapping[str, Any]], *,
-              kpis: Iterable[KpiLike] | None = None, long: bool = False, max_workers: int = 4,
-              progress: bool | None = None, retry_failed: int = 0, **simulate_options: Any) -> pd.DataFrame:
+              long: bool = False, max_workers: int = 4, progress: bool | None = None, retry_failed: int = 0,
+              **options: Unpack[SimulationOptions]) -> pd.DataFrame:
         """Run one simulation per point, concurrently; one tidy DataFrame (extra `pandas`).
 
         `grid` is a mapping of start-value names to value lists (every combination runs) or a list of
-        start-value dicts. Rows: `run`, the point's values, one column per KPI, `status`, `cached`,
+        start-value dicts; `options` (the `SimulationOptions`) apply to every run, their start values
+        under each point's. Rows: `run`, the point's values, one column per KPI, `status`, `cached`,
         `simulation_id` and `error` (a failed run is a row, not an exception). `long=True` returns the
         time series instead: one row per run and time point. `retry_failed=n` submits failed runs again,
         up to n times (for transient platform failures such as a killed sandbox).
         """
         from fmu_gateway_sdk._sweep import run_sweep
 
-        return run_sweep(self, fmu, grid, kpis=kpis, long=long, max_workers=max_workers,
-                         progress=self.progress if progress is None else progress, retry_failed=retry_failed,
-                         **simulate_options)
+        return run_sweep(self, fmu, grid, options, long=long, max_workers=max_workers,
+                         progress=self.progress if progress is None else progress, retry_failed=retry_failed)
 
     # -- paid runs ------------------------------------------------------------------------------------
 
-    def quote(self, fmu: FmuLike, **simulate_options: Any) -> Quote:
-        """What `simulate` with these arguments would cost, without running it (free when cached)."""
-        body = self.simulation_request(self._fmu_id(fmu), **simulate_options)
+    def quote(self, fmu: FmuLike, **options: Unpack[SimulationOptions]) -> Quote:
+        """What `simulate` with these options would cost, without running it (free when cached)."""
+        fmu_id = self._fmu_id(fmu)
+        body = request_body(fmu_id, self._with_interface(fmu_id, options))
         return cast(Quote, self._call(create_quote, body=SimulationCreate.from_dict(body)).parsed)
 
     def account(self) -> Account:
@@ -424,47 +339,23 @@ class Gateway:
         """A checkout session's state; a paid pay-per-run session carries its one-shot `payment_token`."""
         return cast(Checkout, self._call(get_checkout, session_id=session_id).parsed)
 
-
-def kpi_spec(kpi: KpiLike) -> dict[str, Any]:
-    """`"mean(x)"`, `("mean", "x")` or a KpiSpec mapping, as a KpiSpec mapping."""
-    if isinstance(kpi, str):
-        match = KPI_CALL.match(kpi)
-        if not match:
-            raise ValueError(f"KPI '{kpi}' is not of the form kind(variable), kind one of "
-                             "min, max, mean, rms, final, integral")
-        return {"variable": match.group(2), "kind": match.group(1)}
-    if isinstance(kpi, tuple):
-        kind, variable = kpi
-        return {"variable": variable, "kind": kind}
-    return {k: v for k, v in kpi.items() if v is not None}
-
-
-def input_series(inputs: Any) -> dict[str, Any]:
-    """An InputSeries from a DataFrame (time column or index), a dict of lists, or an InputSeries."""
-    if isinstance(inputs, Mapping):
-        if "signals" in inputs:
-            return {"time": [float(t) for t in inputs["time"]],
-                    "signals": {k: [_plain(v) for v in vs] for k, vs in inputs["signals"].items()}}
-        if "time" not in inputs:
-            raise ValueError("inputs need a 'time' entry")
-        return {"time": [float(t) for t in inputs["time"]],
-                "signals": {k: [_plain(v) for v in vs] for k, vs in inputs.items() if k != "time"}}
-    columns = getattr(inputs, "columns", None)
-    if columns is not None:  # a pandas DataFrame
-        frame = inputs if "time" in columns else inputs.reset_index().rename(columns={"index": "time"})
-        frame = frame.rename(columns={frame.columns[0]: "time"}) if "time" not in frame.columns else frame
-        return input_series({str(c): frame[c].tolist() for c in frame.columns})
-    raise TypeError("inputs must be a pandas DataFrame or a mapping of lists with a 'time' entry")
-
-
-def _plain(value: Any) -> Any:
-    """NumPy scalars as plain Python numbers (JSON has no numpy.float64)."""
-    item = getattr(value, "item", None)
-    return item() if callable(item) else value
-
-
-def _without(mapping: Mapping[str, Any], *keys: str) -> dict[str, Any]:
-    return {k: v for k, v in mapping.items() if k not in keys}
+    def wait_for_payment(self, session_id: str, *, timeout: float = 900.0, poll: float = 2.0) -> Checkout:
+        """Poll a checkout session until it is paid; the paid session (a pay-per-run one carries the
+        `payment_token` for `simulate(..., payment_token=...)`). `PaymentRequired` when the session
+        expires or `timeout` seconds pass first."""
+        deadline = time.monotonic() + timeout
+        while True:
+            checkout = self.checkout_session(session_id)
+            if checkout.paid_at is not None and (checkout.kind != "run" or checkout.payment_token):
+                return checkout
+            if checkout.status == "expired":
+                raise PaymentRequired(f"checkout session {session_id} expired unpaid",
+                                      type=_config_problem("checkout-expired"))
+            if time.monotonic() >= deadline:
+                raise PaymentRequired(f"checkout session {session_id} not paid within {timeout:g} s "
+                                      f"(status {checkout.status}, payment {checkout.payment_status})",
+                                      type=_config_problem("payment-timeout"))
+            time.sleep(min(poll, max(0.0, deadline - time.monotonic())))
 
 
 def _config_problem(slug: str) -> str:

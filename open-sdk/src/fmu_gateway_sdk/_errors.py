@@ -14,12 +14,13 @@ class FmuGatewayError(Exception):
 
     `status` is the HTTP status (None when no answer came), `type` the problem's stable URI, `slug` its
     last segment, `detail` the human explanation, `request_id` the gateway's X-Request-ID when it sent one,
-    and `body` the whole problem document (extra members included).
+    and `body` the whole problem document (extra members included). `hint`, when set, says what to do
+    next (the commands to run), in the SDK's and CLI's terms.
     """
 
     def __init__(self, detail: str, *, status: int | None = None, type: str | None = None,
                  title: str | None = None, request_id: str | None = None,
-                 body: Mapping[str, Any] | None = None) -> None:
+                 body: Mapping[str, Any] | None = None, hint: str | None = None) -> None:
         super().__init__(detail)
         self.detail = detail
         self.status = status
@@ -27,6 +28,7 @@ class FmuGatewayError(Exception):
         self.title = title
         self.request_id = request_id
         self.body: dict[str, Any] = dict(body or {})
+        self.hint = hint
 
     @property
     def slug(self) -> str:
@@ -35,7 +37,8 @@ class FmuGatewayError(Exception):
     def __str__(self) -> str:
         where = f" (HTTP {self.status}, {self.slug})" if self.status else ""
         rid = f" [request {self.request_id}]" if self.request_id else ""
-        return f"{self.detail}{where}{rid}"
+        hint = f"\n{self.hint}" if self.hint else ""
+        return f"{self.detail}{where}{rid}{hint}"
 
 
 class APIConnectionError(FmuGatewayError):
@@ -51,10 +54,12 @@ class AuthenticationError(FmuGatewayError):
 
 
 class PaymentRequired(FmuGatewayError):
-    """402: the run costs more credits than the account has.
+    """402: the run costs more credits than the account has; nothing ran and nothing was debited.
 
-    Carries the price, the balance, the currency and where to pay: open `checkout_url` (a Stripe
-    Checkout page) or redeem a one-shot payment token with `simulate(..., payment_token=...)`.
+    Carries the price, the balance and the currency. With payments on, `checkout_url` (a Stripe Checkout
+    page) pays for this one run: `Gateway.wait_for_payment(session_id)` then returns the paid session
+    with its one-shot `payment_token` for `simulate(..., payment_token=...)`. With payments off there is
+    no checkout (`checkout_url` is None) and `hint` says how an operator grants credits.
     """
 
     @property

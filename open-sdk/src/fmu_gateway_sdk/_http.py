@@ -13,6 +13,9 @@ import httpx
 from fmu_gateway_sdk._errors import APIConnectionError, error_from_response
 
 RETRY_STATUSES = frozenset({408, 409, 429, 500, 502, 503, 504})
+# A 409 is retried only while the same Idempotency-Key is still being processed; the other conflicts
+# (a simulation that has ended, a result not yet there...) are answers, and stay so on a retry.
+RETRYABLE_CONFLICTS = frozenset({"idempotency-key-in-progress"})
 MAX_RETRY_AFTER_S = 60.0
 INITIAL_BACKOFF_S = 0.5
 MAX_BACKOFF_S = 8.0
@@ -23,10 +26,11 @@ def request(http: httpx.Client, kwargs: Mapping[str, Any], *, max_retries: int,
             sleep: Callable[[float], None] | None = None) -> httpx.Response:
     """Send `kwargs` (as for `httpx.Client.request`) and return a 1xx-3xx response.
 
-    Retries on connection errors, timeouts and 408/409/429/5xx, up to `max_retries` times, waiting as the
-    gateway's Retry-After says or with exponential backoff and jitter. The request is rebuilt from the same
-    `kwargs` each time, so headers such as Idempotency-Key are the same on every attempt (a retried
-    simulation is charged once). Raises an `FmuGatewayError` subclass for any error answer.
+    Retries on connection errors, timeouts, 408/429/5xx and the 409 of an Idempotency-Key still in
+    progress, up to `max_retries` times, waiting as the gateway's Retry-After says or with exponential
+    backoff and jitter. The request is rebuilt from the same `kwargs` each time, so headers such as
+    Idempotency-Key are the same on every attempt (a retried simulation is charged once). Raises an
+    `FmuGatewayError` subclass for any error answer.
     """
     sleep = sleep or _sleep
     attempt = 0
@@ -40,7 +44,7 @@ def request(http: httpx.Client, kwargs: Mapping[str, Any], *, max_retries: int,
             sleep(_backoff(attempt, None))
             attempt += 1
             continue
-        if response.status_code in RETRY_STATUSES and attempt < max_retries:
+        if _retryable(response) and attempt < max_retries:
             wait = _backoff(attempt, response.headers.get("retry-after"))
             response.close()
             sleep(wait)
@@ -49,6 +53,19 @@ def request(http: httpx.Client, kwargs: Mapping[str, Any], *, max_retries: int,
         if response.status_code >= 400:
             raise error_from_response(response.status_code, response.headers, response.content)
         return response
+
+
+def _retryable(response: httpx.Response) -> bool:
+    if response.status_code not in RETRY_STATUSES:
+        return False
+    if response.status_code != 409:
+        return True
+    try:
+        problem = response.json()
+    except ValueError:
+        return False
+    slug = str(problem.get("type") or "").rsplit("/", 1)[-1] if isinstance(problem, dict) else ""
+    return slug in RETRYABLE_CONFLICTS
 
 
 def _backoff(attempt: int, retry_after: str | None) -> float:

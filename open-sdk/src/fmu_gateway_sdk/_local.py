@@ -57,6 +57,7 @@ def simulate_locally(path: Path, payload: Mapping[str, Any], *, reason: str) -> 
     return SimulationResult(
         id=f"local_{uuid.uuid4().hex}", status="succeeded", fmu_id=str(payload.get("fmu_id", "")),
         kpis=kpis, provenance=provenance, columns=columns, units={}, data=data, request=dict(payload),
+        model=path.name,
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import html
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -17,12 +18,18 @@ if TYPE_CHECKING:
 Value = float | int | bool | None
 
 
-@dataclass(frozen=True)
+HEAD_ROWS = 5
+HEAD_COLUMNS = 12
+
+
+@dataclass(frozen=True, repr=False)
 class SimulationResult:
     """What `Gateway.simulate` returns.
 
     `columns` lists the recorded variables, time first; `data` holds one list per column; `kpis` the
-    figures asked for; `provenance` where and how it ran (FMU sha256, FMPy version, runner, solver, times).
+    figures asked for; `provenance` where and how it ran (FMU sha256, FMPy version, runner, solver, times);
+    `request` the request as the gateway completed it (start values, inputs, every default); `model` a
+    name to show (the library id or the FMU file's name).
     """
 
     id: str
@@ -36,12 +43,14 @@ class SimulationResult:
     data: dict[str, list[Value]] = field(default_factory=dict)
     request: dict[str, Any] = field(default_factory=dict)
     error: dict[str, Any] | None = None
+    model: str = ""
 
     @classmethod
-    def from_api(cls, simulation: Mapping[str, Any],
-                 result: Mapping[str, Any] | None = None) -> SimulationResult:
+    def from_api(cls, simulation: Mapping[str, Any], result: Mapping[str, Any] | None = None, *,
+                 model: str | None = None) -> SimulationResult:
         """From a Simulation document and, when not inline, its Result document."""
         data = result if result is not None else (simulation.get("result") or {})
+        fmu_id = str(simulation.get("fmu_id", ""))
         return cls(
             id=str(simulation.get("id", "")), status=str(simulation.get("status", "")),
             fmu_id=str(simulation.get("fmu_id", "")), cached=bool(simulation.get("cached", False)),
@@ -49,7 +58,53 @@ class SimulationResult:
             columns=list(data.get("columns") or []), units=dict(data.get("units") or {}),
             data={k: list(v) for k, v in (data.get("data") or {}).items()},
             request=dict(simulation.get("request") or {}), error=simulation.get("error"),
+            model=model or short_model_name(fmu_id),
         )
+
+    def __repr__(self) -> str:
+        """One line: model, status, size and KPIs (the data stays out of it)."""
+        status = self.status + (" (cached)" if self.cached else "")
+        if self.error:
+            status += f" ({self.error.get('type', 'error')})"
+        kpis = ", ".join(f"{k}={_number(v)}" for k, v in list(self.kpis.items())[:6])
+        more = f", +{len(self.kpis) - 6} more" if len(self.kpis) > 6 else ""
+        return (f"<SimulationResult {self.model or self.fmu_id} {status}: {len(self.time)} rows x "
+                f"{len(self.columns)} columns{'; ' + kpis + more if kpis else ''}; id {self.id}>")
+
+    def _repr_html_(self) -> str:
+        """Jupyter's view: model, status, KPIs and the first rows of the table."""
+        esc = html.escape
+        status = self.status + (" (cached)" if self.cached else "")
+        values = self.title_values()
+        parts = [f"<b>{esc(self.model or self.fmu_id)}</b> {esc(status)}",
+                 f"{len(self.time)} rows &times; {len(self.columns)} columns", f"<code>{esc(self.id)}</code>"]
+        lines = ["<div>", "<p>" + " &middot; ".join(parts + ([esc(values)] if values else [])) + "</p>"]
+        if self.error:
+            error = f"{self.error.get('type', '')}: {self.error.get('detail', '')}"
+            lines.append(f"<p>{esc(error)}</p>")
+        if self.kpis:
+            lines.append(_html_table(["KPI", "value"], [[k, _number(v)] for k, v in self.kpis.items()]))
+        if self.columns:
+            shown = self.columns[:HEAD_COLUMNS]
+            header = [self._label(c) for c in shown]
+            if len(self.columns) > len(shown):
+                header.append(f"+{len(self.columns) - len(shown)} more")
+            rows = [[_number(self.data[c][i]) for c in shown] for i in range(min(HEAD_ROWS, len(self.time)))]
+            lines.append(_html_table(header, rows))
+            if len(self.time) > HEAD_ROWS:
+                more = len(self.time) - HEAD_ROWS
+                lines.append(f"<p>&hellip; {more} more rows (<code>.to_pandas()</code>)</p>")
+        lines.append("</div>")
+        return "\n".join(lines)
+
+    def title_values(self) -> str:
+        """The start values of the request, as `e=0.8, h=2` (what sets this run apart from another)."""
+        values = self.request.get("start_values") or {}
+        return ", ".join(f"{k}={_number(v)}" for k, v in values.items())
+
+    def _label(self, column: str) -> str:
+        unit = self.units.get(column)
+        return f"{column} [{unit}]" if unit else column
 
     def __getitem__(self, column: str) -> list[Value]:
         return self.data[column]
@@ -93,25 +148,75 @@ class SimulationResult:
         return path
 
     def plot(self, path: str | Path | None = None, *, variables: Sequence[str] | None = None,
-             title: str | None = None) -> Figure:
-        """One panel per variable over time (extra `plot`); saved as PNG when `path` is given."""
-        from matplotlib.figure import Figure
-
+             title: str | None = None, show: bool = False) -> Figure:
+        """One panel per input and recorded variable over time (extra `plot`), titled with the model and
+        the start values; saved as PNG when `path` is given, shown in a window when `show`."""
+        inputs = self.input_signals() if variables is None else {}
         names = list(variables) if variables is not None else self.columns[1:9]
-        figure = Figure(figsize=(9, 1.2 + 1.9 * max(len(names), 1)), layout="constrained")
-        axes = figure.subplots(max(len(names), 1), 1, sharex=True, squeeze=False)[:, 0]
+        panels = [n for n in inputs if n not in names] + names
+        size = (9, 1.2 + 1.9 * max(len(panels), 1))
+        if show:
+            import matplotlib.pyplot as plt
+
+            figure = plt.figure(figsize=size, layout="constrained")
+        else:
+            from matplotlib.figure import Figure
+
+            figure = Figure(figsize=size, layout="constrained")
+        axes = figure.subplots(max(len(panels), 1), 1, sharex=True, squeeze=False)[:, 0]
         t = [math.nan if v is None else v for v in self.time]
-        for ax, name in zip(axes, names, strict=False):
-            y = [math.nan if v is None else float(v) for v in self.data[name]]
-            ax.plot(t, y, linewidth=1.2)
-            unit = self.units.get(name)
-            ax.set_ylabel(f"{name} [{unit}]" if unit else name)
+        for ax, name in zip(axes, panels, strict=False):
+            if name in inputs and name not in self.data:
+                ax.plot(*inputs[name], linewidth=1.2, color="tab:orange")
+                ax.set_ylabel(f"{self._label(name)}\n(input)")
+            else:
+                ax.plot(t, [math.nan if v is None else float(v) for v in self.data[name]], linewidth=1.2)
+                ax.set_ylabel(self._label(name))
             ax.grid(True, alpha=0.3)
         axes[-1].set_xlabel(f"time [{self.units.get(self.columns[0], 's')}]" if self.columns else "time")
-        figure.suptitle(title or f"{self.fmu_id} ({self.id})")
+        values = self.title_values()
+        default = f"{self.model or self.fmu_id}" + (f"  ({values})" if values else "")
+        figure.suptitle(title or (default if len(default) <= 110 else default[:109] + "\u2026"))
         if path is not None:
             figure.savefig(path, dpi=110)
+        if show:
+            import matplotlib.pyplot as plt
+
+            plt.show()
         return figure
+
+    def input_signals(self) -> dict[str, tuple[list[float], list[float]]]:
+        """The request's input signals as (time, value) over the simulated interval: held before the first
+        and after the last point, as the gateway applies them."""
+        inputs = self.request.get("inputs") or {}
+        times = [float(x) for x in inputs.get("time") or []]
+        start, stop = self.request.get("start_time"), self.request.get("stop_time")
+        signals: dict[str, tuple[list[float], list[float]]] = {}
+        for name, values in (inputs.get("signals") or {}).items():
+            ts, ys = list(times), [float(v) for v in values]
+            if not ts:
+                continue
+            if isinstance(start, int | float) and start < ts[0]:
+                ts, ys = [float(start), *ts], [ys[0], *ys]
+            if isinstance(stop, int | float) and stop > ts[-1]:
+                ts, ys = [*ts, float(stop)], [*ys, ys[-1]]
+            signals[name] = (ts, ys)
+        return signals
+
+
+def short_model_name(fmu_id: str) -> str:
+    """A library id as it is; an uploaded FMU's sha256 cut to 12 characters."""
+    return fmu_id[:12] if len(fmu_id) == 64 and not fmu_id.startswith("lib:") else fmu_id
+
+
+def _html_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
+    body = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>" for row in rows)
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _number(value: Any) -> str:
+    return f"{value:.6g}" if isinstance(value, float) else str(value)
 
 
 def _column_dtype(values: Sequence[Value]) -> str:

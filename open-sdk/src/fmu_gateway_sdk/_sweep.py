@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from typing import TYPE_CHECKING, Any
 
@@ -13,7 +13,7 @@ from fmu_gateway_sdk._progress import progress_bar
 if TYPE_CHECKING:
     import pandas as pd
 
-    from fmu_gateway_sdk._client import FmuLike, Gateway, KpiLike
+    from fmu_gateway_sdk._client import FmuLike, Gateway
     from fmu_gateway_sdk._results import SimulationResult
 
 
@@ -26,23 +26,25 @@ def grid_points(grid: Mapping[str, Sequence[Any]] | Sequence[Mapping[str, Any]])
 
 
 def run_sweep(gateway: Gateway, fmu: FmuLike, grid: Mapping[str, Sequence[Any]] | Sequence[Mapping[str, Any]],
-              *, kpis: Iterable[KpiLike] | None, long: bool, max_workers: int, progress: bool | None,
-              retry_failed: int = 0, **options: Any) -> pd.DataFrame:
+              options: Mapping[str, Any], *, long: bool, max_workers: int, progress: bool | None,
+              retry_failed: int = 0) -> pd.DataFrame:
     import pandas as pd
 
     points = grid_points(grid)
     fmu_id = gateway._fmu_id(fmu)  # upload once, not once per run
-    base = dict(options.pop("start_values", None) or {})
-    kpi_list = list(kpis or [])
+    base = dict(options.get("start_values") or {})
+    common = {**options, "kpis": list(options.get("kpis") or [])}
+
+    def run_point(run: int, fresh: bool = False) -> SimulationResult:
+        # No progress per run, and the gateway's default wait: polling many runs at once costs requests.
+        point = {**common, "start_values": {**base, **points[run]}, **({"cache": False} if fresh else {})}
+        return gateway._simulate(fmu_id, point, wait_s=None, follow=True)
+
     outcomes: dict[int, SimulationResult | FmuGatewayError] = {}
     bar = progress_bar(progress, total=len(points), desc="sweep")
     try:
         with ThreadPoolExecutor(max_workers=max(1, max_workers)) as pool:
-            futures = {
-                pool.submit(gateway.simulate, fmu_id, start_values={**base, **point}, kpis=kpi_list,
-                            progress=False, **options): run
-                for run, point in enumerate(points)
-            }
+            futures = {pool.submit(run_point, run): run for run in range(len(points))}
             for future in as_completed(futures):
                 run = futures[future]
                 try:
@@ -53,11 +55,9 @@ def run_sweep(gateway: Gateway, fmu: FmuLike, grid: Mapping[str, Sequence[Any]] 
         # A run the sandbox lost (killed, crashed platform) usually succeeds when submitted again.
         for _ in range(retry_failed):
             again = [run for run, outcome in outcomes.items() if isinstance(outcome, SimulationFailed)]
-            fresh = {**options, "cache": False}
             for run in again:
                 try:
-                    outcomes[run] = gateway.simulate(fmu_id, start_values={**base, **points[run]},
-                                                     kpis=kpi_list, progress=False, **fresh)
+                    outcomes[run] = run_point(run, fresh=True)
                 except SimulationFailed as exc:
                     outcomes[run] = exc
     finally:

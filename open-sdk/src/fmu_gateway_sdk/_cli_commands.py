@@ -1,0 +1,285 @@
+"""The commands of `fmu-gateway`: each takes the Gateway and the parsed arguments, returns an exit code."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from fmu_gateway_sdk import _config
+from fmu_gateway_sdk._cli_args import simulation_options
+from fmu_gateway_sdk._client import Gateway
+from fmu_gateway_sdk._errors import NotFoundError, PaymentRequired
+from fmu_gateway_sdk._options import SimulationOptions
+from fmu_gateway_sdk._results import SimulationResult
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_AUTH, EXIT_PAYMENT, EXIT_INVALID, EXIT_CONNECTION = range(7)
+
+
+def note(args: argparse.Namespace, message: str) -> None:
+    if not args.quiet:
+        print(message, file=sys.stderr)
+
+
+# -- simulations ---------------------------------------------------------------------------------------
+
+def cmd_run(gw: Gateway, args: argparse.Namespace) -> int:
+    options = model_exchange_for_solver(gw, args, simulation_options(args))
+    result = gw.simulate(args.fmu, payment_token=args.payment_token, **options)
+    return show_result(result, args)
+
+
+def model_exchange_for_solver(gw: Gateway, args: argparse.Namespace,
+                              options: SimulationOptions) -> SimulationOptions:
+    """--solver is Model Exchange only: with --interface auto it picks Model Exchange, and says so."""
+    if options.get("solver") and options.get("interface", "auto") == "auto":
+        info = gw.model_info(args.fmu)
+        if "ModelExchange" in info.interfaces:
+            options = {**options, "interface": "ModelExchange"}
+            note(args, f"--solver {options['solver']}: running the Model Exchange interface of "
+                       f"{info.model_name}")
+    return options
+
+
+def show_result(result: SimulationResult, args: argparse.Namespace) -> int:
+    if args.out:
+        result.to_csv(args.out)
+        note(args, f"wrote {args.out} ({len(result.time)} rows, {len(result.columns)} columns)")
+    if args.plot or args.show_plot:
+        result.plot(args.plot, show=args.show_plot)
+        if args.plot:
+            note(args, f"wrote {args.plot}")
+    if args.json:
+        print(json.dumps({"id": result.id, "status": result.status, "cached": result.cached,
+                          "kpis": result.kpis, "provenance": result.provenance}, indent=2))
+        return EXIT_OK
+    print(f"{result.id}: {result.status}{' (cached)' if result.cached else ''}, {len(result.time)} points")
+    for name, value in result.kpis.items():
+        print(f"  {name} = {value:.6g}" if value is not None else f"  {name} = null")
+    if not result.kpis and not args.out:
+        for column in result.columns[1:]:
+            final = result.data[column][-1] if result.data[column] else None
+            unit = result.units.get(column)
+            print(f"  {column}(end) = {final}{' ' + unit if unit else ''}")
+    return EXIT_OK
+
+
+def cmd_quote(gw: Gateway, args: argparse.Namespace) -> int:
+    options = model_exchange_for_solver(gw, args, simulation_options(args))
+    quote = _optional(lambda: gw.quote(args.fmu, **options).to_dict(), "quotes")
+    if quote is None:
+        return EXIT_INVALID
+    print(json.dumps(quote, indent=2))
+    return EXIT_OK
+
+
+def cmd_simulations_list(gw: Gateway, args: argparse.Namespace) -> int:
+    rows = [(s.id, s.status + (" (cached)" if s.cached else ""), s.model, _kpi_text(s)[:60])
+            for s in gw.simulations(limit=args.limit)]
+    table(["id", "status", "model", "kpis"], rows)
+    return EXIT_OK
+
+
+def cmd_simulations_show(gw: Gateway, args: argparse.Namespace) -> int:
+    s = gw.get_simulation(args.simulation_id)
+    document = {"id": s.id, "model": s.model, "fmu_id": s.fmu_id, "status": s.status, "cached": s.cached,
+                "kpis": s.kpis, "error": s.error, "provenance": s.provenance, "request": s.request}
+    if args.json:
+        print(json.dumps(document, indent=2))
+        return EXIT_OK
+    print(f"{s.id}: {s.status}{' (cached)' if s.cached else ''}")
+    print(f"  model: {s.model}" + (f" ({s.fmu_id})" if s.model != s.fmu_id else ""))
+    if s.title_values():
+        print(f"  start values: {s.title_values()}")
+    for name, value in s.kpis.items():
+        print(f"  {name} = {value:.6g}" if value is not None else f"  {name} = null")
+    if s.error:
+        print(f"  error: {s.error.get('type')}: {s.error.get('detail')}")
+    p = s.provenance
+    if p:
+        solver = p.get("solver") or {}
+        solver_name = solver.get("name") if isinstance(solver, dict) else solver
+        print(f"  ran: {p.get('interface', '?')}{' / ' + str(solver_name) if solver_name else ''}, "
+              f"runner {p.get('runner', '?')}, FMPy {p.get('fmpy_version', '?')}, "
+              f"{p.get('wall_time_s', 0):.3g} s wall")
+    return EXIT_OK
+
+
+def cmd_simulations_cancel(gw: Gateway, args: argparse.Namespace) -> int:
+    s = gw.cancel(args.simulation_id)
+    print(f"{s.id}: {s.status}" + (" (stopping)" if s.status == "running" else ""))
+    return EXIT_OK
+
+
+def cmd_simulations_result(gw: Gateway, args: argparse.Namespace) -> int:
+    text = gw.result_csv(args.simulation_id)
+    if args.out:
+        Path(args.out).write_text(text)
+        note(args, f"wrote {args.out}")
+    else:
+        # In pieces, flushed: a reader that stops early (`| head`) is noticed at the next piece, where one
+        # huge write would be cut short without a word.
+        for start in range(0, len(text), 1 << 16):
+            sys.stdout.write(text[start:start + (1 << 16)])
+            sys.stdout.flush()
+    return EXIT_OK
+
+
+# -- models --------------------------------------------------------------------------------------------
+
+def cmd_info(gw: Gateway, args: argparse.Namespace) -> int:
+    """FMPy's `fmpy info`, from the gateway's reading of the model description."""
+    m = gw.model_info(args.fmu)
+    types = {"ModelExchange": "Model Exchange", "CoSimulation": "Co-Simulation"}
+    print("\nModel Info\n")
+    kinds = ", ".join(types[i] for i in m.interfaces)
+    summary = (("FMI Version", m.fmi_version), ("FMI Type", kinds), ("Model Name", m.model_name),
+               ("Description", m.description or ""), ("Platforms", ", ".join(m.platforms)),
+               ("Continuous States", len(m.states)), ("Variables", m.variable_count),
+               ("Generation Tool", m.generation_tool or ""))
+    for label, value in summary:
+        print(f"  {label:<18} {value}")
+    experiment = m.default_experiment
+    if experiment is not None:
+        print("\nDefault Experiment\n")
+        for label, number in (("Start Time", experiment.start_time), ("Stop Time", experiment.stop_time),
+                              ("Tolerance", experiment.tolerance), ("Step Size", experiment.step_size)):
+            if isinstance(number, int | float):
+                print(f"  {label:<18} {number:g}")
+    shown = [v for v in gw.variables(args.fmu) if v.causality in ("input", "output", "parameter")]
+    print("\nVariables (input, output, parameter)\n")
+    table(["Name", "Causality", "Type", "Start", "Unit", "Description"],
+          [(v.name, v.causality, v.type_, "" if v.start is None else v.start, v.unit or "",
+            v.description or "") for v in shown], indent="  ")
+    return EXIT_OK
+
+
+def cmd_variables(gw: Gateway, args: argparse.Namespace) -> int:
+    rows = [(v.name, v.causality, v.type_, "" if v.start is None else str(v.start), v.unit or "",
+             v.description or "") for v in gw.variables(args.fmu, causality=args.causality)]
+    table(["name", "causality", "type", "start", "unit", "description"], rows)
+    return EXIT_OK
+
+
+def cmd_library(gw: Gateway, args: argparse.Namespace) -> int:
+    rows = [(m.id, m.fmi_version, ",".join(m.interfaces), m.description) for m in gw.library(args.query)]
+    table(["id", "fmi", "interfaces", "description"], rows)
+    return EXIT_OK
+
+
+def cmd_fmus_list(gw: Gateway, args: argparse.Namespace) -> int:
+    for fmu in gw.fmus():
+        print(f"{fmu.id}  {fmu.model.model_name:<24} FMI {fmu.model.fmi_version}  {fmu.filename}")
+    return EXIT_OK
+
+
+def cmd_fmus_upload(gw: Gateway, args: argparse.Namespace) -> int:
+    fmu = gw.upload(args.path)
+    print(fmu.id)
+    note(args, f"{fmu.model.model_name} (FMI {fmu.model.fmi_version}, {', '.join(fmu.model.interfaces)})")
+    return EXIT_OK
+
+
+def cmd_fmus_delete(gw: Gateway, args: argparse.Namespace) -> int:
+    gw.delete_fmu(args.fmu)
+    note(args, f"deleted {args.fmu}")
+    return EXIT_OK
+
+
+# -- keys and billing ----------------------------------------------------------------------------------
+
+def cmd_keys_create(gw: Gateway, args: argparse.Namespace) -> int:
+    key = gw.create_key(args.name, authenticated=not args.new_account)
+    print(key.api_key)
+    note(args, f"key {key.key_id} ({key.prefix}...) for account {key.account_id}; shown only once")
+    if args.save:
+        path, kept = _config.store_key(gw.base_url, key.api_key)
+        earlier = f"; the earlier key file is now {kept}" if kept else ""
+        print(f"stored in {path}{earlier}", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_account(gw: Gateway, args: argparse.Namespace) -> int:
+    return _print_json(lambda: gw.account().to_dict(), "accounts")
+
+
+def cmd_pricing(gw: Gateway, args: argparse.Namespace) -> int:
+    return _print_json(lambda: gw.pricing().to_dict(), "pricing")
+
+
+def cmd_checkout_buy(gw: Gateway, args: argparse.Namespace) -> int:
+    checkout = gw.checkout(args.pack)
+    if args.json:
+        print(json.dumps(checkout.to_dict(), indent=2))
+        return EXIT_OK
+    print(checkout.checkout_url or "")
+    note(args, f"session {checkout.session_id}: {checkout.credits_} credits for "
+               f"{checkout.amount_cents / 100:.2f} {checkout.currency.upper()}; pay at the URL above, then "
+               f"`fmu-gateway checkout status {checkout.session_id} --wait 600`")
+    return EXIT_OK
+
+
+def cmd_checkout_status(gw: Gateway, args: argparse.Namespace) -> int:
+    """A session's state; with --wait, until it is paid or expired. Prints the payment token of a paid
+    pay-per-run session (for `run --payment-token`). Exit 0 once paid, 4 while it is not."""
+    try:
+        checkout = gw.wait_for_payment(args.session_id, timeout=args.wait, poll=args.poll)
+    except PaymentRequired:
+        checkout = gw.checkout_session(args.session_id)
+    paid = checkout.paid_at is not None
+    if args.json:
+        print(json.dumps(checkout.to_dict(), indent=2))
+    elif paid and checkout.kind == "run" and checkout.payment_token:
+        print(checkout.payment_token)
+        note(args, f"paid; the token pays one run until {checkout.payment_token_expires_at}")
+    elif paid:
+        redeemed = ", its token already redeemed" if checkout.payment_token_redeemed else ""
+        print(f"paid: {checkout.credits_} credits" if checkout.kind == "pack" else f"paid{redeemed}")
+    else:
+        print(f"not paid: status {checkout.status}, payment {checkout.payment_status}")
+    return EXIT_OK if paid else EXIT_PAYMENT
+
+
+# -- helpers -------------------------------------------------------------------------------------------
+
+def _print_json(call: Callable[[], dict[str, Any]], what: str) -> int:
+    document = _optional(call, what)
+    if document is None:
+        return EXIT_INVALID
+    print(json.dumps(document, indent=2))
+    return EXIT_OK
+
+
+def _optional(call: Callable[[], dict[str, Any]], what: str) -> dict[str, Any] | None:
+    try:
+        return call()
+    except NotFoundError as exc:
+        # An unknown route answers with the framework's bare "Not Found"; a missing FMU names itself.
+        if exc.detail.strip().lower() == "not found":
+            print(f"{what}: not available on this gateway ({exc.detail})", file=sys.stderr)
+            return None
+        raise
+
+
+def _kpi_text(s: SimulationResult) -> str:
+    return ", ".join(f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}" for k, v in s.kpis.items())
+
+
+def table(header: list[str], rows: Sequence[Sequence[Any]], *, indent: str = "") -> None:
+    cells = [header] + [[str(c) for c in row] for row in rows]
+    widths = [min(max(len(r[i]) for r in cells), 60) for i in range(len(header))]
+    for row in cells:
+        print(indent + "  ".join(c[:60].ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+
+
+COMMANDS: dict[str, Callable[[Gateway, argparse.Namespace], int]] = {
+    "run": cmd_run, "quote": cmd_quote, "info": cmd_info, "variables": cmd_variables, "library": cmd_library,
+    "simulations list": cmd_simulations_list, "simulations show": cmd_simulations_show,
+    "simulations cancel": cmd_simulations_cancel, "simulations result": cmd_simulations_result,
+    "fmus list": cmd_fmus_list, "fmus upload": cmd_fmus_upload, "fmus delete": cmd_fmus_delete,
+    "keys create": cmd_keys_create, "account": cmd_account, "pricing": cmd_pricing,
+    "checkout buy": cmd_checkout_buy, "checkout status": cmd_checkout_status,
+}
