@@ -2,7 +2,7 @@
 PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
-STAMP  := $(VENV)/.installed-$(shell cat private-api/pyproject.toml open-sdk/pyproject.toml | cksum | cut -d' ' -f1)
+STAMP  := $(VENV)/.installed-$(shell cat private-api/pyproject.toml open-sdk/pyproject.toml testkit/pyproject.toml | cksum | cut -d' ' -f1)
 MODELS := build/models
 PYTEST_ARGS ?=
 DEPLOY_ARGS ?=
@@ -12,10 +12,10 @@ RUFF   := $(VENV)/bin/ruff check --select E,F,I,UP,B,PT,T20 --line-length 110
 
 install: $(STAMP)
 
-$(STAMP): private-api/pyproject.toml open-sdk/pyproject.toml
+$(STAMP): private-api/pyproject.toml open-sdk/pyproject.toml testkit/pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e 'private-api[test]' -e 'open-sdk[cli,pandas,local,test]'
+	$(PY) -m pip install --quiet -e 'private-api[test]' -e 'open-sdk[cli,pandas,local,test]' -e testkit
 	rm -f $(VENV)/.installed-*
 	touch $@
 
@@ -56,7 +56,7 @@ deploy: install
 
 lint: install
 	$(VENV)/bin/ruff check private-api models bench
-	$(RUFF) deploy tools api
+	$(RUFF) deploy tools api testkit
 	cd open-sdk && ../$(VENV)/bin/ruff check . ../examples
 
 clean:

@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
-import tempfile
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import fmu_gateway_testkit as testkit
 import httpx
 import pytest
 
@@ -24,7 +20,7 @@ from fmu_gateway_sdk import Gateway
 
 SDK = Path(__file__).resolve().parents[1]
 REPO = SDK.parent
-LIBRARY_DIR = Path(os.environ.get("FMU_GATEWAY_LIBRARY_DIR", REPO / "build" / "models"))
+LIBRARY_DIR = testkit.LIBRARY_DIR
 Handler = Callable[[httpx.Request], httpx.Response]
 WEBHOOK_SECRET = "whsec_sdk_tests"
 # The environment each live gateway runs with (by URL): an operator's command (`fmu-gateway-api
@@ -73,55 +69,16 @@ class CountingTransport(httpx.BaseTransport):
         self.inner.close()
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @contextmanager
 def serve_gateway(**extra_env: str) -> Iterator[str]:
-    """A real FMU Gateway process (SQLite, local runner, the project's model library) on a free port."""
-    if not (LIBRARY_DIR / "library.json").is_file():
-        pytest.fail(f"{LIBRARY_DIR}/library.json is missing: run `make models`")
-    port = _free_port()
-    data = Path(tempfile.mkdtemp(prefix="fmugw-sdk-data-"))
-    scratch = Path(tempfile.mkdtemp(prefix="fmugw-sdk-scratch-", dir="/var/tmp"))
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("FMU_GATEWAY_", "STRIPE_"))}
-    env.pop("DATABASE_URL", None)
-    env.update({"FMU_GATEWAY_DATA_DIR": str(data), "FMU_GATEWAY_SCRATCH_DIR": str(scratch),
-                "FMU_GATEWAY_LIBRARY_DIR": str(LIBRARY_DIR), "FMU_GATEWAY_ENVIRONMENT": "test",
-                "FMU_GATEWAY_LOG_LEVEL": "WARNING", **extra_env})
-    log = (data / "gateway.log").open("wb")
-    proc = subprocess.Popen([sys.executable, "-m", "fmu_gateway_api.cli", "serve", "--port", str(port)],
-                            env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    GATEWAY_ENV[url] = env
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"gateway exited ({proc.returncode}):\n{(data / 'gateway.log').read_text()}")
-            try:
-                if httpx.get(f"{url}/v1/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail("gateway did not become healthy within 60 s")
-            time.sleep(0.2)
-        yield url
-    finally:
-        proc.terminate()
+    """A real FMU Gateway process (SQLite, local runner, the project's model library) on a free port: the
+    shared test kit's, with `extra_env` on top."""
+    with testkit.serve_gateway(env=extra_env) as gateway:
+        GATEWAY_ENV[gateway.url] = gateway.env
         try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
-        GATEWAY_ENV.pop(url, None)
-        shutil.rmtree(data, ignore_errors=True)
-        shutil.rmtree(scratch, ignore_errors=True)
+            yield gateway.url
+        finally:
+            GATEWAY_ENV.pop(gateway.url, None)
 
 
 @pytest.fixture(scope="session")
@@ -131,21 +88,13 @@ def gateway_url() -> Iterator[str]:
         yield url
 
 
-def fake_stripe() -> Any:
-    """The Stripe-speaking local server of the server's tests (loaded by path: the SDK never imports
-    the server's code)."""
-    path = REPO / "private-api" / "tests" / "fakes" / "stripe_server.py"
-    spec = importlib.util.spec_from_file_location("fmu_gateway_fake_stripe", path)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module.FakeStripe().start()
+def fake_stripe() -> testkit.FakeStripe:
+    """The Stripe-speaking local server of the test kit (the SDK never imports the server's code)."""
+    return testkit.FakeStripe().start()
 
 
 @pytest.fixture(scope="session")
-def stripe() -> Iterator[Any]:
+def stripe() -> Iterator[testkit.FakeStripe]:
     fake = fake_stripe()
     yield fake
     fake.stop()

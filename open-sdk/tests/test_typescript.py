@@ -7,12 +7,10 @@ from npm (`npm ci`, only when node_modules does not match package-lock.json)."""
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import re
 import shutil
 import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -66,14 +64,9 @@ def ts_package() -> Path:
 # -- the live gateway, with Stripe played by the local fake ----------------------------------------------
 
 def _fake_stripe() -> Any:
-    path = REPO / "private-api" / "tests" / "fakes" / "stripe_server.py"
-    spec = importlib.util.spec_from_file_location("fmu_gateway_fake_stripe_ts", path)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module.FakeStripe().start()
+    from fmu_gateway_testkit import FakeStripe
+
+    return FakeStripe().start()
 
 
 class PayServer:

@@ -3,100 +3,33 @@ DATABASE_URL), a contract-checking client, and accounts."""
 
 from __future__ import annotations
 
-import os
 import tempfile
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from fmu_gateway_testkit import (
+    LIBRARY_DIR,
+    POSTGRES_SKIP,
+    FakeStripe,
+    docker_missing,
+    fresh_postgres,
+    hostile_fmu,
+    library_fmu,
+    own_database,
+    postgres_url,
+)
 
 from fmu_gateway_api.app import create_app
 from fmu_gateway_api.settings import Settings
 from tests.contract_client import ContractClient
-from tests.fakes.stripe_server import FakeStripe
 
 REPO = Path(__file__).resolve().parents[2]
-LIBRARY_DIR = Path(os.environ.get("FMU_GATEWAY_LIBRARY_DIR", REPO / "build" / "models"))
-POSTGRES_SKIP = "needs PostgreSQL: set TEST_DATABASE_URL (or DATABASE_URL) to a server this test may use"
-
-
-def postgres_url() -> str | None:
-    return os.environ.get("TEST_DATABASE_URL") or os.environ.get("DATABASE_URL") or None
-
-
-def library_fmu(name: str, fmi: int = 3) -> Path:
-    path = LIBRARY_DIR / f"fmi{fmi}" / f"{name}.fmu"
-    if not path.is_file():
-        pytest.fail(f"{path} is missing: run `make models`")
-    return path
-
-
-def hostile_fmu(name: str) -> Path:
-    path = LIBRARY_DIR / "testing" / "fmi2" / f"{name}.fmu"
-    if not path.is_file():
-        pytest.fail(f"{path} is missing: run `make models`")
-    return path
-
-
-_DOCKER_MISSING: dict[str, str | None] = {}
-
-
-def docker_missing(image: str) -> str | None:
-    """Why the Docker tests cannot run here (a reason starting "needs Docker:", which CI refuses to skip),
-    or None when an engine answers and has the image."""
-    if image in _DOCKER_MISSING:
-        return _DOCKER_MISSING[image]
-    reason = None
-    try:
-        import docker
-
-        engine = docker.from_env(timeout=10)
-        engine.ping()
-    except Exception as exc:
-        reason = f"needs Docker: no Docker engine answers ({type(exc).__name__}); run deploy/ci-docker.sh"
-    else:
-        try:
-            engine.images.get(image)
-        except Exception:
-            reason = f"needs Docker: the runner image {image} is missing; run `make runner-image`"
-        finally:
-            engine.close()
-    _DOCKER_MISSING[image] = reason
-    return reason
-
-
-@contextmanager
-def fresh_postgres(url: str) -> Iterator[str]:
-    """A brand-new PostgreSQL database on the server of `url`, dropped afterwards."""
-    base = make_url(url.replace("postgresql://", "postgresql+psycopg://", 1) if url.startswith("postgresql://")
-                    else url)
-    name = f"fmu_gateway_test_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield base.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
-@contextmanager
-def own_database(database_url: str | None) -> Iterator[str | None]:
-    """A database of its own on PostgreSQL (None, the gateway's own SQLite file, otherwise): gateways that
-    share a database share its queue and outbox, and would run each other's jobs."""
-    if database_url is None:
-        yield None
-        return
-    with fresh_postgres(database_url) as url:
-        yield url
+__all__ = ["LIBRARY_DIR", "POSTGRES_SKIP", "docker_missing", "fresh_postgres", "hostile_fmu", "library_fmu",
+           "own_database", "postgres_url"]
 
 
 @pytest.fixture(scope="session")
@@ -124,6 +57,8 @@ def make_settings(data_dir: Path, database_url: str | None, stripe: FakeStripe |
         "environment": "test", "database_url": database_url, "data_dir": data_dir, "scratch_dir": scratch,
         "library_dir": LIBRARY_DIR, "runner_concurrency": 3, "runner_warm_pool": 1,
         "sim_default_wait_s": 60.0, "sim_max_timeout_s": 120.0, "redis_url": None,
+        # every test makes accounts of its own from one address; the edge's tests set tight limits
+        "signup_per_address_per_hour": 100_000, "signup_per_hour": 100_000,
     }
     if stripe is not None:
         values.update(stripe_enabled=True, stripe_api_key="sk_test_fmu_gateway", stripe_api_base=stripe.url,
@@ -219,8 +154,8 @@ def set_tier(ctx: Any, account: str, tier: str) -> None:
     from fmu_gateway_api.kit.uow import unit_of_work
 
     with unit_of_work(ctx.sessions) as session:
-        billing.set_tier(session, account, tier, ctx)
-    ctx.key_cache.clear()
+        billing.set_tier(session, account, tier, ctx.pricing)
+    ctx.edge.forget_account(account)
 
 
 @pytest.fixture

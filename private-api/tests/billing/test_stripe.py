@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from fmu_gateway_testkit import FakeStripe
 from sqlalchemy import select
 
 from fmu_gateway_api.app import create_app
@@ -22,7 +23,6 @@ from fmu_gateway_api.tables import LedgerEntry, OutboxEvent
 from tests.billing.conftest import drain, ledger_consistent
 from tests.conftest import WEBHOOK_SECRET, account_id, make_settings, new_account, own_database, set_tier
 from tests.contract_client import ContractClient
-from tests.fakes.stripe_server import FakeStripe
 
 
 def ctx_of(raw_client: TestClient) -> Any:
