@@ -19,17 +19,29 @@ from fmu_gateway_api.errors import install_error_handlers
 from fmu_gateway_api.fmus.endpoints import router as fmus_router
 from fmu_gateway_api.fmus.service import ingest
 from fmu_gateway_api.health.endpoints import router as health_router
+from fmu_gateway_api.internal.endpoints import router as internal_router
+from fmu_gateway_api.kit.bodylimit import BodyLimit, Limit
 from fmu_gateway_api.library.endpoints import router as library_router
 from fmu_gateway_api.migrate import upgrade
 from fmu_gateway_api.observability import GaugeRefresher, RequestContext, configure_sentry
 from fmu_gateway_api.runners.factory import make_runner
-from fmu_gateway_api.runners.internal import router as internal_router
 from fmu_gateway_api.runners.local import SandboxHost
 from fmu_gateway_api.settings import Settings, get_settings
 from fmu_gateway_api.simulations.dispatcher import Dispatcher
 from fmu_gateway_api.simulations.endpoints import router as simulations_router
 
 log = logging.getLogger(__name__)
+
+
+def body_limit(settings: Settings) -> Limit:
+    """FMU uploads up to the upload cap (the tier's own cap is checked by the route), multipart framing
+    included; every other body is JSON, up to max_json_bytes."""
+    upload = settings.max_upload_bytes + (1 << 20)
+
+    def limit(method: str, path: str) -> int:
+        return upload if method == "POST" and path == "/v1/fmus" else settings.max_json_bytes
+
+    return limit
 
 
 def create_app(settings: Settings | None = None, *, migrate: bool = True) -> FastAPI:
@@ -70,7 +82,8 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
 
     app = FastAPI(title="FMU Gateway", version=__version__, lifespan=lifespan,
                   openapi_url=None, docs_url=None, redoc_url=None)
-    app.add_middleware(RequestContext)
+    app.add_middleware(BodyLimit, limit=body_limit(settings))
+    app.add_middleware(RequestContext)  # outside BodyLimit: a refused body is logged with its request id
     install_error_handlers(app)
     for router in (health_router, keys_router, billing_router, library_router, fmus_router, simulations_router,
                    internal_router):

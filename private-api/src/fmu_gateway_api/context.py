@@ -3,16 +3,18 @@ Stripe, rate limiter and the job dispatcher."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from fmu_gateway_api.auth.edge import Edge
 from fmu_gateway_api.auth.ratelimit import RateLimiter, make_rate_limiter
 from fmu_gateway_api.auth.tokens import TokenService, derived_secrets, load_signing_keys
 from fmu_gateway_api.billing.pricing import Pricing
 from fmu_gateway_api.db import make_engine, make_session_factory
+from fmu_gateway_api.fmus.models import Models
 from fmu_gateway_api.kit.blobs import BlobStore
 from fmu_gateway_api.settings import Settings
 
@@ -35,11 +37,12 @@ class Context:
     tokens: TokenService
     token_secrets: tuple[bytes, ...]  # payment-token MACs: [0] mints, any verifies (auth.tokens)
     rate_limiter: RateLimiter
+    edge: Edge
+    models: Models
     stripe: StripeGateway | None = None
     dispatcher: Dispatcher | None = None
     sandbox: SandboxHost | None = None
     outbox: OutboxDispatcher | None = None
-    key_cache: dict[str, tuple[float, Any]] = field(default_factory=dict)
 
     @classmethod
     def create(cls, settings: Settings) -> Context:
@@ -55,6 +58,7 @@ class Context:
             from fmu_gateway_api.billing.stripe_gateway import StripeGateway
 
             stripe = StripeGateway(settings)
+        tokens = TokenService(keys, issuer=settings.jwt_issuer, ttl_s=settings.jwt_ttl_s)
         return cls(
             settings=settings,
             engine=engine,
@@ -62,8 +66,10 @@ class Context:
             blobs=BlobStore(settings.data_dir / "blobs"),
             library=Library.load(settings.library_dir),
             pricing=Pricing.load(settings.pricing_file),
-            tokens=TokenService(keys, issuer=settings.jwt_issuer, ttl_s=settings.jwt_ttl_s),
+            tokens=tokens,
             token_secrets=derived_secrets(keys, "payment tokens"),
             rate_limiter=make_rate_limiter(settings.redis_url),
+            edge=Edge(tokens, settings.key_cache_ttl_s),
+            models=Models(settings.description_cache_bytes),
             stripe=stripe,
         )

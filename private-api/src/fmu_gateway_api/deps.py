@@ -1,22 +1,25 @@
-"""Named dependencies: the request's unit of work, and the edge that turns a key into a caller.
-
-The edge is the only code that reads a raw API key. It verifies the key, mints a short-lived internal
-JWT, and everything behind it (services, the dispatcher, runners) sees only what that token says."""
+"""Named dependencies: the request's unit of work, the caller (from the edge), the client's address and
+JSON bodies read after the caller is known and parsed off the event loop."""
 
 from __future__ import annotations
 
-import time
-from collections.abc import Iterator
-from typing import Annotated
+from collections.abc import Callable, Iterator
+from typing import Annotated, Any, TypeVar
 
+import anyio
 from fastapi import Depends, Request, Response
+from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel, ValidationError
 from sqlalchemy.orm import Session
 
-from fmu_gateway_api.accounts.service import EDGE_CACHE, Caller, authenticate, hash_key
-from fmu_gateway_api.auth.tokens import AUDIENCE_API, InvalidToken, looks_like_jwt
+from fmu_gateway_api.auth.edge import Caller, client_address
 from fmu_gateway_api.context import Context
-from fmu_gateway_api.errors import ProblemError, Unauthorized
+from fmu_gateway_api.errors import Forbidden, ProblemError, Unauthorized
 from fmu_gateway_api.kit.uow import unit_of_work
+
+M = TypeVar("M", bound=BaseModel)
+_PARSE_INLINE_BYTES = 64 * 1024  # larger bodies are parsed in a worker thread
+_LARGE_PARSES = anyio.Semaphore(2)  # and at most two at a time: their memory is bounded, not their number
 
 
 async def get_context(request: Request) -> Context:
@@ -52,48 +55,20 @@ def bearer_token(request: Request) -> str | None:
     return token.strip()
 
 
-def _edge(request: Request, response: Response, ctx: Context, session: Session, token: str) -> Caller:
-    if looks_like_jwt(token):  # a partner's token from POST /v1/auth/token
-        internal = token
-        try:
-            claims = ctx.tokens.verify(internal, AUDIENCE_API)
-        except InvalidToken as exc:
-            raise Unauthorized(f"The token is not valid: {exc}") from None
-        caller = Caller.from_claims(claims)
-    else:
-        internal, caller = _from_key(ctx, session, token)
+def _edge(request: Request, response: Response, ctx: Context, session: Session, credential: str) -> Caller:
+    caller, internal = ctx.edge.authenticate(session, credential)
     request.state.internal_token = internal
     if ctx.settings.rate_limit_enabled:
+        # Per account: an account's keys and tokens share one budget.
         limit = ctx.pricing.tier(caller.tier).requests_per_minute
-        decision = ctx.rate_limiter.hit(f"key:{caller.key_id or caller.account_id}", limit)
+        decision = ctx.rate_limiter.hit(f"account:{caller.account_id}", limit)
         if not decision.allowed:
             # Checked before anything is admitted: a 429 never debits.
-            raise RateLimited(f"more than {limit} requests a minute for this key ({caller.tier} tier); "
+            raise RateLimited(f"more than {limit} requests a minute for this account ({caller.tier} tier); "
                               f"retry in {decision.reset_s} s",
                               headers={**decision.headers(), "Retry-After": str(decision.reset_s)})
         response.headers.update(decision.headers())
     return caller
-
-
-def _from_key(ctx: Context, session: Session, raw: str) -> tuple[str, Caller]:
-    """A key's internal token and caller, minted once and reused for as long as the key itself is cached
-    (at most 5 s: revoking a key drops both at once here, and within 5 s everywhere else)."""
-    digest = hash_key(raw)
-    now = time.monotonic()
-    cached = ctx.key_cache.get(EDGE_CACHE + digest)
-    if cached is not None and cached[0] > now:
-        internal, caller = cached[1]
-        return internal, caller
-    identity = authenticate(session, ctx, raw)
-    internal = ctx.tokens.mint(subject=identity.account_id, key_id=identity.key_id, tier=identity.tier,
-                               scopes=["api"])
-    try:
-        caller = Caller.from_claims(ctx.tokens.verify(internal, AUDIENCE_API))
-    except InvalidToken as exc:  # our own token: a key rotation race at most
-        raise Unauthorized(f"The token is not valid: {exc}") from None
-    if ctx.settings.key_cache_ttl_s > 0:
-        ctx.key_cache[EDGE_CACHE + digest] = (now + ctx.settings.key_cache_ttl_s, (internal, caller))
-    return internal, caller
 
 
 def get_caller(request: Request, response: Response, ctx: ContextDep, session: SessionDep) -> Caller:
@@ -110,11 +85,71 @@ def get_optional_caller(request: Request, response: Response, ctx: ContextDep,
     return _edge(request, response, ctx, session, token) if token else None
 
 
+def _require_key(caller: Caller | None) -> None:
+    if caller is not None and caller.via != "key":
+        raise Forbidden("Managing keys and tokens needs the API key itself, not a token minted for it.",
+                        slug="key-required")
+
+
+def get_key_holder(caller: Annotated[Caller, Depends(get_caller)]) -> Caller:
+    _require_key(caller)
+    return caller
+
+
+def get_optional_key_holder(caller: Annotated[Caller | None, Depends(get_optional_caller)]) -> Caller | None:
+    _require_key(caller)
+    return caller
+
+
 def get_edge_token(request: Request, caller: Annotated[Caller, Depends(get_caller)]) -> str:
     token: str = request.state.internal_token
     return token
 
 
+def get_client_address(request: Request, ctx: ContextDep) -> str:
+    peer = request.client.host if request.client else None
+    return client_address(peer, request.headers.getlist("x-forwarded-for"), ctx.settings.trusted_proxy_networks)
+
+
 CurrentAccount = Annotated[Caller, Depends(get_caller)]
 OptionalAccount = Annotated[Caller | None, Depends(get_optional_caller)]
+KeyHolder = Annotated[Caller, Depends(get_key_holder)]
+OptionalKeyHolder = Annotated[Caller | None, Depends(get_optional_key_holder)]
 EdgeToken = Annotated[str, Depends(get_edge_token)]
+ClientAddress = Annotated[str, Depends(get_client_address)]
+
+
+def json_body(model: type[M], *, optional: bool = False,
+              after: Callable[..., Any] | None = None) -> Any:
+    """A JSON request body as `model`, read only once the caller is known (`after`: the caller
+    dependency, by default a required one), so a bad key is refused before a large body is read; its size
+    is capped while it streams (kit.bodylimit), and a large one is parsed and validated in a worker thread.
+
+    Use as `body: Annotated[Model, json_body(Model)]`."""
+    if after is None:
+        after = get_optional_caller if optional else get_caller
+
+    async def read(request: Request, _caller: Any = Depends(after)) -> M | None:  # noqa: B008
+        raw = await request.body()
+        if not raw.strip():
+            if optional:
+                return None
+            raise RequestValidationError([{"loc": ("body",), "msg": "Field required", "type": "missing"}])
+        mime = request.headers.get("content-type", "application/json").split(";", 1)[0].strip().lower()
+        if mime != "application/json" and not mime.endswith("+json"):
+            raise RequestValidationError([{"loc": ("body",), "type": "model_attributes_type",
+                                           "msg": f"the body must be application/json, not {mime}"}])
+        if len(raw) <= _PARSE_INLINE_BYTES:
+            return _validate(model, raw)
+        async with _LARGE_PARSES:
+            return await anyio.to_thread.run_sync(_validate, model, raw)
+
+    return Depends(read)
+
+
+def _validate(model: type[M], raw: bytes) -> M:
+    try:
+        return model.model_validate_json(raw)
+    except ValidationError as exc:
+        errors = [{**err, "loc": ("body", *err.get("loc", ()))} for err in exc.errors(include_url=False)]
+        raise RequestValidationError(errors) from None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -53,6 +54,10 @@ class Unauthorized(ProblemError):
         super().__init__(detail, headers={"WWW-Authenticate": 'Bearer realm="fmu-gateway"'})
 
 
+class Forbidden(ProblemError):
+    status, slug, title = 403, "forbidden", "Forbidden"
+
+
 class NotFound(ProblemError):
     status, slug, title = 404, "not-found", "Not found"
 
@@ -79,6 +84,10 @@ class NotAcceptable(ProblemError):
 
 class ServiceUnavailable(ProblemError):
     status, slug, title = 503, "service-unavailable", "Service unavailable"
+
+
+def problem_body(problem: ProblemError, instance: str | None = None) -> bytes:
+    return json.dumps(problem.body(instance), separators=(",", ":")).encode()
 
 
 def problem_response(problem: ProblemError, request: Request | None = None) -> JSONResponse:

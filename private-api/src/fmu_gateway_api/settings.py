@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from functools import lru_cache
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 from typing import Literal
 
@@ -36,6 +37,13 @@ class Settings(BaseSettings):
     max_upload_bytes: int = 256 * 1024 * 1024
     max_archive_entries: int = 5000
     max_uncompressed_bytes: int = 1024 * 1024 * 1024
+    # Every other request body (JSON) is capped before it is parsed: 413 request-too-large.
+    max_json_bytes: int = Field(default=32 * 1024 * 1024, ge=1024)
+    # Model descriptions: larger ones are refused at upload (422 model-too-large); nesting is capped at
+    # 256 levels by the XML parser. Descriptions are kept in memory, indexed, up to description_cache_bytes.
+    max_model_variables: int = Field(default=100_000, ge=1)
+    max_model_description_bytes: int = Field(default=32 * 1024 * 1024, ge=1024)
+    description_cache_bytes: int = 512 * 1024 * 1024
     build_timeout_s: float = 180.0
 
     runner: Literal["local", "docker", "ecs"] = "local"
@@ -71,6 +79,7 @@ class Settings(BaseSettings):
     sim_max_wait_s: float = 60.0
     sim_default_wait_s: float = 30.0
     sim_max_output_points: int = 1_000_000
+    sim_max_outputs: int = Field(default=10_000, ge=1)  # output variables (result columns) of one run
     result_retention_days: int = 30
 
     log_level: str = "INFO"
@@ -86,6 +95,18 @@ class Settings(BaseSettings):
     jwt_ttl_s: int = Field(default=300, ge=10, le=300)
     jwt_issuer: str = "fmu-gateway"
     rate_limit_enabled: bool = True
+    # Accounts: new ones per client address and in total per hour (429 signups-limited), the credits a new
+    # account gets (unset: its tier's included credits; 0: none), and live keys per account.
+    signup_per_address_per_hour: int = Field(default=10, ge=0)
+    signup_per_hour: int = Field(default=1000, ge=0)
+    signup_credits: int | None = Field(default=None, ge=0)
+    max_keys_per_account: int = Field(default=20, ge=1)
+    # The client address is the TCP peer, unless the peer is one of these proxies (comma-separated
+    # addresses or CIDR networks, e.g. the load balancer's subnets): then the X-Forwarded-For hop the
+    # proxy appended. Leave empty when clients connect directly: X-Forwarded-For is then never read.
+    trusted_proxies: str = ""
+    # GET /metrics: with a token, only `Authorization: Bearer <token>` is answered (else 401).
+    metrics_token: str | None = None
     # Browser clients: origins allowed by CORS, comma-separated ("https://app.example,https://b.example");
     # empty (the default): no CORS headers at all.
     cors_allowed_origins: str = ""
@@ -116,6 +137,10 @@ class Settings(BaseSettings):
             raise ValueError("sim_default_timeout_s must not exceed sim_max_timeout_s")
         if self.stripe_enabled and not (self.stripe_api_key and self.stripe_webhook_secret):
             raise ValueError("STRIPE_ENABLED needs STRIPE_API_KEY and STRIPE_WEBHOOK_SECRET")
+        try:
+            self.trusted_proxy_networks  # noqa: B018 - validated here, used per request
+        except ValueError as exc:
+            raise ValueError(f"FMU_GATEWAY_TRUSTED_PROXIES: {exc}") from None
         if self.environment == "production":
             # Outside development, secrets have no usable defaults.
             if not self.jwt_keys:
@@ -125,11 +150,16 @@ class Settings(BaseSettings):
         return self
 
     @property
+    def sqlite_path(self) -> Path:
+        """The embedded database's file (used when DATABASE_URL is unset)."""
+        return (self.data_dir / "fmu-gateway.db").resolve()
+
+    @property
     def sqlalchemy_url(self) -> str:
         """The database URL in SQLAlchemy form; a SQLite file in the data directory when unset."""
         url = self.database_url
         if not url:
-            return f"sqlite:///{(self.data_dir / 'fmu-gateway.db').resolve()}"
+            return f"sqlite:///{self.sqlite_path}"
         if url.startswith("postgres://"):
             url = "postgresql://" + url[len("postgres://") :]
         if url.startswith("postgresql://"):
@@ -141,6 +171,11 @@ class Settings(BaseSettings):
         if self.sandbox_require is not None:
             return self.sandbox_require
         return "strict" if self.environment == "production" else "best-effort"
+
+    @property
+    def trusted_proxy_networks(self) -> tuple[IPv4Network | IPv6Network, ...]:
+        return tuple(ip_network(part.strip(), strict=False) for part in self.trusted_proxies.split(",")
+                     if part.strip())
 
     @property
     def cors_origins(self) -> list[str]:

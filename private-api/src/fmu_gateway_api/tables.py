@@ -85,7 +85,9 @@ class Fmu(Base):
     sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
     filename: Mapped[str] = mapped_column(String(255))
     size: Mapped[int] = mapped_column(BigInteger)
-    description: Mapped[dict[str, Any]]
+    # Loaded on demand (fmus.models keeps it in memory, indexed, once per process): a large model's
+    # description must not ride along with every lookup of the row.
+    description: Mapped[dict[str, Any]] = mapped_column(JSON, deferred=True)
     built_from_sources: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -49,6 +49,7 @@ class ArchiveLimits:
     max_uncompressed_bytes: int = 1 << 30  # total declared uncompressed size
     max_compression_ratio: float = 200.0  # per entry, for entries > 1 MiB
     max_model_description_bytes: int = 16 << 20
+    max_model_variables: int = 100_000
 
 
 class ArchiveRejected(Exception):
@@ -76,6 +77,7 @@ class FmuDescription:
     needs_build: bool
     default_experiment: DefaultExperiment | None
     variables: tuple[Variable, ...]
+    states: tuple[str, ...]
 
     def to_dict(self) -> dict[str, Any]:
         """The description as JSON-able data (lists, dicts, str, numbers, bools, None)."""
@@ -171,8 +173,8 @@ def _read_model_description(zf: zipfile.ZipFile, limits: ArchiveLimits) -> bytes
     if info.is_dir():
         raise ArchiveRejected("fmu-missing-model-description", f"{MODEL_DESCRIPTION} is a directory")
     if info.file_size > cap:
-        raise ArchiveRejected("fmu-zip-bomb", f"{MODEL_DESCRIPTION} is {info.file_size} bytes, more than the "
-                              f"limit of {cap}", status=413)
+        raise ArchiveRejected("model-too-large", f"{MODEL_DESCRIPTION} is {info.file_size} bytes, more than "
+                              f"this gateway's limit of {cap}")
     with tempfile.SpooledTemporaryFile(max_size=cap + 1) as buf:
         try:
             with zf.open(info) as src:
@@ -202,12 +204,12 @@ def inspect_archive(path: Path, limits: ArchiveLimits = ArchiveLimits()) -> FmuD
     with _open_zip(path) as zf:
         infos = _check_entries(zf, limits)
         xml = _read_model_description(zf, limits)
-    return _describe(xml, [info.filename for info in infos if not info.is_dir()])
+    return _describe(xml, [info.filename for info in infos if not info.is_dir()], limits)
 
 
-def _describe(xml: bytes, names: list[str]) -> FmuDescription:
+def _describe(xml: bytes, names: list[str], limits: ArchiveLimits) -> FmuDescription:
     try:
-        md = parse_model_description(xml)
+        md = parse_model_description(xml, limits.max_model_variables)
     except ModelDescriptionError as exc:
         raise ArchiveRejected(exc.slug, exc.detail) from None
     name_set = set(names)
@@ -238,6 +240,7 @@ def _describe(xml: bytes, names: list[str]) -> FmuDescription:
         needs_build=not has_binary,
         default_experiment=md.default_experiment,
         variables=md.variables,
+        states=md.states,
     )
 
 
@@ -282,7 +285,10 @@ def _same(a: IO[bytes], b: IO[bytes]) -> bool:
 def inspect_tree(root: Path, limits: ArchiveLimits = ArchiveLimits()) -> FmuDescription:  # noqa: B008
     """Describe an extracted FMU (after a build): the same checks as `inspect_archive` on the files."""
     md_path = root / MODEL_DESCRIPTION
-    if not md_path.is_file() or md_path.stat().st_size > limits.max_model_description_bytes:
-        raise ArchiveRejected("fmu-missing-model-description", f"{MODEL_DESCRIPTION} is missing or too large")
+    if not md_path.is_file():
+        raise ArchiveRejected("fmu-missing-model-description", f"{MODEL_DESCRIPTION} is missing")
+    if md_path.stat().st_size > limits.max_model_description_bytes:
+        raise ArchiveRejected("model-too-large", f"{MODEL_DESCRIPTION} is larger than this gateway's limit of "
+                              f"{limits.max_model_description_bytes} bytes")
     names = [p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file() and not p.is_symlink()]
-    return _describe(md_path.read_bytes(), names)
+    return _describe(md_path.read_bytes(), names, limits)

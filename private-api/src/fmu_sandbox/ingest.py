@@ -47,7 +47,6 @@ def run(message: dict[str, Any], out: str, events: int) -> int:
                                       f"for {', '.join(sorted(set(info.model_identifiers.values())))}")
             built = True
         description = info.to_dict()
-        description["states"] = _states(unpacked)
         write_json(os.path.join(out, "description.json"),
                    {"description": description, "built_from_sources": built})
         return EXIT_OK
@@ -55,18 +54,6 @@ def run(message: dict[str, Any], out: str, events: int) -> int:
         write_json(os.path.join(out, "error.json"), {"slug": exc.slug, "detail": exc.detail[:4000],
                                                      "status": exc.status, **exc.extra})
         return EXIT_REJECTED
-
-
-def _states(unpacked: Path) -> list[str]:
-    from fmpy import read_model_description
-
-    md = read_model_description(str(unpacked), validate=False)
-    states = []
-    for der in md.derivatives:
-        state = getattr(der.variable, "derivative", None)
-        if state is not None:
-            states.append(state.name)
-    return states
 
 
 def _build(unpacked: Path, build_dir: Path, fmi_version: str) -> None:

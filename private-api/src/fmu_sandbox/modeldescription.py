@@ -63,6 +63,12 @@ class ParsedModelDescription:
     model_identifiers: dict[str, str]
     default_experiment: DefaultExperiment | None
     variables: tuple[Variable, ...]
+    states: tuple[str, ...] = ()
+
+
+class ModelTooLarge(ModelDescriptionError):
+    def __init__(self, detail: str) -> None:
+        super().__init__("model-too-large", detail)
 
 
 def _invalid(detail: str) -> ModelDescriptionError:
@@ -79,10 +85,12 @@ def _has_dtd(xml: bytes) -> bool:
     return False
 
 
-def check_xml(xml: bytes) -> str:
-    """Refuse hostile or malformed XML before FMPy sees it; returns the fmiVersion attribute.
+def check_xml(xml: bytes, max_variables: int | None = None) -> str:
+    """Refuse hostile, malformed or oversized XML before FMPy sees it; returns the fmiVersion attribute.
 
-    Raises ModelDescriptionError (`fmu-invalid-model-description` or `fmu-unsupported-fmi-version`)."""
+    lxml without `huge_tree` also bounds nesting (256 levels) and single text nodes (10 MB).
+    Raises ModelDescriptionError (`fmu-invalid-model-description`, `fmu-unsupported-fmi-version` or
+    `model-too-large`)."""
     if _has_dtd(xml):
         raise _invalid("modelDescription.xml contains a DOCTYPE or ENTITY declaration, which is not allowed")
     parser = etree.XMLParser(resolve_entities=False, load_dtd=False, no_network=True, huge_tree=False,
@@ -107,6 +115,12 @@ def check_xml(xml: bytes) -> str:
     for attr in ("modelName", token_attr):
         if not root.get(attr):
             raise _invalid(f"<fmiModelDescription> has no {attr} attribute, which FMI {version} requires")
+    if max_variables is not None:
+        variables = root.find("ModelVariables")
+        count = 0 if variables is None else len(variables)
+        if count > max_variables:
+            raise ModelTooLarge(f"the model has {count} variables, more than this gateway's limit of "
+                                f"{max_variables}")
     return version
 
 
@@ -153,13 +167,13 @@ def _variable(sv: Any) -> Variable:
     )
 
 
-def parse_model_description(xml: bytes) -> ParsedModelDescription:
+def parse_model_description(xml: bytes, max_variables: int | None = None) -> ParsedModelDescription:
     """Check `xml` (the bytes of modelDescription.xml) and read it with FMPy, validating against the schema,
     so that what we report is exactly what FMPy will later simulate.
 
     Raises ModelDescriptionError with `fmu-invalid-model-description`, `fmu-unsupported-fmi-version` or
-    `fmu-no-interface`."""
-    check_xml(xml)
+    `fmu-no-interface` (or `model-too-large` beyond `max_variables`)."""
+    check_xml(xml, max_variables)
     from fmpy import read_model_description
 
     with tempfile.TemporaryDirectory(prefix="fmu-md-") as tmp:
@@ -205,7 +219,18 @@ def parse_model_description(xml: bytes) -> ParsedModelDescription:
         model_identifiers=identifiers,
         default_experiment=experiment,
         variables=tuple(_variable(sv) for sv in md.modelVariables),
+        states=tuple(_states(md)),
     )
+
+
+def _states(md: Any) -> list[str]:
+    """The continuous states: the variables whose derivatives the model structure lists."""
+    states = []
+    for der in md.derivatives:
+        state = getattr(der.variable, "derivative", None)
+        if state is not None:
+            states.append(str(state.name))
+    return states
 
 
 def jsonable(value: Any) -> Any:

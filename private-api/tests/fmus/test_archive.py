@@ -129,7 +129,16 @@ def test_compression_ratio_bomb(tmp_path: Path) -> None:
 def test_model_description_over_cap(tmp_path: Path) -> None:
     md = MD2.replace("</fmiModelDescription>", "<!--" + "x" * 5000 + "--></fmiModelDescription>")
     err = rejected(fmu(tmp_path, md=md), ArchiveLimits(max_model_description_bytes=4096))
-    assert (err.slug, err.status) == ("fmu-zip-bomb", 413)
+    assert (err.slug, err.status) == ("model-too-large", 422)
+
+
+def test_model_with_more_variables_than_the_limit(tmp_path: Path) -> None:
+    second = '<ScalarVariable name="z" valueReference="2" causality="local"><Real/></ScalarVariable>'
+    md = MD2.replace("</ModelVariables>", second + "</ModelVariables>")
+    assert inspect_archive(fmu(tmp_path, md=md), ArchiveLimits(max_model_variables=2)).variables[1].name == "z"
+    err = rejected(fmu(tmp_path, md=md), ArchiveLimits(max_model_variables=1))
+    assert (err.slug, err.status) == ("model-too-large", 422)
+    assert err.detail == "the model has 2 variables, more than this gateway's limit of 1"
 
 
 def test_missing_model_description(tmp_path: Path) -> None:

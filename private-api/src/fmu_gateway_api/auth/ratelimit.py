@@ -1,5 +1,5 @@
-"""Request-rate limits per key and tier: a sliding one-minute window, shared through Redis when
-REDIS_URL is set (several replicas), else in this process.
+"""Rate limits: a sliding window (a minute for requests per account, an hour for new accounts), shared
+through Redis when REDIS_URL is set (several replicas), else in this process.
 
 The window is the usual two-counter approximation: this minute's count plus last minute's weighted by
 how much of it the window still covers. Unlike fixed windows it allows no double burst around the turn of
@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
 WINDOW_S = 60
+POLICY_NAMES = {60: "minute", 3600: "hour"}
 
 
 @dataclass(frozen=True)
@@ -21,43 +23,48 @@ class Decision:
     limit: int
     remaining: int
     reset_s: int
+    window_s: int = WINDOW_S
 
     def headers(self) -> dict[str, str]:
         """The IETF RateLimit fields (draft-ietf-httpapi-ratelimit-headers)."""
+        name = POLICY_NAMES.get(self.window_s, f"w{self.window_s}")
         return {
-            "RateLimit-Policy": f'"minute";q={self.limit};w={WINDOW_S}',
-            "RateLimit": f'"minute";r={self.remaining};t={self.reset_s}',
+            "RateLimit-Policy": f'"{name}";q={self.limit};w={self.window_s}',
+            "RateLimit": f'"{name}";r={self.remaining};t={self.reset_s}',
         }
 
 
 class RateLimiter(Protocol):
-    def hit(self, bucket: str, limit: int, now: float | None = None) -> Decision: ...
+    def hit(self, bucket: str, limit: int, now: float | None = None, window_s: int = WINDOW_S) -> Decision: ...
 
 
-def _decide(current: int, previous: int, limit: int, now: float) -> Decision:
-    into = now % WINDOW_S
-    count = current + previous * (WINDOW_S - into) / WINDOW_S
-    reset = max(1, WINDOW_S - int(into))
-    return Decision(allowed=count <= limit, limit=limit, remaining=max(0, int(limit - count)), reset_s=reset)
+def _decide(current: int, previous: int, limit: int, now: float, window_s: int) -> Decision:
+    into = now % window_s
+    count = current + previous * (window_s - into) / window_s
+    reset = max(1, window_s - int(into))
+    return Decision(allowed=count <= limit, limit=limit, remaining=max(0, int(limit - count)), reset_s=reset,
+                    window_s=window_s)
 
 
 class MemoryRateLimiter:
-    def __init__(self) -> None:
-        self._counts: dict[tuple[str, int], int] = {}
-        self._window = 0
+    def __init__(self, clock: Callable[[], float] = time.time) -> None:
+        self._clock = clock
+        self._counts: dict[tuple[str, int, int], int] = {}  # (bucket, window length, window number)
+        self._minute = 0
         self._lock = threading.Lock()
 
-    def hit(self, bucket: str, limit: int, now: float | None = None) -> Decision:
-        now = time.time() if now is None else now
-        window = int(now // WINDOW_S)
+    def hit(self, bucket: str, limit: int, now: float | None = None, window_s: int = WINDOW_S) -> Decision:
+        now = self._clock() if now is None else now
+        window = int(now // window_s)
         with self._lock:
-            if window != self._window:  # a new window: only the last one still counts
-                self._counts = {k: v for k, v in self._counts.items() if k[1] >= window - 1}
-                self._window = window
-            current = self._counts.get((bucket, window), 0) + 1
-            self._counts[(bucket, window)] = current
-            previous = self._counts.get((bucket, window - 1), 0)
-        return _decide(current, previous, limit, now)
+            minute = int(now // WINDOW_S)
+            if minute != self._minute:  # once a minute: forget windows that no longer count
+                self._counts = {k: v for k, v in self._counts.items() if k[2] >= int(now // k[1]) - 1}
+                self._minute = minute
+            current = self._counts.get((bucket, window_s, window), 0) + 1
+            self._counts[(bucket, window_s, window)] = current
+            previous = self._counts.get((bucket, window_s, window - 1), 0)
+        return _decide(current, previous, limit, now, window_s)
 
 
 class RedisRateLimiter:
@@ -66,16 +73,16 @@ class RedisRateLimiter:
 
         self._redis = redis.Redis.from_url(url, socket_timeout=2)
 
-    def hit(self, bucket: str, limit: int, now: float | None = None) -> Decision:
+    def hit(self, bucket: str, limit: int, now: float | None = None, window_s: int = WINDOW_S) -> Decision:
         now = time.time() if now is None else now
-        window = int(now // WINDOW_S)
-        key = f"fmu-gateway:rl:{bucket}:{window}"
+        window = int(now // window_s)
+        prefix = f"fmu-gateway:rl:{bucket}:{window_s}"
         pipe = self._redis.pipeline()
-        pipe.incr(key)
-        pipe.expire(key, 2 * WINDOW_S + 5)
-        pipe.get(f"fmu-gateway:rl:{bucket}:{window - 1}")
+        pipe.incr(f"{prefix}:{window}")
+        pipe.expire(f"{prefix}:{window}", 2 * window_s + 5)
+        pipe.get(f"{prefix}:{window - 1}")
         current, _, previous = pipe.execute()
-        return _decide(int(current), int(previous or 0), limit, now)
+        return _decide(int(current), int(previous or 0), limit, now, window_s)
 
 
 def make_rate_limiter(redis_url: str | None) -> RateLimiter:

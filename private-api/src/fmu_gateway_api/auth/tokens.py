@@ -84,9 +84,10 @@ def derived_secrets(keys: list[SigningKey], purpose: str) -> tuple[bytes, ...]:
 
 @dataclass(frozen=True)
 class Claims:
+    """Identity only: what the caller may do and pay is read from the database, never from a token."""
+
     subject: str
     key_id: str
-    tier: str
     scopes: tuple[str, ...]
     audience: str
     token_id: str
@@ -100,13 +101,13 @@ class TokenService:
         self.issuer = issuer
         self.ttl_s = ttl_s
 
-    def mint(self, *, subject: str, key_id: str, tier: str, scopes: list[str],
+    def mint(self, *, subject: str, key_id: str, scopes: list[str],
              audience: str = AUDIENCE_API, ttl_s: int | None = None) -> str:
         now = int(time.time())
         payload: dict[str, Any] = {
             "iss": self.issuer, "sub": subject, "aud": audience, "iat": now, "nbf": now,
             "exp": now + (ttl_s if ttl_s is not None else self.ttl_s), "jti": uuid.uuid4().hex,
-            "kid": key_id, "tier": tier, "scope": " ".join(scopes),
+            "kid": key_id, "scope": " ".join(scopes),
         }
         return jwt.encode(payload, self._signer.private, algorithm=ALGORITHM, headers={"kid": self._signer.kid})
 
@@ -127,7 +128,7 @@ class TokenService:
             raise InvalidToken("the token has expired") from None
         except jwt.PyJWTError as exc:
             raise InvalidToken(f"the token is not valid: {exc}") from None
-        return Claims(subject=str(data["sub"]), key_id=str(data.get("kid", "")), tier=str(data.get("tier", "")),
+        return Claims(subject=str(data["sub"]), key_id=str(data.get("kid", "")),
                       scopes=tuple(str(data.get("scope", "")).split()), audience=audience,
                       token_id=str(data["jti"]), expires_at=int(data["exp"]))
 

@@ -16,7 +16,7 @@ from fmu_gateway_api.billing.schemas import (
     QuoteOut,
     WebhookAck,
 )
-from fmu_gateway_api.deps import ContextDep, CurrentAccount, SessionDep
+from fmu_gateway_api.deps import ContextDep, CurrentAccount, SessionDep, json_body
 from fmu_gateway_api.kit import idempotency, uow
 from fmu_gateway_api.simulations import service as simulations
 from fmu_gateway_api.simulations.schemas import SimulationCreate
@@ -36,13 +36,15 @@ def get_account(ctx: ContextDep, session: SessionDep, caller: CurrentAccount) ->
 
 
 @router.post("/v1/quotes", operation_id="createQuote")
-def create_quote(body: SimulationCreate, ctx: ContextDep, session: SessionDep, caller: CurrentAccount) -> QuoteOut:
+def create_quote(ctx: ContextDep, session: SessionDep, caller: CurrentAccount,
+                 body: Annotated[SimulationCreate, json_body(SimulationCreate)]) -> QuoteOut:
     """The price of a simulation request, checked like the real thing, without running or charging it."""
     return QuoteOut(**simulations.quote(session, ctx, caller, body).__dict__)
 
 
 @router.post("/v1/payments/checkout", status_code=status.HTTP_201_CREATED, operation_id="createCheckout")
-def create_checkout(body: CheckoutCreate, ctx: ContextDep, session: SessionDep, caller: CurrentAccount,
+def create_checkout(ctx: ContextDep, session: SessionDep, caller: CurrentAccount,
+                    body: Annotated[CheckoutCreate, json_body(CheckoutCreate)],
                     idempotency_key: Annotated[str | None, Header(max_length=200)] = None) -> CheckoutOut:
     key = idempotency.Key(caller.account_id, "createCheckout", idempotency_key, body.model_dump())
     earlier = key.replay(session)

@@ -32,12 +32,13 @@ class BillingRepository(Repository):
         return int(row[0]) if row else None
 
 
-    def credit(self, account_id: str, amount: int) -> int:
+    def credit(self, account_id: str, amount: int) -> int | None:
+        """The balance after crediting `amount`; None when there is no such account."""
         row = self.session.execute(
             text("UPDATE accounts SET balance = balance + :c WHERE id = :a RETURNING balance"),
             {"a": account_id, "c": amount},
-        ).one()
-        return int(row[0])
+        ).first()
+        return int(row[0]) if row is not None else None
 
 
     def balance(self, account_id: str) -> int:

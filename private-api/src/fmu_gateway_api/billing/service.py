@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from fmu_gateway_api.billing.pricing import Tier
+from fmu_gateway_api.billing.pricing import Pricing, Tier
 from fmu_gateway_api.billing.repository import BillingRepository
 from fmu_gateway_api.billing.stripe_gateway import StripeUnavailable
 from fmu_gateway_api.context import Context
@@ -29,6 +29,11 @@ RUN_CHECKOUT_REUSE = timedelta(minutes=30)
 
 class PaymentRequired(ProblemError):
     status, slug, title = 402, "payment-required", "Payment required"
+
+    @property
+    def account_id(self) -> str | None:
+        value = self.extra.get("account_id")
+        return str(value) if value is not None else None
 
 
 class InvalidSignature(ProblemError):
@@ -58,17 +63,22 @@ def add_credits(session: Session, account_id: str, amount: int, *, kind: str, re
     """Credit the balance and write its ledger entry, in the caller's transaction."""
     if amount <= 0:
         raise InvalidRequest("a credit must be a positive number of credits")
-    entry = _entry(account_id, kind, amount, BillingRepository(session).credit(account_id, amount), reference, note)
+    after = BillingRepository(session).credit(account_id, amount)
+    if after is None:
+        raise NotFound(f"no account {account_id}")
+    entry = _entry(account_id, kind, amount, after, reference, note)
     BillingRepository(session).add_entry(entry)
     return entry
 
 
 def welcome(session: Session, ctx: Context, account: Account) -> None:
-    """The included credits of a new account's tier."""
-    included = ctx.pricing.tier(account.tier).included_credits
-    if included > 0:
-        add_credits(session, account.id, included, kind="grant", reference=f"welcome:{account.id}",
-                    note=f"included credits of the {account.tier} tier")
+    """A new account's sign-up credits: the operator's setting, else its tier's included credits."""
+    configured = ctx.settings.signup_credits
+    credits = ctx.pricing.tier(account.tier).included_credits if configured is None else configured
+    if credits > 0:
+        note = (f"included credits of the {account.tier} tier" if configured is None
+                else "sign-up credits of this gateway")
+        add_credits(session, account.id, credits, kind="grant", reference=f"welcome:{account.id}", note=note)
 
 
 # -- admission -----------------------------------------------------------------------------------------
@@ -121,19 +131,20 @@ def charge(session: Session, ctx: Context, sim: Simulation, tier: Tier, payment_
 def _payment_required(ctx: Context, account_id: str, price: int) -> PaymentRequired:
     """The 402. Its checkout offer is added by `offer_checkout`, once this request's transaction has rolled
     back (the exception handler runs after the unit of work): nothing of the refused request survives."""
-    problem = PaymentRequired(
-        f"this run costs {price} credits and the balance is too low: buy credits, or pay for this one run "
-        "at checkout_url and retry with its payment token",
+    paying = ctx.stripe is not None
+    advice = ("buy credits, or pay for this one run at checkout_url and retry with its payment token" if paying
+              else "this gateway takes no payments: ask its operator for credits")
+    return PaymentRequired(
+        f"this run costs {price} credits and the balance is too low: {advice}",
         price_credits=price, currency=ctx.pricing.currency, pay_per_run_cents=ctx.pricing.pay_per_run_cents,
         credit_packs=[{"id": p.id, "credits": p.credits, "price_cents": p.price_cents}
-                      for p in ctx.pricing.packs.values()])
-    problem.account_id = account_id  # type: ignore[attr-defined]
-    return problem
+                      for p in ctx.pricing.packs.values()],
+        account_id=account_id, payments_enabled=paying)
 
 
 def offer_checkout(ctx: Context, problem: PaymentRequired) -> None:
     """Fill in the balance and, with Stripe on, a pay-per-run checkout (its own transaction)."""
-    account_id = getattr(problem, "account_id", None)
+    account_id = problem.account_id
     if account_id is None:
         return
     with unit_of_work(ctx.sessions) as session:
@@ -203,9 +214,10 @@ def account_view(session: Session, ctx: Context, account_id: str, limit: int = 2
     }
 
 
-def set_tier(session: Session, account_id: str, tier: str, ctx: Context) -> None:
-    if tier not in ctx.pricing.tiers:
-        raise InvalidRequest(f"unknown tier {tier!r}; tiers: {', '.join(ctx.pricing.tiers)}")
+def set_tier(session: Session, account_id: str, tier: str, pricing: Pricing) -> None:
+    """Move an account to another tier (other processes see it within the edge's cache lifetime)."""
+    if tier not in pricing.tiers:
+        raise InvalidRequest(f"unknown tier {tier!r}; tiers: {', '.join(pricing.tiers)}")
     account = BillingRepository(session).account(account_id)
     if account is None:
         raise NotFound(f"no account {account_id}")

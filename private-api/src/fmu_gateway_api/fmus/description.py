@@ -58,11 +58,15 @@ class DescriptionInvalid(Exception):
     pass
 
 
-def validated(raw: Any) -> dict[str, Any]:
-    """The description as the service stores it, or DescriptionInvalid."""
+def validated(raw: Any, max_variables: int) -> dict[str, Any]:
+    """The description as the service stores it, or DescriptionInvalid (the sandbox may lie about what
+    it parsed: the bounds are checked again here)."""
     try:
         desc = StoredDescription.model_validate(raw)
     except ValidationError as exc:
         raise DescriptionInvalid(f"the model description could not be read: {exc.errors()[0]['msg']}") from None
+    if len(desc.variables) > max_variables:
+        raise DescriptionInvalid(f"the model has {len(desc.variables)} variables, more than this gateway's limit "
+                                 f"of {max_variables}")
     data: dict[str, Any] = desc.model_dump()
     return data

@@ -77,12 +77,22 @@ def delete_fmu(fmu_id: FmuId, ctx: ContextDep, session: SessionDep, caller: Curr
 @router.get("/v1/fmus/{fmu_id}/variables", operation_id="listFmuVariables")
 def list_variables(fmu_id: FmuId, ctx: ContextDep, session: SessionDep, caller: CurrentAccount,
                    causality: Annotated[str | None, Query(pattern=r"^[a-zA-Z]+$", max_length=40)] = None,
+                   limit: Annotated[int, Query(ge=1, le=5000)] = 1000,
+                   cursor: Annotated[str | None, Query(pattern=r"^[0-9]{1,9}$", max_length=9)] = None,
                    ) -> VariableList:
-    fmu = service.resolve(session, ctx, caller, fmu_id)
-    return VariableList(items=[
-        VariableOut(**{k: v.get(k) for k in VariableOut.model_fields})
-        for v in fmu.description["variables"] if causality is None or v["causality"] == causality
-    ])
+    """A page of variables in model-description order; the cursor is the position to continue from."""
+    variables = service.resolve(session, ctx, caller, fmu_id).description["variables"]
+    position = int(cursor) if cursor else 0
+    items: list[VariableOut] = []
+    while position < len(variables) and len(items) < limit:
+        v = variables[position]
+        position += 1
+        if causality is None or v["causality"] == causality:
+            items.append(VariableOut(**{k: v.get(k) for k in VariableOut.model_fields}))
+    if causality is not None:  # the next page must hold something: skip what the filter drops
+        while position < len(variables) and variables[position]["causality"] != causality:
+            position += 1
+    return VariableList(items=items, next_cursor=str(position) if position < len(variables) else None)
 
 
 @router.get("/v1/fmus/{fmu_id}/model", operation_id="getFmuModelInfo")

@@ -22,6 +22,7 @@ class VariableOut(BaseModel):
 
 class VariableList(BaseModel):
     items: list[VariableOut]
+    next_cursor: str | None
 
 
 class DefaultExperimentOut(BaseModel):

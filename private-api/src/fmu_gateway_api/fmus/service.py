@@ -16,9 +16,11 @@ from fmu_gateway_api.accounts.service import Caller
 from fmu_gateway_api.context import Context
 from fmu_gateway_api.errors import NotFound, ProblemError, ServiceUnavailable
 from fmu_gateway_api.fmus.description import DescriptionInvalid, validated
+from fmu_gateway_api.fmus.models import Model
 from fmu_gateway_api.fmus.repository import FmuRepository
 from fmu_gateway_api.kit.uow import after_commit
 from fmu_gateway_api.kit.upload import ReceivedFile
+from fmu_gateway_api.library.service import LibraryModel
 from fmu_gateway_api.runners.fmu_cache import IngestRejected, SandboxUnavailable
 from fmu_gateway_api.tables import Fmu, utcnow
 
@@ -30,12 +32,16 @@ class ResolvedFmu:
     fmu_id: str
     sha256: str
     archive: Path
-    description: dict[str, Any]
+    model: Model
     source: str
     filename: str
     size: int
     created_at: Any = None
     built_from_sources: bool = False
+
+    @property
+    def description(self) -> dict[str, Any]:
+        return self.model.description
 
 
 class FmuRejected(ProblemError):
@@ -63,7 +69,7 @@ def ingest(ctx: Context, archive: Path, sha256: str) -> tuple[dict[str, Any], bo
                                  slug="sandbox-unavailable")
     try:
         result = ctx.sandbox.fmus.ingest(archive, sha256)
-        return validated(result.description), result.built_from_sources
+        return validated(result.description, ctx.settings.max_model_variables), result.built_from_sources
     except IngestRejected as exc:
         raise FmuRejected(exc.detail, slug=exc.slug, status=exc.status) from None
     except DescriptionInvalid as exc:
@@ -79,17 +85,31 @@ def resolve(session: Session, ctx: Context, caller: Caller, fmu_id: str) -> Reso
         if model is None:
             raise NotFound(f"no library model '{fmu_id}'; list them with GET /v1/library", slug="fmu-not-found")
         return ResolvedFmu(fmu_id=model.id, sha256=model.sha256, archive=model.path,
-                           description=ctx.library.description(model), source="library",
+                           model=library_model(ctx, model), source="library",
                            filename=model.path.name, size=model.path.stat().st_size)
     row = FmuRepository(session).get(caller.account_id, fmu_id) if SHA256.match(fmu_id) else None
     if row is None:
         raise NotFound(f"no FMU '{fmu_id}' in this account; upload it with POST /v1/fmus", slug="fmu-not-found")
-    return _resolved(ctx, row)
+    return _resolved(session, ctx, row)
 
 
-def _resolved(ctx: Context, row: Fmu) -> ResolvedFmu:
+def library_model(ctx: Context, model: LibraryModel) -> Model:
+    found = ctx.models.get(model.sha256, lambda: ctx.library.description(model))
+    assert found is not None
+    return found
+
+
+def uploaded_model(session: Session, ctx: Context, sha256: str) -> Model | None:
+    """An uploaded FMU's model, loaded from the database once per process."""
+    return ctx.models.get(sha256, lambda: FmuRepository(session).description_of(sha256))
+
+
+def _resolved(session: Session, ctx: Context, row: Fmu) -> ResolvedFmu:
+    model = uploaded_model(session, ctx, row.sha256)
+    if model is None:  # deleted between the two reads
+        raise NotFound(f"no FMU '{row.sha256}' in this account", slug="fmu-not-found")
     return ResolvedFmu(fmu_id=row.sha256, sha256=row.sha256, archive=ctx.blobs.path(row.sha256),
-                       description=row.description, source="upload", filename=row.filename, size=row.size,
+                       model=model, source="upload", filename=row.filename, size=row.size,
                        created_at=row.created_at, built_from_sources=row.built_from_sources)
 
 
@@ -98,7 +118,7 @@ def register_upload(session: Session, ctx: Context, caller: Caller, received: Re
     try:
         existing = FmuRepository(session).get(caller.account_id, received.sha256)
         if existing is not None:
-            return _resolved(ctx, existing), False
+            return _resolved(session, ctx, existing), False
         known = FmuRepository(session).any_with_sha(received.sha256)
         if known is not None and ctx.blobs.exists(received.sha256):
             # Same bytes, already validated for another account: free and instant.
@@ -114,14 +134,14 @@ def register_upload(session: Session, ctx: Context, caller: Caller, received: Re
         except IntegrityError:  # the same account uploaded the same bytes concurrently
             existing = FmuRepository(session).get(caller.account_id, received.sha256)
             assert existing is not None
-            return _resolved(ctx, existing), False
-        return _resolved(ctx, row), True
+            return _resolved(session, ctx, existing), False
+        return _resolved(session, ctx, row), True
     finally:
         received.path.unlink(missing_ok=True)
 
 
 def list_uploads(session: Session, ctx: Context, caller: Caller) -> list[ResolvedFmu]:
-    return [_resolved(ctx, row) for row in FmuRepository(session).list_for_account(caller.account_id)]
+    return [_resolved(session, ctx, row) for row in FmuRepository(session).list_for_account(caller.account_id)]
 
 
 def delete(session: Session, ctx: Context, caller: Caller, fmu_id: str) -> None:

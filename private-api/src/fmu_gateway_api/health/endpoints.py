@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response
+import hmac
+
+from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from fmu_gateway_api import __version__
 from fmu_gateway_api.contract import contract_json, contract_yaml
 from fmu_gateway_api.db import ping
-from fmu_gateway_api.deps import ContextDep
-from fmu_gateway_api.errors import ServiceUnavailable, problem_response
+from fmu_gateway_api.deps import ContextDep, bearer_token
+from fmu_gateway_api.errors import ServiceUnavailable, Unauthorized, problem_response
 
 router = APIRouter(tags=["meta"])
 
@@ -54,10 +56,21 @@ def ready(ctx: ContextDep) -> JSONResponse:
 
 
 @router.get("/metrics", operation_id="getMetrics")
-def metrics(ctx: ContextDep) -> Response:
+def metrics(request: Request, ctx: ContextDep) -> Response:
     """Prometheus metrics: request latency by route, runs by status and backend, queue depth, credits
-    debited, outbox lag (the database-backed gauges are refreshed in the background, not per scrape)."""
+    debited, outbox lag (the database-backed gauges are refreshed in the background, not per scrape).
+
+    With FMU_GATEWAY_METRICS_TOKEN set, only a scraper that sends it as its bearer is answered; without
+    one, production answers nobody (development and tests answer everyone)."""
     from prometheus_client import CONTENT_TYPE_LATEST
+
+    expected = ctx.settings.metrics_token
+    if expected or ctx.settings.environment == "production":
+        sent = bearer_token(request) or ""
+        if not expected:
+            raise Unauthorized("Metrics are off until the operator sets FMU_GATEWAY_METRICS_TOKEN.")
+        if not hmac.compare_digest(sent.encode(), expected.encode()):
+            raise Unauthorized("Send the metrics token: 'Authorization: Bearer <FMU_GATEWAY_METRICS_TOKEN>'.")
 
     from fmu_gateway_api.observability import render_metrics
 

@@ -10,13 +10,13 @@ task has stopped.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Request, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from fmu_gateway_api.auth.tokens import AUDIENCE_RUNNER, InvalidToken, looks_like_jwt
-from fmu_gateway_api.deps import ContextDep, bearer_token
+from fmu_gateway_api.deps import ContextDep, bearer_token, json_body
 from fmu_gateway_api.errors import NotFound, Unauthorized
 
 router = APIRouter(tags=["internal"])
@@ -27,7 +27,10 @@ JobId = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{1,100}$")]
 class JobCompletion(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    exit_code: int = Field(ge=-255, le=255, description="the sandbox's exit code; negative: killed by signal")
+    started: bool = Field(description="the job passed its gate (model code ran); before it, failures are ours")
+    exit_code: int | None = Field(default=None, ge=-255, le=255,
+                                  description="the sandbox's exit code; negative: killed by signal")
+    layers: dict[str, Any] | None = None
     timed_out: bool = False
     output_too_large: bool = False
     log: str = Field(default="", max_length=20000)
@@ -50,10 +53,11 @@ def job_token(request: Request, job_id: JobId, ctx: ContextDep) -> str:
 
 @router.post("/internal/v1/jobs/{job_id}/complete", status_code=status.HTTP_204_NO_CONTENT,
              operation_id="completeJob", response_class=Response)
-def complete_job(body: JobCompletion, job_id: Annotated[str, Depends(job_token)]) -> Response:
+def complete_job(job_id: Annotated[str, Depends(job_token)],
+                 body: Annotated[JobCompletion, json_body(JobCompletion, after=job_token)]) -> Response:
     """A runner task reports that its job's sandbox has ended."""
     from fmu_gateway_api.runners.ecs import report_completion
 
-    if not report_completion(job_id, body.model_dump()):
+    if not report_completion(job_id, body.model_dump(exclude_unset=True)):
         raise NotFound("No run of this job is waiting here (it ended, or another replica runs it).")
     return Response(status_code=status.HTTP_204_NO_CONTENT)

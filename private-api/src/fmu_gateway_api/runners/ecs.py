@@ -8,7 +8,7 @@ the job token and the manifest's own presigned URL in its container overrides, w
 instead of the sandbox directly. The task needs no task role and holds no AWS credentials: a hostile model
 in it can reach its own job's objects and nothing else. In the task, ecs_task.py fetches the job, runs the
 same sandbox.py as a subprocess, PUTs `out/` and `done.json` and POSTs the exit code to
-`/internal/v1/jobs/<job_id>/complete` with the job token (runners/internal.py hands it to the waiting run
+`/internal/v1/jobs/<job_id>/complete` with the job token (internal/endpoints.py hands it to the waiting run
 here).
 
 The run waits for that report, polling DescribeTasks once a second: a task that does not start within
@@ -257,7 +257,7 @@ class EcsRunner:
     def _start_task(self, job: JobSpec, manifest_url: str) -> str:
         cfg = self.config
         ttl = self._ttl_s(job)
-        token = self.tokens.mint(subject=job.job_id, key_id="", tier="", scopes=[f"job:{job.job_id}"],
+        token = self.tokens.mint(subject=job.job_id, key_id="", scopes=[f"job:{job.job_id}"],
                                  audience=AUDIENCE_RUNNER, ttl_s=ttl)
         callback = self.settings.public_url.rstrip("/") + CALLBACK_PATH.format(job_id=job.job_id)
         env = {"FMU_GATEWAY_JOB_ID": job.job_id, "FMU_GATEWAY_JOB_TOKEN": token,
@@ -367,7 +367,7 @@ class EcsRunner:
         if not isinstance(report.get("exit_code"), int):
             return RunOutcome(None, RunFailure("model-crashed", "the run's processes were killed"), log=stream_log)
         return oc.collect(int(report["exit_code"]), out, stream_log, memory_mb=self.settings.runner_memory_mb,
-                          max_output_bytes=limit)
+                          max_output_bytes=limit, outputs=job.outputs)
 
     def _stop(self, task_arn: str | None, reason: str) -> None:
         if not task_arn:

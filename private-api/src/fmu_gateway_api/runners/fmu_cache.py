@@ -31,7 +31,7 @@ log = logging.getLogger(__name__)
 
 KNOWN_SLUGS = {"fmu-not-a-zip", "fmu-too-many-entries", "fmu-unsafe-path", "fmu-symlink", "fmu-zip-bomb",
                "fmu-missing-model-description", "fmu-invalid-model-description", "fmu-unsupported-fmi-version",
-               "fmu-no-interface", "fmu-no-linux-binary", "fmu-build-failed"}
+               "fmu-no-interface", "fmu-no-linux-binary", "fmu-build-failed", "model-too-large"}
 _DIAGNOSTIC = re.compile(
     r"(?:^|[\s(])(?:\S*/)?fmu/(sources/[\w./+-]{1,200}):(\d+)(?::(\d+))?: (fatal error|error|warning|note): (.*)$")
 _KEPT_LINES = 20
@@ -157,7 +157,9 @@ class FmuCache:
                       "max_processes": 64, "max_file_mb": max(1, s.max_uncompressed_bytes // (1 << 20)),
                       "max_open_files": 1024}
             job = {"archive_limits": {"max_entries": s.max_archive_entries,
-                                      "max_uncompressed_bytes": s.max_uncompressed_bytes}}
+                                      "max_uncompressed_bytes": s.max_uncompressed_bytes,
+                                      "max_model_description_bytes": s.max_model_description_bytes,
+                                      "max_model_variables": s.max_model_variables}}
             job_id = f"ingest-{sha256[:16]}-{time.monotonic_ns() % 10**9}"
             try:
                 conn = self.template.connection()

@@ -25,7 +25,14 @@ EXIT_MODEL_ERROR = 3
 PROVENANCE_KEYS = ("fmpy_version", "wall_time_s", "cpu_time_s", "max_rss_kb", "isolation")
 
 
-def collect(code: int, out: Path, stream_log: str, *, memory_mb: int, max_output_bytes: int) -> RunOutcome:
+def header_cap(outputs: list[str]) -> int:
+    """The largest .npy header a result of these columns has (one dtype field per column, time first); NumPy
+    refuses headers above its own default of 10,000 bytes, which ~500 columns already pass."""
+    return 4096 + sum(len(name.encode()) + 64 for name in ["time", *outputs])
+
+
+def collect(code: int, out: Path, stream_log: str, *, memory_mb: int, max_output_bytes: int,
+            outputs: list[str]) -> RunOutcome:
     """Classify a sandbox that exited with `code` (negative: killed by that signal)."""
     error_file, outcome_file, result_file = out / "error.json", out / "outcome.json", out / "result.npy"
     if code == EXIT_MODEL_ERROR and (err := _read_json(error_file)):
@@ -56,7 +63,7 @@ def collect(code: int, out: Path, stream_log: str, *, memory_mb: int, max_output
                     return RunOutcome(None, RunFailure(
                         "output-too-large", f"the result is {size} bytes, above the limit of "
                         f"{max_output_bytes} bytes; use a longer output interval or fewer output variables"))
-                result = np.load(fh, allow_pickle=False)
+                result = np.load(fh, allow_pickle=False, max_header_size=header_cap(outputs))
         except (ValueError, OSError, EOFError) as exc:
             return RunOutcome(None, RunFailure("model-error",
                                                f"the sandbox wrote an unreadable result: {exc}"))

@@ -227,7 +227,8 @@ class SandboxRunner:
                 # The job process said it wrote its result and is exiting; read it now rather than after
                 # the process has torn down (its exit status only matters when the result is not there).
                 early_tried = True
-                early = oc.collect(0, out, "", memory_mb=self.settings.runner_memory_mb, max_output_bytes=limit)
+                early = oc.collect(0, out, "", memory_mb=self.settings.runner_memory_mb, max_output_bytes=limit,
+                                   outputs=job.outputs)
                 if early.ok:
                     self._end_soon(conn, run, job.job_id)
                     early.log = oc.read_tail(out / "console.log", _CONSOLE_CAP) + early.log
@@ -273,7 +274,7 @@ class SandboxRunner:
         status = run.exit_status
         assert status is not None
         return oc.collect(status, out, console, memory_mb=self.settings.runner_memory_mb,
-                          max_output_bytes=limit)
+                          max_output_bytes=limit, outputs=job.outputs)
 
     def _end_soon(self, conn: TemplateConnection, run: SandboxRun, job_id: str) -> None:
         """A run whose result is in: it must end by itself at once, or be killed."""

@@ -10,6 +10,7 @@ import threading
 import time
 import uuid
 from collections import deque
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -18,8 +19,7 @@ from sqlalchemy.orm import Session
 
 from fmu_gateway_api.billing import service as billing
 from fmu_gateway_api.context import Context
-from fmu_gateway_api.fmus.repository import FmuRepository
-from fmu_gateway_api.fmus.service import archive_path
+from fmu_gateway_api.fmus.service import archive_path, library_model, uploaded_model
 from fmu_gateway_api.kit.uow import unit_of_work
 from fmu_gateway_api.observability import RUNS, request_id_var
 from fmu_gateway_api.runners.base import JobSpec, Runner, RunOutcome
@@ -162,7 +162,7 @@ class Dispatcher:
         with self._lock:
             self._busy -= 1
 
-    def hand(self, sim: Simulation, units: dict[str, str]) -> None:
+    def hand(self, sim: Simulation, units: Mapping[str, str]) -> None:
         """Run a job admitted as running for this process (its transaction has committed)."""
         with self._lock:
             self._ready.append((sim, units, {"claimed": time.perf_counter()}))
@@ -251,7 +251,7 @@ class Dispatcher:
             assert sim is not None
             return sim, fmu_units(self.ctx, session, sim), phases
 
-    def _execute(self, sim: Simulation, units: dict[str, str], phases: dict[str, float]) -> None:
+    def _execute(self, sim: Simulation, units: Mapping[str, str], phases: dict[str, float]) -> None:
         sim_id = sim.id
         request_id_var.set(sim.request_id)  # this thread's log lines carry the request that started the job
         assert self.ctx.sandbox is not None
@@ -284,7 +284,7 @@ class Dispatcher:
             timeout_s=sim.timeout_s,
         )
 
-    def _store(self, sim_id: str, sim: Simulation, outcome: RunOutcome, units: dict[str, str],
+    def _store(self, sim_id: str, sim: Simulation, outcome: RunOutcome, units: Mapping[str, str],
                phases: dict[str, float]) -> None:
         r = sim.request
         provenance: dict[str, Any] = {
@@ -358,16 +358,11 @@ def _alive_elsewhere(worker: str, me: str) -> bool:
     return True
 
 
-def fmu_units(ctx: Context, session: Session, sim: Simulation) -> dict[str, str]:
+def fmu_units(ctx: Context, session: Session, sim: Simulation) -> Mapping[str, str]:
     """Units from the description kept at upload (never a re-parse of the model)."""
     if sim.fmu_id.startswith("lib:"):
-        model = ctx.library.get(sim.fmu_id)
-        desc = ctx.library.description(model) if model else {}
+        entry = ctx.library.get(sim.fmu_id)
+        model = library_model(ctx, entry) if entry is not None else None
     else:
-        row = FmuRepository(session).get(sim.account_id, sim.fmu_sha256)
-        desc = row.description if row is not None else {}
-    return units_of(desc)
-
-
-def units_of(description: dict[str, Any]) -> dict[str, str]:
-    return {v["name"]: v["unit"] for v in description.get("variables", []) if v.get("unit")}
+        model = uploaded_model(session, ctx, sim.fmu_sha256)
+    return model.units if model is not None else {}

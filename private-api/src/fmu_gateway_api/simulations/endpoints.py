@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -12,12 +13,18 @@ from sqlalchemy.orm import Session
 
 from fmu_gateway_api.billing import service as billing
 from fmu_gateway_api.context import Context
-from fmu_gateway_api.deps import ContextDep, CurrentAccount, SessionDep
+from fmu_gateway_api.deps import ContextDep, CurrentAccount, SessionDep, json_body
 from fmu_gateway_api.errors import Conflict, NotAcceptable, ServiceUnavailable
 from fmu_gateway_api.kit import uow
 from fmu_gateway_api.simulations import results, service
-from fmu_gateway_api.simulations.dispatcher import Dispatcher, Finished, units_of
-from fmu_gateway_api.simulations.schemas import ResultData, SimulationCreate, SimulationList, SimulationOut
+from fmu_gateway_api.simulations.dispatcher import Dispatcher, Finished
+from fmu_gateway_api.simulations.schemas import (
+    ResultData,
+    SimulationCreate,
+    SimulationList,
+    SimulationOut,
+    SimulationSummary,
+)
 from fmu_gateway_api.tables import Simulation, utcnow
 
 router = APIRouter(tags=["simulations"])
@@ -48,8 +55,8 @@ def _load_result(ctx: Context, sim: Simulation) -> dict[str, Any]:
 
 @router.post("/v1/simulations", operation_id="createSimulation", response_model=SimulationOut,
              responses={202: {"model": SimulationOut}})
-def create_simulation(body: SimulationCreate, request: Request, ctx: ContextDep, session: SessionDep,
-                      caller: CurrentAccount,
+def create_simulation(request: Request, ctx: ContextDep, session: SessionDep, caller: CurrentAccount,
+                      body: Annotated[SimulationCreate, json_body(SimulationCreate)],
                       idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
                       payment_token: Annotated[str | None, Header(max_length=300)] = None) -> Response:
     if ctx.dispatcher is None:
@@ -76,12 +83,12 @@ def create_simulation(body: SimulationCreate, request: Request, ctx: ContextDep,
     now = utcnow()
     waiter = dispatcher.expect(sim.id) if queued else None  # listening before anything can finish
     try:
-        here = reserved and service.start_here(session, ctx, sim, caller, dispatcher.worker_id, now)
+        here = reserved and service.start_here(session, admission, dispatcher.worker_id, now)
         if reserved and not here:
             dispatcher.release()
             reserved = False
         if queued:
-            units = units_of(admission.fmu.description)
+            units = admission.fmu.model.units
             uow.after_commit(session, lambda: _start(session, dispatcher, sim, here, now, units))
         uow.commit(session)
     except BaseException:
@@ -120,7 +127,7 @@ def create_simulation(body: SimulationCreate, request: Request, ctx: ContextDep,
 
 
 def _start(session: Session, dispatcher: Dispatcher, sim: Simulation, here: bool, now: datetime,
-           units: dict[str, str]) -> None:
+           units: Mapping[str, str]) -> None:
     """After the admission committed: hand the job to this process's dispatcher (admitted running here),
     or wake the dispatchers to claim it from the queue."""
     if not here:
@@ -145,10 +152,22 @@ def server_timing(marks: dict[str, float]) -> str:
     return ", ".join(parts)
 
 
+def simulation_summary(sim: Simulation) -> SimulationSummary:
+    error = None
+    if sim.error:
+        error = {"type": sim.error.get("type", "error"), "detail": sim.error.get("detail", "")}
+    return SimulationSummary(
+        id=sim.id, status=sim.status, fmu_id=sim.fmu_id, fmu_sha256=sim.fmu_sha256, cached=sim.cached,
+        kpis=sim.kpis, error=error, created_at=sim.created_at,  # type: ignore[arg-type]
+        started_at=sim.started_at, finished_at=sim.finished_at,
+        progress=1.0 if sim.status == "succeeded" else sim.progress, url=f"/v1/simulations/{sim.id}",
+        result_url=f"/v1/simulations/{sim.id}/result" if sim.status == "succeeded" else None)
+
+
 @router.get("/v1/simulations", operation_id="listSimulations")
 def list_simulations(session: SessionDep, caller: CurrentAccount,
                      limit: Annotated[int, Query(ge=1, le=500)] = 50) -> SimulationList:
-    return SimulationList(items=[simulation_out(s) for s in service.list_recent(session, caller, limit)])
+    return SimulationList(items=[simulation_summary(s) for s in service.list_recent(session, caller, limit)])
 
 
 @router.get("/v1/simulations/{simulation_id}", operation_id="getSimulation")

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select, text, update
+from sqlalchemy.orm import defer
 
 from fmu_gateway_api.kit.repository import Repository
 from fmu_gateway_api.tables import Simulation
@@ -67,19 +68,22 @@ class SimulationRepository(Repository):
 
 
     def list_for_account(self, account_id: str, limit: int) -> list[Simulation]:
+        """The latest simulations, without their (possibly large) request and provenance columns."""
         return list(self.session.scalars(
             select(Simulation).where(Simulation.account_id == account_id)
+            .options(defer(Simulation.request, raiseload=True), defer(Simulation.provenance, raiseload=True))
             .order_by(Simulation.created_at.desc()).limit(limit)
         ))
 
 
-    def find_cached(self, request_hash: str) -> Simulation | None:
-        return self.session.scalars(
-            select(Simulation)
-            .where(Simulation.request_hash == request_hash, Simulation.status == "succeeded",
-                   Simulation.result_sha256.is_not(None))
-            .order_by(Simulation.created_at).limit(1)
-        ).first()
+    def find_cached(self, request_hash: str, account_id: str | None) -> Simulation | None:
+        """The earliest successful run of this exact request: of this account, or (None) of any account."""
+        query = (select(Simulation)
+                 .where(Simulation.request_hash == request_hash, Simulation.status == "succeeded",
+                        Simulation.result_sha256.is_not(None)))
+        if account_id is not None:
+            query = query.where(Simulation.account_id == account_id)
+        return self.session.scalars(query.order_by(Simulation.created_at).limit(1)).first()
 
 
     def claim_next(self, worker: str, now: datetime,

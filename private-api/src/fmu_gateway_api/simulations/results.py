@@ -5,14 +5,14 @@ from __future__ import annotations
 import csv
 import io
 import math
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import numpy as np
 import orjson
 
 
-def result_document(result: np.ndarray, units: dict[str, str]) -> dict[str, Any]:
+def result_document(result: np.ndarray, units: Mapping[str, str]) -> dict[str, Any]:
     """The stored result: JSON columns, time first. Non-finite numbers become null (JSON has none)."""
     names = list(result.dtype.names or ())
     data: dict[str, list[Any]] = {}

@@ -81,6 +81,22 @@ class SimulationOut(BaseModel):
     result: ResultData | None = None
 
 
+class SimulationSummary(BaseModel):
+    id: str
+    status: Literal["queued", "running", "succeeded", "failed", "cancelled"]
+    fmu_id: str
+    fmu_sha256: str
+    cached: bool
+    kpis: dict[str, float | None] | None
+    error: SimulationError | None
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+    progress: float | None = None
+    url: str
+    result_url: str | None
+
+
 class SimulationList(BaseModel):
-    items: list[SimulationOut]
+    items: list[SimulationSummary]
 

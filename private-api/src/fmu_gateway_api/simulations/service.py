@@ -11,13 +11,15 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from fmu_gateway_api.accounts.service import Caller, new_id
+from fmu_gateway_api.accounts.repository import AccountRepository
+from fmu_gateway_api.auth.edge import Caller
 from fmu_gateway_api.billing import service as billing
 from fmu_gateway_api.billing.pricing import Tier
 from fmu_gateway_api.context import Context
-from fmu_gateway_api.errors import Conflict, InvalidRequest, NotFound
+from fmu_gateway_api.errors import Conflict, InvalidRequest, NotFound, Unauthorized
 from fmu_gateway_api.fmus.service import ResolvedFmu, resolve
 from fmu_gateway_api.kit import idempotency
+from fmu_gateway_api.kit.ids import new_id
 from fmu_gateway_api.observability import request_id_var
 from fmu_gateway_api.simulations.repository import SimulationRepository
 from fmu_gateway_api.simulations.results import kpi_key
@@ -37,6 +39,7 @@ class InvalidVariable(InvalidRequest):
 class Admission:
     simulation: Simulation
     fmu: ResolvedFmu
+    tier: Tier
     replayed: bool = False
 
 
@@ -109,7 +112,7 @@ def canonicalise(ctx: Context, fmu: ResolvedFmu, req: SimulationCreate, max_time
         raise _bad(f"timeout_s {timeout:g} is above the maximum of {max_timeout:g} s for this account's tier",
                    slug="timeout-too-long")
 
-    variables = {v["name"]: v for v in desc["variables"]}
+    variables = fmu.model.by_name
     start_values = {}
     for name in sorted(req.start_values):
         var = variables.get(name)
@@ -155,6 +158,9 @@ def canonicalise(ctx: Context, fmu: ResolvedFmu, req: SimulationCreate, max_time
         if spec.variable not in outputs:
             outputs.append(spec.variable)
         kpis.append(spec.model_dump())
+    if len(outputs) > s.sim_max_outputs:
+        raise _bad(f"{len(outputs)} output variables are more than the limit of {s.sim_max_outputs} for one run; "
+                   "choose the outputs you need", slug="too-many-outputs")
     for name in outputs:
         if name not in variables:
             raise _bad(f"the model has no variable named '{name}' (in outputs)", name)
@@ -190,14 +196,26 @@ Prepared = tuple[ResolvedFmu, dict[str, Any], str, Tier, Simulation | None]
 
 
 def _prepare(session: Session, ctx: Context, caller: Caller, req: SimulationCreate) -> Prepared:
-    tier = ctx.pricing.tier(caller.tier)
+    tier = ctx.pricing.tier(account_tier(session, caller))
     fmu = resolve(session, ctx, caller, req.fmu_id)
     canonical = canonicalise(ctx, fmu, req, min(ctx.settings.sim_max_timeout_s, tier.max_run_seconds))
     digest = request_hash(fmu.sha256, canonical)
-    hit = SimulationRepository(session).find_cached(digest) if req.cache else None
-    if hit is not None and not ctx.blobs.exists(hit.result_sha256 or ""):
-        hit = None
+    hit = None
+    if req.cache:
+        # An account's results are its own; library models are ours, so their results may serve anyone.
+        shared = fmu.source == "library"
+        hit = SimulationRepository(session).find_cached(digest, None if shared else caller.account_id)
+        if hit is not None and not ctx.blobs.exists(hit.result_sha256 or ""):
+            hit = None
     return fmu, canonical, digest, tier, hit
+
+
+def account_tier(session: Session, caller: Caller) -> str:
+    """The account's tier as the database has it now (never as a token or a cache says)."""
+    account = AccountRepository(session).get_account(caller.account_id)
+    if account is None:
+        raise Unauthorized("The account of this key no longer exists.")
+    return account.tier
 
 
 def quote(session: Session, ctx: Context, caller: Caller, req: SimulationCreate) -> billing.Quote:
@@ -214,7 +232,8 @@ def submit(session: Session, ctx: Context, caller: Caller, req: SimulationCreate
     earlier = key.replay(session)
     if earlier is not None:
         sim = get(session, caller, earlier)
-        return Admission(simulation=sim, fmu=resolve(session, ctx, caller, sim.fmu_id), replayed=True)
+        tier = ctx.pricing.tier(account_tier(session, caller))
+        return Admission(simulation=sim, fmu=resolve(session, ctx, caller, sim.fmu_id), tier=tier, replayed=True)
     fmu, canonical, digest, tier, hit = _prepare(session, ctx, caller, req)
     sim = Simulation(
         id=new_id("sim"), account_id=caller.account_id, fmu_id=fmu.fmu_id, fmu_sha256=fmu.sha256,
@@ -225,19 +244,22 @@ def submit(session: Session, ctx: Context, caller: Caller, req: SimulationCreate
         now = utcnow()
         sim.status, sim.cached, sim.result_sha256 = "succeeded", True, hit.result_sha256
         sim.kpis, sim.started_at, sim.finished_at = hit.kpis, now, now
-        sim.provenance = {**(hit.provenance or {}), "cached_from": hit.id}
+        sim.provenance = dict(hit.provenance or {})
+        sim.provenance.pop("cached_from", None)
+        if hit.account_id == caller.account_id:  # never another account's simulation id
+            sim.provenance["cached_from"] = hit.id
     billing.charge(session, ctx, sim, tier, payment_token)
     SimulationRepository(session).add(sim)
     key.remember(session, sim.id)
-    return Admission(simulation=sim, fmu=fmu)
+    return Admission(simulation=sim, fmu=fmu, tier=tier)
 
 
-def start_here(session: Session, ctx: Context, sim: Simulation, caller: Caller, worker: str,
-               now: datetime) -> bool:
+def start_here(session: Session, admission: Admission, worker: str, now: datetime) -> bool:
     """Mark a job just admitted (in this transaction) as running for this process's dispatcher, when its
     account has room under its tier's concurrent-run limit; else it stays queued for any dispatcher."""
-    limit = ctx.pricing.tier(caller.tier).concurrent_runs
-    return SimulationRepository(session).start_admitted(sim.id, sim.account_id, limit, worker, now)
+    sim = admission.simulation
+    return SimulationRepository(session).start_admitted(sim.id, sim.account_id, admission.tier.concurrent_runs,
+                                                        worker, now)
 
 
 def get(session: Session, caller: Caller, sim_id: str) -> Simulation:

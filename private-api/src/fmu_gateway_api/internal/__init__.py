@@ -1,0 +1,1 @@
+"""Endpoints for the service's own components (runner tasks), not for API clients."""
