@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 import pytest
 from conftest import SDK, library_fmu, problem
-from test_client import SIM_ID, model_info, simulation
+from test_client import SIM_ID, model_info, simulation, summary
 
 from fmu_gateway_sdk import Gateway, cli
 
@@ -209,7 +209,7 @@ def test_simulations_list_show_cancel_and_result(capsys: pytest.CaptureFixture[s
         if request.url.path.endswith("/result"):
             return httpx.Response(200, text="time,h\n0.0,1.0\n", headers={"content-type": "text/csv"})
         if request.url.path == "/v1/simulations":
-            return httpx.Response(200, json={"items": [simulation(result=False)]})
+            return httpx.Response(200, json={"items": [summary()]})
         return httpx.Response(200, json=simulation(result=False, request={"start_values": {"e": 0.7}}))
 
     mock_cli(monkeypatch, handler)

@@ -43,6 +43,13 @@ def simulation(status: str = "succeeded", *, result: bool = True, **extra: Any) 
     return doc
 
 
+def summary(status: str = "succeeded") -> dict[str, Any]:
+    """A listing's item (SimulationSummary): no request, provenance or result; a link to the whole."""
+    full = simulation(status, result=False)
+    doc = {k: v for k, v in full.items() if k not in ("request", "provenance", "result")}
+    return {**doc, "url": f"/v1/simulations/{SIM_ID}"}
+
+
 def test_simulate_sends_the_request_and_returns_the_result(tmp_path: Path) -> None:
     seen: list[httpx.Request] = []
 

@@ -58,7 +58,7 @@ from fmu_gateway_sdk._generated.models import (
     UploadFmuBody,
     Variable,
 )
-from fmu_gateway_sdk._generated.types import UNSET, File
+from fmu_gateway_sdk._generated.types import UNSET, File, Unset
 from fmu_gateway_sdk._options import SimulationOptions, request_body
 from fmu_gateway_sdk._progress import progress_bar
 from fmu_gateway_sdk._results import SimulationResult, short_model_name
@@ -130,10 +130,16 @@ class Gateway(GatewayBase):
             return cast(Fmu, self._call(upload_fmu, body=body).parsed)
 
     def variables(self, fmu: FmuLike, *, causality: str | None = None) -> list[Variable]:
-        """The model's variables in model-description order."""
-        response = self._call(list_fmu_variables, fmu_id=self._fmu_id(fmu),
-                              causality=causality if causality else UNSET)
-        return list(response.parsed.items)
+        """The model's variables in model-description order (every page of them)."""
+        fmu_id, found = self._fmu_id(fmu), []
+        cursor: str | Unset = UNSET
+        while True:
+            page = self._call(list_fmu_variables, fmu_id=fmu_id, causality=causality if causality else UNSET,
+                              limit=5000, cursor=cursor).parsed
+            found.extend(page.items)
+            if not isinstance(page.next_cursor, str):
+                return found
+            cursor = page.next_cursor
 
     def model_info(self, fmu: FmuLike) -> ModelInfo:
         """FMI version, interfaces, platforms, default experiment, inputs/outputs/parameters/states."""
@@ -216,7 +222,8 @@ class Gateway(GatewayBase):
         return SimulationResult.from_api(simulation, model=self._name(simulation["fmu_id"]))
 
     def simulations(self, *, limit: int = 50) -> list[SimulationResult]:
-        """This account's recent simulations, newest first (without their data)."""
+        """This account's recent simulations, newest first: summaries (status, KPIs, error; no request,
+        provenance or data: `get_simulation` and `wait` have those)."""
         response = self._call(list_simulations, limit=limit)
         items = json.loads(response.content)["items"]
         return [SimulationResult.from_api(s, model=self._name(s["fmu_id"])) for s in items]

@@ -45,8 +45,10 @@ export interface paths {
         };
         /**
          * Prometheus metrics
-         * @description Request latency by route, runs by status and backend, queue depth, credits debited, outbox lag.
-         *     Restrict it to your monitoring network in production.
+         * @description Request latency by route, runs by status and backend, queue depth, credits debited, outbox lag
+         *     (gauges refreshed in the background: a scrape costs no database query). When the operator sets
+         *     a metrics token, the scraper sends it as the bearer; else restrict the path to your monitoring
+         *     network.
          */
         get: operations["getMetrics"];
         put?: never;
@@ -103,8 +105,10 @@ export interface paths {
         put?: never;
         /**
          * Create an API key
-         * @description Without credentials, creates a new account and its first key. With a valid key, adds a key to
-         *     the caller's account. The key is returned once; only its hash is stored.
+         * @description Without credentials, creates a new account and its first key (new accounts are limited per client
+         *     address and in total: `429 signups-limited`). With a live API key, adds a key to the caller's
+         *     account (at most the operator's limit of live keys: `409 too-many-keys`); a token is not enough
+         *     (`403 key-required`). The key is returned once; only its hash is stored.
          */
         post: operations["createKey"];
         delete?: never;
@@ -127,7 +131,8 @@ export interface paths {
         post?: never;
         /**
          * Revoke a key
-         * @description The key stops working at once in this process and within 5 seconds everywhere.
+         * @description The key, and every token minted for it, stops working at once in this process and within 5
+         *     seconds everywhere. Needs a live API key (`403 key-required` for a token).
          */
         delete: operations["revokeKey"];
         options?: never;
@@ -146,7 +151,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Replace a key by a new one (the old one is revoked) */
+        /**
+         * Replace a key by a new one (the old one is revoked)
+         * @description Needs a live API key (`403 key-required` for a token).
+         */
         post: operations["rotateKey"];
         delete?: never;
         options?: never;
@@ -165,8 +173,10 @@ export interface paths {
         put?: never;
         /**
          * Exchange an API key for a short-lived internal token
-         * @description The edge verifies the key and returns the EdDSA-signed JWT it minted (at most 5 minutes;
-         *     account, key id, tier, scopes, audience, jti). Partners may send it as the Bearer instead of the key.
+         * @description The edge verifies the key and returns the EdDSA-signed JWT it minted (at most 5 minutes; identity
+         *     only: account, key id, scopes, audience, jti). Partners may send it as the Bearer instead of the
+         *     key; it stops working within 5 seconds of the key's revocation. Needs a live API key (`403
+         *     key-required` for a token).
          */
         post: operations["createToken"];
         delete?: never;
@@ -499,6 +509,17 @@ export interface components {
             instance?: string;
             /** @description The variable a simulation request got wrong. */
             variable?: string;
+            /** @description request-too-large, fmu-too-large: the limit that was passed */
+            limit_bytes?: number;
+            /** @description too-many-keys: the most live keys an account may hold */
+            limit?: number;
+            /** @description payment-required: the account that has to pay */
+            account_id?: string;
+            /**
+             * @description payment-required: false when this gateway takes no payments (no checkout_url will come: an
+             *     operator grants credits).
+             */
+            payments_enabled?: boolean;
             /** @description Readiness checks, on a not-ready answer. */
             checks?: {
                 [key: string]: string;
@@ -743,6 +764,8 @@ export interface components {
         };
         VariableList: {
             items: components["schemas"]["Variable"][];
+            /** @description Pass as `cursor` for the next page; null on the last page. */
+            next_cursor: string | null;
         };
         /**
          * @description Input signals: one time vector and, per input variable, one value per time point. Real inputs
@@ -837,14 +860,21 @@ export interface components {
             status: "queued" | "running" | "succeeded" | "failed" | "cancelled";
             fmu_id: string;
             fmu_sha256: string;
-            /** @description The result was served from an identical earlier run. */
+            /**
+             * @description The result was served from an identical earlier run (free): the account's own, or for a library
+             *     model anyone's.
+             */
             cached: boolean;
             /** @description The canonical request with every default filled in. */
             request: Record<string, unknown>;
             kpis: {
                 [key: string]: number | null;
             } | null;
-            /** @description FMU sha256, FMPy version, runner, solver settings, wall and CPU time. */
+            /**
+             * @description FMU sha256, FMPy version, runner, solver settings, wall and CPU time. A cached result
+             *     (`cached: true`) is an earlier identical run's: of this account (`cached_from` names that
+             *     simulation), or, for library models only, of any account (no `cached_from`).
+             */
             provenance: Record<string, unknown> | null;
             error: components["schemas"]["SimulationError"] | null;
             /** Format: date-time */
@@ -859,8 +889,31 @@ export interface components {
             /** @description The result data, inline in the answer to createSimulation when it succeeded. */
             result?: components["schemas"]["ResultData"] | null;
         };
+        /** @description A simulation without its request, provenance or result (getSimulation has them). */
+        SimulationSummary: {
+            id: string;
+            /** @enum {string} */
+            status: "queued" | "running" | "succeeded" | "failed" | "cancelled";
+            fmu_id: string;
+            fmu_sha256: string;
+            cached: boolean;
+            kpis: {
+                [key: string]: number | null;
+            } | null;
+            error: components["schemas"]["SimulationError"] | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            started_at: string | null;
+            /** Format: date-time */
+            finished_at: string | null;
+            progress?: number | null;
+            /** @description The full simulation (getSimulation). */
+            url: string;
+            result_url: string | null;
+        };
         SimulationList: {
-            items: components["schemas"]["Simulation"][];
+            items: components["schemas"]["SimulationSummary"][];
         };
     };
     responses: {
@@ -944,7 +997,10 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description The upload is above the size limit, or the archive expands beyond its caps. */
+        /**
+         * @description The request body is above its limit (`request-too-large`, checked before it is parsed), the upload
+         *     above the tier's limit (`fmu-too-large`), or the archive expands beyond its caps (`fmu-zip-bomb`).
+         */
         PayloadTooLarge: {
             headers: {
                 [name: string]: unknown;
@@ -1061,6 +1117,7 @@ export interface operations {
                     "text/plain": unknown;
                 };
             };
+            401: components["responses"]["Unauthorized"];
         };
     };
     getOpenApiYaml: {
@@ -1148,6 +1205,9 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["RateLimited"];
         };
@@ -1173,6 +1233,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["RateLimited"];
@@ -1199,6 +1260,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["RateLimited"];
@@ -1223,6 +1285,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             429: components["responses"]["RateLimited"];
         };
     };
@@ -1292,6 +1355,7 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["RateLimited"];
         };
@@ -1327,6 +1391,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["RateLimited"];
             503: components["responses"]["ServiceUnavailable"];
@@ -1384,6 +1449,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
             422: components["responses"]["ValidationFailed"];
         };
     };
@@ -1536,6 +1602,10 @@ export interface operations {
             query?: {
                 /** @description Only variables of this causality (parameter, input, output, local, ...). */
                 causality?: string;
+                /** @description At most this many variables; `next_cursor` continues. */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string;
             };
             header?: never;
             path: {
@@ -1546,7 +1616,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Variables in model-description order. */
+            /** @description Variables in model-description order, a page at a time. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1599,7 +1669,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Simulations (without result data). */
+            /** @description Simulation summaries (no request, inputs, provenance or result data: getSimulation has them). */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1658,6 +1728,7 @@ export interface operations {
             402: components["responses"]["PaymentRequired"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["RateLimited"];
             503: components["responses"]["ServiceUnavailable"];
@@ -1760,7 +1831,11 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    exit_code: number;
+                    /** @description Whether the job passed its gate (model code ran); before it, a failure is the platform's. */
+                    started: boolean;
+                    exit_code?: number | null;
+                    /** @description The isolation layers the job had. */
+                    layers?: Record<string, unknown> | null;
                     /** @default false */
                     timed_out?: boolean;
                     /** @default false */
@@ -1781,6 +1856,7 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
             422: components["responses"]["ValidationFailed"];
         };
     };

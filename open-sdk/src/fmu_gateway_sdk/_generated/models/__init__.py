@@ -6,6 +6,7 @@ from .checkout import Checkout
 from .checkout_create import CheckoutCreate
 from .checkout_kind import CheckoutKind
 from .complete_job_body import CompleteJobBody
+from .complete_job_body_layers_type_0 import CompleteJobBodyLayersType0
 from .default_experiment import DefaultExperiment
 from .fmu import Fmu
 from .fmu_list import FmuList
@@ -63,6 +64,9 @@ from .simulation_list import SimulationList
 from .simulation_provenance_type_0 import SimulationProvenanceType0
 from .simulation_request import SimulationRequest
 from .simulation_status import SimulationStatus
+from .simulation_summary import SimulationSummary
+from .simulation_summary_kpis_type_0 import SimulationSummaryKpisType0
+from .simulation_summary_status import SimulationSummaryStatus
 from .token import Token
 from .token_token_type import TokenTokenType
 from .upload_fmu_body import UploadFmuBody
@@ -77,6 +81,7 @@ __all__ = (
     "CheckoutCreate",
     "CheckoutKind",
     "CompleteJobBody",
+    "CompleteJobBodyLayersType0",
     "DefaultExperiment",
     "Fmu",
     "FmuList",
@@ -134,6 +139,9 @@ __all__ = (
     "SimulationProvenanceType0",
     "SimulationRequest",
     "SimulationStatus",
+    "SimulationSummary",
+    "SimulationSummaryKpisType0",
+    "SimulationSummaryStatus",
     "Token",
     "TokenTokenType",
     "UploadFmuBody",

@@ -28,6 +28,12 @@ class Problem:
         detail (str):
         instance (str | Unset):
         variable (str | Unset): The variable a simulation request got wrong.
+        limit_bytes (int | Unset): request-too-large, fmu-too-large: the limit that was passed
+        limit (int | Unset): too-many-keys: the most live keys an account may hold
+        account_id (str | Unset): payment-required: the account that has to pay
+        payments_enabled (bool | Unset): payment-required: false when this gateway takes no payments (no checkout_url
+            will come: an
+            operator grants credits).
         checks (ProblemChecks | Unset): Readiness checks, on a not-ready answer.
         price_credits (int | Unset): payment-required: the price of the run
         balance_credits (int | Unset): payment-required: the balance
@@ -45,6 +51,10 @@ class Problem:
     detail: str
     instance: str | Unset = UNSET
     variable: str | Unset = UNSET
+    limit_bytes: int | Unset = UNSET
+    limit: int | Unset = UNSET
+    account_id: str | Unset = UNSET
+    payments_enabled: bool | Unset = UNSET
     checks: ProblemChecks | Unset = UNSET
     price_credits: int | Unset = UNSET
     balance_credits: int | Unset = UNSET
@@ -68,6 +78,14 @@ class Problem:
         instance = self.instance
 
         variable = self.variable
+
+        limit_bytes = self.limit_bytes
+
+        limit = self.limit
+
+        account_id = self.account_id
+
+        payments_enabled = self.payments_enabled
 
         checks: dict[str, Any] | Unset = UNSET
         if not isinstance(self.checks, Unset):
@@ -113,6 +131,14 @@ class Problem:
             field_dict["instance"] = instance
         if variable is not UNSET:
             field_dict["variable"] = variable
+        if limit_bytes is not UNSET:
+            field_dict["limit_bytes"] = limit_bytes
+        if limit is not UNSET:
+            field_dict["limit"] = limit
+        if account_id is not UNSET:
+            field_dict["account_id"] = account_id
+        if payments_enabled is not UNSET:
+            field_dict["payments_enabled"] = payments_enabled
         if checks is not UNSET:
             field_dict["checks"] = checks
         if price_credits is not UNSET:
@@ -152,6 +178,14 @@ class Problem:
         instance = d.pop("instance", UNSET)
 
         variable = d.pop("variable", UNSET)
+
+        limit_bytes = d.pop("limit_bytes", UNSET)
+
+        limit = d.pop("limit", UNSET)
+
+        account_id = d.pop("account_id", UNSET)
+
+        payments_enabled = d.pop("payments_enabled", UNSET)
 
         _checks = d.pop("checks", UNSET)
         checks: ProblemChecks | Unset
@@ -197,6 +231,10 @@ class Problem:
             detail=detail,
             instance=instance,
             variable=variable,
+            limit_bytes=limit_bytes,
+            limit=limit,
+            account_id=account_id,
+            payments_enabled=payments_enabled,
             checks=checks,
             price_credits=price_credits,
             balance_credits=balance_credits,

@@ -29,11 +29,14 @@ class Simulation:
         status (SimulationStatus):
         fmu_id (str):
         fmu_sha256 (str):
-        cached (bool): The result was served from an identical earlier run.
+        cached (bool): The result was served from an identical earlier run (free): the account's own, or for a library
+            model anyone's.
         request (SimulationRequest): The canonical request with every default filled in.
         kpis (None | SimulationKpisType0):
         provenance (None | SimulationProvenanceType0): FMU sha256, FMPy version, runner, solver settings, wall and CPU
-            time.
+            time. A cached result
+            (`cached: true`) is an earlier identical run's: of this account (`cached_from` names that
+            simulation), or, for library models only, of any account (no `cached_from`).
         error (None | SimulationError):
         created_at (datetime.datetime):
         started_at (datetime.datetime | None):

@@ -7,7 +7,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 if TYPE_CHECKING:
-    from ..models.simulation import Simulation
+    from ..models.simulation_summary import SimulationSummary
 
 
 T = TypeVar("T", bound="SimulationList")
@@ -17,10 +17,10 @@ T = TypeVar("T", bound="SimulationList")
 class SimulationList:
     """
     Attributes:
-        items (list[Simulation]):
+        items (list[SimulationSummary]):
     """
 
-    items: list[Simulation]
+    items: list[SimulationSummary]
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -41,13 +41,13 @@ class SimulationList:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.simulation import Simulation  # noqa: PLC0415
+        from ..models.simulation_summary import SimulationSummary  # noqa: PLC0415
 
         d = dict(src_dict)
         items = []
         _items = d.pop("items")
         for items_item_data in _items:
-            items_item = Simulation.from_dict(items_item_data)
+            items_item = SimulationSummary.from_dict(items_item_data)
 
             items.append(items_item)
 

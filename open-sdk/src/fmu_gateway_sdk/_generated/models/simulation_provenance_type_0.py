@@ -11,7 +11,11 @@ T = TypeVar("T", bound="SimulationProvenanceType0")
 
 @_attrs_define
 class SimulationProvenanceType0:
-    """FMU sha256, FMPy version, runner, solver settings, wall and CPU time."""
+    """FMU sha256, FMPy version, runner, solver settings, wall and CPU time. A cached result
+    (`cached: true`) is an earlier identical run's: of this account (`cached_from` names that
+    simulation), or, for library models only, of any account (no `cached_from`).
+
+    """
 
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 

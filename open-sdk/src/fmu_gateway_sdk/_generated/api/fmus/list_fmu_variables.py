@@ -15,11 +15,17 @@ def _get_kwargs(
     fmu_id: str,
     *,
     causality: str | Unset = UNSET,
+    limit: int | Unset = 1000,
+    cursor: str | Unset = UNSET,
 ) -> dict[str, Any]:
 
     params: dict[str, Any] = {}
 
     params["causality"] = causality
+
+    params["limit"] = limit
+
+    params["cursor"] = cursor
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
@@ -82,12 +88,16 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     causality: str | Unset = UNSET,
+    limit: int | Unset = 1000,
+    cursor: str | Unset = UNSET,
 ) -> Response[Problem | VariableList]:
     """The model's variables
 
     Args:
         fmu_id (str):
         causality (str | Unset):
+        limit (int | Unset):  Default: 1000.
+        cursor (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -100,6 +110,8 @@ def sync_detailed(
     kwargs = _get_kwargs(
         fmu_id=fmu_id,
         causality=causality,
+        limit=limit,
+        cursor=cursor,
     )
 
     response = client.get_httpx_client().request(
@@ -114,12 +126,16 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     causality: str | Unset = UNSET,
+    limit: int | Unset = 1000,
+    cursor: str | Unset = UNSET,
 ) -> Problem | VariableList | None:
     """The model's variables
 
     Args:
         fmu_id (str):
         causality (str | Unset):
+        limit (int | Unset):  Default: 1000.
+        cursor (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -133,6 +149,8 @@ def sync(
         fmu_id=fmu_id,
         client=client,
         causality=causality,
+        limit=limit,
+        cursor=cursor,
     ).parsed
 
 
@@ -141,12 +159,16 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     causality: str | Unset = UNSET,
+    limit: int | Unset = 1000,
+    cursor: str | Unset = UNSET,
 ) -> Response[Problem | VariableList]:
     """The model's variables
 
     Args:
         fmu_id (str):
         causality (str | Unset):
+        limit (int | Unset):  Default: 1000.
+        cursor (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -159,6 +181,8 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         fmu_id=fmu_id,
         causality=causality,
+        limit=limit,
+        cursor=cursor,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -171,12 +195,16 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     causality: str | Unset = UNSET,
+    limit: int | Unset = 1000,
+    cursor: str | Unset = UNSET,
 ) -> Problem | VariableList | None:
     """The model's variables
 
     Args:
         fmu_id (str):
         causality (str | Unset):
+        limit (int | Unset):  Default: 1000.
+        cursor (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -191,5 +219,7 @@ async def asyncio(
             fmu_id=fmu_id,
             client=client,
             causality=causality,
+            limit=limit,
+            cursor=cursor,
         )
     ).parsed

@@ -42,6 +42,21 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_401
 
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+        return response_413
+
     if response.status_code == 422:
         response_422 = Problem.from_dict(response.json())
 
@@ -76,8 +91,10 @@ def sync_detailed(
 ) -> Response[KeyCreated | Problem]:
     """Create an API key
 
-     Without credentials, creates a new account and its first key. With a valid key, adds a key to
-    the caller's account. The key is returned once; only its hash is stored.
+     Without credentials, creates a new account and its first key (new accounts are limited per client
+    address and in total: `429 signups-limited`). With a live API key, adds a key to the caller's
+    account (at most the operator's limit of live keys: `409 too-many-keys`); a token is not enough
+    (`403 key-required`). The key is returned once; only its hash is stored.
 
     Args:
         body (KeyCreate | Unset):
@@ -108,8 +125,10 @@ def sync(
 ) -> KeyCreated | Problem | None:
     """Create an API key
 
-     Without credentials, creates a new account and its first key. With a valid key, adds a key to
-    the caller's account. The key is returned once; only its hash is stored.
+     Without credentials, creates a new account and its first key (new accounts are limited per client
+    address and in total: `429 signups-limited`). With a live API key, adds a key to the caller's
+    account (at most the operator's limit of live keys: `409 too-many-keys`); a token is not enough
+    (`403 key-required`). The key is returned once; only its hash is stored.
 
     Args:
         body (KeyCreate | Unset):
@@ -135,8 +154,10 @@ async def asyncio_detailed(
 ) -> Response[KeyCreated | Problem]:
     """Create an API key
 
-     Without credentials, creates a new account and its first key. With a valid key, adds a key to
-    the caller's account. The key is returned once; only its hash is stored.
+     Without credentials, creates a new account and its first key (new accounts are limited per client
+    address and in total: `429 signups-limited`). With a live API key, adds a key to the caller's
+    account (at most the operator's limit of live keys: `409 too-many-keys`); a token is not enough
+    (`403 key-required`). The key is returned once; only its hash is stored.
 
     Args:
         body (KeyCreate | Unset):
@@ -165,8 +186,10 @@ async def asyncio(
 ) -> KeyCreated | Problem | None:
     """Create an API key
 
-     Without credentials, creates a new account and its first key. With a valid key, adds a key to
-    the caller's account. The key is returned once; only its hash is stored.
+     Without credentials, creates a new account and its first key (new accounts are limited per client
+    address and in total: `429 signups-limited`). With a live API key, adds a key to the caller's
+    account (at most the operator's limit of live keys: `409 too-many-keys`); a token is not enough
+    (`403 key-required`). The key is returned once; only its hash is stored.
 
     Args:
         body (KeyCreate | Unset):

@@ -31,6 +31,11 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_401
 
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
     if response.status_code == 429:
         response_429 = Problem.from_dict(response.json())
 
@@ -57,9 +62,10 @@ def sync_detailed(
 ) -> Response[Problem | Token]:
     """Exchange an API key for a short-lived internal token
 
-     The edge verifies the key and returns the EdDSA-signed JWT it minted (at most 5 minutes;
-    account, key id, tier, scopes, audience, jti). Partners may send it as the Bearer instead of the
-    key.
+     The edge verifies the key and returns the EdDSA-signed JWT it minted (at most 5 minutes; identity
+    only: account, key id, scopes, audience, jti). Partners may send it as the Bearer instead of the
+    key; it stops working within 5 seconds of the key's revocation. Needs a live API key (`403
+    key-required` for a token).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -84,9 +90,10 @@ def sync(
 ) -> Problem | Token | None:
     """Exchange an API key for a short-lived internal token
 
-     The edge verifies the key and returns the EdDSA-signed JWT it minted (at most 5 minutes;
-    account, key id, tier, scopes, audience, jti). Partners may send it as the Bearer instead of the
-    key.
+     The edge verifies the key and returns the EdDSA-signed JWT it minted (at most 5 minutes; identity
+    only: account, key id, scopes, audience, jti). Partners may send it as the Bearer instead of the
+    key; it stops working within 5 seconds of the key's revocation. Needs a live API key (`403
+    key-required` for a token).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -107,9 +114,10 @@ async def asyncio_detailed(
 ) -> Response[Problem | Token]:
     """Exchange an API key for a short-lived internal token
 
-     The edge verifies the key and returns the EdDSA-signed JWT it minted (at most 5 minutes;
-    account, key id, tier, scopes, audience, jti). Partners may send it as the Bearer instead of the
-    key.
+     The edge verifies the key and returns the EdDSA-signed JWT it minted (at most 5 minutes; identity
+    only: account, key id, scopes, audience, jti). Partners may send it as the Bearer instead of the
+    key; it stops working within 5 seconds of the key's revocation. Needs a live API key (`403
+    key-required` for a token).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -132,9 +140,10 @@ async def asyncio(
 ) -> Problem | Token | None:
     """Exchange an API key for a short-lived internal token
 
-     The edge verifies the key and returns the EdDSA-signed JWT it minted (at most 5 minutes;
-    account, key id, tier, scopes, audience, jti). Partners may send it as the Bearer instead of the
-    key.
+     The edge verifies the key and returns the EdDSA-signed JWT it minted (at most 5 minutes; identity
+    only: account, key id, scopes, audience, jti). Partners may send it as the Bearer instead of the
+    key; it stops working within 5 seconds of the key's revocation. Needs a live API key (`403
+    key-required` for a token).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -36,6 +36,11 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_401
 
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
     if response.status_code == 404:
         response_404 = Problem.from_dict(response.json())
 
@@ -73,7 +78,8 @@ def sync_detailed(
 ) -> Response[Key | Problem]:
     """Revoke a key
 
-     The key stops working at once in this process and within 5 seconds everywhere.
+     The key, and every token minted for it, stops working at once in this process and within 5
+    seconds everywhere. Needs a live API key (`403 key-required` for a token).
 
     Args:
         key_id (str):
@@ -104,7 +110,8 @@ def sync(
 ) -> Key | Problem | None:
     """Revoke a key
 
-     The key stops working at once in this process and within 5 seconds everywhere.
+     The key, and every token minted for it, stops working at once in this process and within 5
+    seconds everywhere. Needs a live API key (`403 key-required` for a token).
 
     Args:
         key_id (str):
@@ -130,7 +137,8 @@ async def asyncio_detailed(
 ) -> Response[Key | Problem]:
     """Revoke a key
 
-     The key stops working at once in this process and within 5 seconds everywhere.
+     The key, and every token minted for it, stops working at once in this process and within 5
+    seconds everywhere. Needs a live API key (`403 key-required` for a token).
 
     Args:
         key_id (str):
@@ -159,7 +167,8 @@ async def asyncio(
 ) -> Key | Problem | None:
     """Revoke a key
 
-     The key stops working at once in this process and within 5 seconds everywhere.
+     The key, and every token minted for it, stops working at once in this process and within 5
+    seconds everywhere. Needs a live API key (`403 key-required` for a token).
 
     Args:
         key_id (str):

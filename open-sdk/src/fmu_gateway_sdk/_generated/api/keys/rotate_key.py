@@ -36,6 +36,11 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_401
 
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
     if response.status_code == 404:
         response_404 = Problem.from_dict(response.json())
 
@@ -75,6 +80,8 @@ def sync_detailed(
 ) -> Response[KeyCreated | Problem]:
     """Replace a key by a new one (the old one is revoked)
 
+     Needs a live API key (`403 key-required` for a token).
+
     Args:
         key_id (str):
 
@@ -104,6 +111,8 @@ def sync(
 ) -> KeyCreated | Problem | None:
     """Replace a key by a new one (the old one is revoked)
 
+     Needs a live API key (`403 key-required` for a token).
+
     Args:
         key_id (str):
 
@@ -127,6 +136,8 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
 ) -> Response[KeyCreated | Problem]:
     """Replace a key by a new one (the old one is revoked)
+
+     Needs a live API key (`403 key-required` for a token).
 
     Args:
         key_id (str):
@@ -154,6 +165,8 @@ async def asyncio(
     client: AuthenticatedClient | Client,
 ) -> KeyCreated | Problem | None:
     """Replace a key by a new one (the old one is revoked)
+
+     Needs a live API key (`403 key-required` for a token).
 
     Args:
         key_id (str):

@@ -1,10 +1,11 @@
 from http import HTTPStatus
-from typing import Any
+from typing import Any, cast
 
 import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.problem import Problem
 from ...types import Response
 
 
@@ -18,9 +19,15 @@ def _get_kwargs() -> dict[str, Any]:
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Any | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Any | Problem | None:
     if response.status_code == 200:
-        return None
+        response_200 = cast(Any, None)
+        return response_200
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -28,7 +35,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Any]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Any | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -39,19 +46,21 @@ def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
 def sync_detailed(
     *,
-    client: AuthenticatedClient | Client,
-) -> Response[Any]:
+    client: AuthenticatedClient,
+) -> Response[Any | Problem]:
     """Prometheus metrics
 
-     Request latency by route, runs by status and backend, queue depth, credits debited, outbox lag.
-    Restrict it to your monitoring network in production.
+     Request latency by route, runs by status and backend, queue depth, credits debited, outbox lag
+    (gauges refreshed in the background: a scrape costs no database query). When the operator sets
+    a metrics token, the scraper sends it as the bearer; else restrict the path to your monitoring
+    network.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any]
+        Response[Any | Problem]
     """
 
     kwargs = _get_kwargs()
@@ -63,21 +72,47 @@ def sync_detailed(
     return _build_response(client=client, response=response)
 
 
-async def asyncio_detailed(
+def sync(
     *,
-    client: AuthenticatedClient | Client,
-) -> Response[Any]:
+    client: AuthenticatedClient,
+) -> Any | Problem | None:
     """Prometheus metrics
 
-     Request latency by route, runs by status and backend, queue depth, credits debited, outbox lag.
-    Restrict it to your monitoring network in production.
+     Request latency by route, runs by status and backend, queue depth, credits debited, outbox lag
+    (gauges refreshed in the background: a scrape costs no database query). When the operator sets
+    a metrics token, the scraper sends it as the bearer; else restrict the path to your monitoring
+    network.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any]
+        Any | Problem
+    """
+
+    return sync_detailed(
+        client=client,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient,
+) -> Response[Any | Problem]:
+    """Prometheus metrics
+
+     Request latency by route, runs by status and backend, queue depth, credits debited, outbox lag
+    (gauges refreshed in the background: a scrape costs no database query). When the operator sets
+    a metrics token, the scraper sends it as the bearer; else restrict the path to your monitoring
+    network.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Any | Problem]
     """
 
     kwargs = _get_kwargs()
@@ -85,3 +120,29 @@ async def asyncio_detailed(
     response = await client.get_async_httpx_client().request(**kwargs)
 
     return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient,
+) -> Any | Problem | None:
+    """Prometheus metrics
+
+     Request latency by route, runs by status and backend, queue depth, credits debited, outbox lag
+    (gauges refreshed in the background: a scrape costs no database query). When the operator sets
+    a metrics token, the scraper sends it as the bearer; else restrict the path to your monitoring
+    network.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Any | Problem
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+        )
+    ).parsed
