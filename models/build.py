@@ -42,6 +42,7 @@ import html
 import json
 import math
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -127,6 +128,9 @@ class Model:
                 st = self.by_name.get(v["derivative_of"])
                 if st is None:
                     raise BuildError(f"{self.name}: {v['name']}: unknown state {v['derivative_of']}")
+                if "family" in st:
+                    raise BuildError(f"{self.name}: {v['name']}: derivative_of {st['name']}: a member of "
+                                     f"the repeat family {st['family']['name']} cannot be a state")
                 if st["dims"] != v["dims"] or st["type"] != "Float64":
                     raise BuildError(f"{self.name}: {v['name']}: state and derivative must be Float64 "
                                      "with the same dimensions")
@@ -154,12 +158,15 @@ class Model:
                 "variability": "continuous", "unit": "s", "description": "Simulation time", "vr": 0,
                 "dims": [], "nelem": 1}]
         seen = {"time"}
-        for i, v in enumerate(self.spec["variables"], start=1):
+        macros = {"time": "variable time"}  # C macro stem (VR_/OFF_/NEL_...) -> its owner
+        for v in self.spec["variables"]:
             v = dict(v)
             name = v["name"]
-            if name in seen:
-                raise BuildError(f"{self.name}: duplicate variable {name}")
-            seen.add(name)
+            starts = self._check_repeat(v) if "repeat" in v else None
+            if "repeat" not in v:
+                if name in seen:
+                    raise BuildError(f"{self.name}: duplicate variable {name}")
+                seen.add(name)
             v.setdefault("type", "Float64")
             if v["type"] not in TYPES:
                 raise BuildError(f"{self.name}.{name}: unknown type {v['type']}")
@@ -191,10 +198,60 @@ class Model:
             if v["type"] == "Float64" and "unit" not in v:
                 raise BuildError(f"{self.name}.{name}: missing unit (use \"1\" for dimensionless)")
             v["c_name"] = v.get("c_name") or c_identifier(name)
-            v["vr"] = i
+            if v["c_name"] in macros:
+                raise BuildError(f"{self.name}.{name}: C name {v['c_name']} is already used by "
+                                 f"{macros[v['c_name']]}")
+            macros[v["c_name"]] = f"repeat family {name}" if "repeat" in v else f"variable {name}"
             self._check_dimensions(v)
-            out.append(v)
+            if "repeat" not in v:
+                v["vr"] = len(out)
+                out.append(v)
+                continue
+            # a repeat family: v["repeat"] scalars <name>_1 .. <name>_N, consecutive value
+            # references and storage; the C macros (VR_, OFF_, NEL_, START_) use the family name
+            n = v.pop("repeat")
+            start_spec = v.pop("start_spec", None)
+            for k in range(1, n + 1):
+                member = f"{name}_{k}"
+                if member in seen:
+                    raise BuildError(f"{self.name}: duplicate variable {member} (repeat family {name})")
+                seen.add(member)
+                e = {**v, "name": member, "description": f"{v['description']} {k}", "vr": len(out),
+                     "family": {"name": name, "size": n, "index": k, "start": start_spec,
+                                "description": v["description"]}}
+                if starts is not None:
+                    e["start"] = starts[k - 1]
+                out.append(e)
         return out
+
+    def _check_repeat(self, v):
+        """a repeat family: "repeat": N expands into the scalars <name>_1 .. <name>_N; start is
+        one value for all or a list of N values.  Returns the per-element start values (or None)
+        and leaves one representative start value in v for the common checks."""
+        name, n = v["name"], v["repeat"]
+        if not isinstance(n, int) or isinstance(n, bool) or n < 1:
+            raise BuildError(f"{self.name}.{name}: repeat must be a positive integer, got {n!r}")
+        if "dimensions" in v:
+            raise BuildError(f"{self.name}.{name}: repeat and dimensions cannot be combined")
+        if v.get("type", "Float64") not in ("Float64", "Int32", "Boolean"):
+            raise BuildError(f"{self.name}.{name}: repeat families must be Float64, Int32 or Boolean")
+        if "derivative_of" in v:
+            raise BuildError(f"{self.name}.{name}: derivative_of is not supported for repeat families "
+                             "(declare the states and derivatives as scalars or FMI 3 arrays)")
+        if name in self.spec.get("event_indicators", []):
+            raise BuildError(f"{self.name}.{name}: a repeat family cannot be an event indicator "
+                             f"(list its members {name}_1 .. instead)")
+        if "c_name" in v:
+            raise BuildError(f"{self.name}.{name}: c_name is not supported for repeat families")
+        if "start" not in v:
+            return None
+        start = v["start"]
+        starts = start if isinstance(start, list) else [start] * n
+        if len(starts) != n or not all(isinstance(x, (int, float)) for x in starts):
+            raise BuildError(f"{self.name}.{name}: start must be one number or a list of {n} numbers")
+        v["start_spec"] = start if not isinstance(start, list) else f"list of {n} values"
+        v["start"] = starts[0]
+        return starts
 
     def _check_dimensions(self, v):
         """FMI 3 arrays: "dimensions": [n, ...] (fixed sizes); start = a list with
@@ -325,15 +382,24 @@ def gen_config_h(m: Model) -> str:
          f"#define N_STATES {sum(st['nelem'] for st in m.states)}",
          f"#define N_EVENT_INDICATORS {len(m.event_indicators)}",
          f"#define N_STRINGS {len(m.strings())}", ""]
-    for v in m.variables:
+    # a repeat family gets one set of macros (from its first member): VR_/OFF_ of the
+    # first member and NEL_ = the number of members
+    heads = [v for v in m.variables if v.get("family", {}).get("index", 1) == 1]
+    for v in heads:
         L.append(f"#define VR_{v['c_name']} {v['vr']}")
     L.append("")
-    L.append("/* storage: V(name) is m->v[OFF_name], an array occupies NEL_name doubles (row-major) */")
-    for v in m.variables:
+    if len(heads) == len(m.variables):
+        L.append("/* storage: V(name) is m->v[OFF_name], an array occupies NEL_name doubles (row-major) */")
+    else:
+        L.append("/* storage: V(name) is m->v[OFF_name], an array occupies NEL_name doubles (row-major), "
+                 "a repeat family name_1 .. name_NEL_name occupies NEL_name doubles from OFF_name */")
+    for v in heads:
         L.append(f"#define OFF_{v['c_name']} {v['offset']}")
-    for v in m.variables:
+    for v in heads:
         if v["dims"]:
             L.append(f"#define NEL_{v['c_name']} {v['nelem']}")
+        elif "family" in v:
+            L.append(f"#define NEL_{v['c_name']} {v['family']['size']}")
     L.append("")
     slots = {v["name"]: i for i, v in enumerate(m.strings())}
     for v in m.strings():
@@ -341,12 +407,16 @@ def gen_config_h(m: Model) -> str:
     if slots:
         L.append("")
     # start values of parameters as macros (documentation / defaults in C)
-    for v in m.variables:
+    for i, v in enumerate(m.variables):
         if "start" in v:
             if v["type"] == "String":
                 value = c_string(v["start"])
             elif v["dims"]:
                 value = "{" + ", ".join(c_double(x) for x in v["start"]) + "}"
+            elif "family" in v:
+                if v["family"]["index"] != 1:
+                    continue
+                value = "{" + ", ".join(c_double(e["start"]) for e in m.variables[i:i + v["family"]["size"]]) + "}"
             else:
                 value = c_double(v["start"])
             L.append(f"#define START_{v['c_name']} {value}")
@@ -356,7 +426,7 @@ def gen_config_h(m: Model) -> str:
         out = []
         for v in vs:
             for k in range(v["nelem"]):
-                out.append(f"OFF_{v['c_name']} + {k}" if v["dims"] else f"OFF_{v['c_name']}")
+                out.append(f"OFF_{v['c_name']} + {k}" if v["dims"] else off_expr(v))
         return "{" + (", ".join(out) if out else "0") + "}"
 
     L.append("/* continuous states, their derivatives and event indicators as storage offsets (per element) */")
@@ -380,7 +450,7 @@ def gen_config_h(m: Model) -> str:
             f"    {{{c_string(v['name'])}, {TYPES[v['type']][0]}, {CAUSALITY_C[v['causality']]}, "
             f"{VARIABILITY_C[v['variability']]}, {c_double(num_start)}, "
             f"{1 if 'start' in v else 0}, {c_double(v.get('nominal', 1.0))}, "
-            f"{sstart}, {slots.get(v['name'], -1)}, OFF_{v['c_name']}, {v['nelem']}}}")
+            f"{sstart}, {slots.get(v['name'], -1)}, {off_expr(v)}, {v['nelem']}}}")
     L.append(", \\\n".join(rows) + " \\")
     L.append("}")
     L.append("")
@@ -388,8 +458,23 @@ def gen_config_h(m: Model) -> str:
     return "\n".join(L) + "\n"
 
 
+def off_expr(v) -> str:
+    """C expression of the storage offset of scalar v (members of a repeat family relative to OFF_<family>)"""
+    if "family" in v:
+        return f"OFF_{v['c_name']} + {v['family']['index'] - 1}"
+    return f"OFF_{v['c_name']}"
+
+
+_NEEDS_QUOTING = re.compile(r'[&<>"\n\r\t]')
+
+
+def _quoteattr(text: str) -> str:
+    """xml.sax.saxutils.quoteattr, with a fast path for the common case (nothing to escape)"""
+    return quoteattr(text) if _NEEDS_QUOTING.search(text) else f'"{text}"'
+
+
 def _attrs(pairs) -> str:
-    return "".join(f" {k}={quoteattr(str(val))}" for k, val in pairs if val is not None)
+    return "".join(f" {k}={_quoteattr(str(val))}" for k, val in pairs if val is not None)
 
 
 def _experiment_xml(m: Model) -> str:
@@ -559,9 +644,16 @@ def gen_doc(m: Model, fmi: int) -> str:
     e = html.escape
     rows = []
     for v in m.public_variables():
+        name, vr, start, desc = v["name"] + "".join(f"[{d}]" for d in v["dims"]), v["vr"], v.get("start", ""), v["description"]
+        if "family" in v:  # one row per repeat family
+            f = v["family"]
+            if f["index"] != 1:
+                continue
+            name, vr = f"{f['name']}_1 .. {f['name']}_{f['size']}", f"{v['vr']} .. {v['vr'] + f['size'] - 1}"
+            start = "" if f["start"] is None else f["start"]
+            desc = f"{f['description']} 1 .. {f['size']}"
         rows.append("<tr>" + "".join(f"<td>{e(str(x))}</td>" for x in (
-            v["name"] + "".join(f"[{d}]" for d in v["dims"]), v["vr"], v["type"], v["causality"], v["variability"],
-            v.get("start", ""), v.get("unit", ""), v["description"])) + "</tr>")
+            name, vr, v["type"], v["causality"], v["variability"], start, v.get("unit", ""), desc)) + "</tr>")
     ex = ", ".join(f"{k}={v}" for k, v in m.experiment.items())
     long = "".join(f"<p>{e(p)}</p>" for p in m.spec.get("long_description", "").split("\n\n") if p.strip())
     tags = ", ".join(m.spec.get("tags", []))
@@ -660,7 +752,10 @@ def build_one(m: Model, fmi: int, out: Path, header_dir: Path, force: bool) -> t
             if r.returncode != 0:
                 raise BuildError(f"compiling helper {h['name']} of {m.name} failed:\n$ {' '.join(hcmd)}\n{r.stderr}")
             link += [f"-L{helpers}", f"-l{h['name']}"]
-    cmd = (["cc"] + CFLAGS + ["-I", str(srcdir), "-I", str(header_dir), "-o", str(so)] +
+    # model_core.c's solver helpers are unused without continuous states (changing
+    # model_core.c would change every FMU's sources/, so the warning is silenced here)
+    quiet = ["-Wno-unused-function"] if not m.states else []
+    cmd = (["cc"] + CFLAGS + quiet + ["-I", str(srcdir), "-I", str(header_dir), "-o", str(so)] +
            [str(srcdir / s) for s in m.sources(fmi)] + link + ["-lm"])
     r = subprocess.run(cmd, capture_output=True, text=True, check=False)
     if r.returncode != 0:

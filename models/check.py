@@ -8,8 +8,10 @@
   physics is sanity-checked; ME and CS results must agree roughly;
 * library.json must list every public FMU with the right sha256;
 * framework checks on testing FMUs: StringEcho (String start values through
-  simulate_fmu, raw fmi2/fmi3 Get/SetString rules) and StateSpace (FMI 3
-  arrays: analytic solution ME + CS, array inputs, raw element semantics);
+  simulate_fmu, raw fmi2/fmi3 Get/SetString rules), StateSpace (FMI 3
+  arrays: analytic solution ME + CS, array inputs, raw element semantics) and
+  Wide / Huge (repeat families: 2,000 outputs recorded exactly, 100,000
+  variables read, validated, simulated and read back in one get call);
 * testing (hostile) FMUs are only loaded (read_model_description), except the
   harmless-to-run ones (Crash, Hang, NetworkProbe, Snoop, FileProbe, ExitCode,
   NonFinite and the fidelity FMUs SetLocale, ChangeDir, StdioGames, Umask,
@@ -26,6 +28,7 @@ Needs fmpy and numpy.  Exit status 0 when everything passed.
 from __future__ import annotations
 
 import argparse
+import copy
 import hashlib
 import json
 import os
@@ -37,6 +40,7 @@ import sys
 import tempfile
 import textwrap
 import time
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -217,10 +221,10 @@ def _vrs(md) -> dict[str, int]:
     return {v.name: v.valueReference for v in md.modelVariables}
 
 
-def _instantiate(fmu: Path, fmi_type: str = "CoSimulation", quiet: bool = True):
+def _instantiate(fmu: Path, fmi_type: str = "CoSimulation", quiet: bool = True, md=None):
     """unzip + instantiate (caller frees); returns (md, instance, unzipdir)"""
     from fmpy import extract, instantiate_fmu
-    md = read_model_description(str(fmu))
+    md = md or read_model_description(str(fmu))
     unzipdir = extract(str(fmu))
     # FMI 2: FMPy routes every FMI 2 logger through one native proxy with a single
     # global target, so a custom logger that is garbage-collected later crashes the
@@ -386,6 +390,106 @@ def check_arrays(out: Path) -> None:
         f.freeInstance()
         shutil.rmtree(unzipdir, ignore_errors=True)
     print("  fmi3 StateSpace   raw fmi3Get/SetFloat64 array checks done")
+
+
+def _check_wide(fmi: int, fmu: Path) -> None:
+    problems = validate_fmu(str(fmu))  # schema, structured names, ModelStructure
+    md = read_model_description(str(fmu), validate=False)
+    check(not problems, f"{fmu}: validation problems {problems[:5]}")
+    names = [f"y_{i}" for i in range(1, 2001)]
+    ys = [v for v in md.modelVariables if v.name.startswith("y_")]
+    check([v.name for v in ys] == names and [v.valueReference for v in ys] == list(range(2, 2002))
+          and all(v.causality == "output" and v.variability == "continuous" for v in ys),
+          f"fmi{fmi} Wide: y_1 .. y_2000 must be outputs with value references 2 .. 2001")
+    check(sorted(o.variable.name for o in md.outputs) == sorted(names),
+          f"fmi{fmi} Wide: ModelStructure lists {len(md.outputs)} outputs, expected 2000")
+    check(ys[16].description == "Output y_i = k * i * time for i = 17", f"fmi{fmi} Wide: description {ys[16].description!r}")
+    i = np.arange(1, 2001)
+    for it in ("ModelExchange", "CoSimulation"):
+        t0 = time.monotonic()
+        r = simulate(fmu, it, start_values={"k": 2.0})
+        t_sim = time.monotonic() - t0
+        check(r.dtype.names[1:] == tuple(names), f"fmi{fmi} Wide {it}: recorded {len(r.dtype.names) - 1} outputs")
+        if r.dtype.names[1:] != tuple(names):
+            continue
+        y = np.stack([r[n] for n in names], axis=1)
+        err = float(np.abs(y - 2.0 * np.outer(r["time"], i)).max())
+        check(err < 1e-9 and r["time"][-1] == 1.0, f"fmi{fmi} Wide {it}: y_i != k i t (error {err:.3g})")
+        print(f"  fmi{fmi} Wide        {it:14s} {t_sim:5.2f}s  {len(names)} outputs x {len(r)} points, "
+              f"y_2000(1)={r['y_2000'][-1]:g}, max error {err:.2g}")
+
+
+def _check_huge(fmi: int, fmu: Path) -> None:
+    with zipfile.ZipFile(fmu) as zf:
+        xml_mb = zf.getinfo("modelDescription.xml").file_size / 1e6
+    t0 = time.monotonic()
+    md = read_model_description(str(fmu), validate=True)  # XML schema + FMPy's rules
+    t_read = time.monotonic() - t0
+    problems = validate_model_description(md, validate_model_structure=True)
+    # FMPy checks every structured name with an Earley parser (~1 ms per name, over a
+    # minute here): check the names of everything but the members p_2 .. p_99989
+    sample = copy.copy(md)
+    sample.modelVariables = [v for v in md.modelVariables
+                             if not v.name.startswith("p_") or v.name in ("p_1", "p_99990", "p_sum")]
+    problems += validate_model_description(sample, validate_variable_names=True)
+    check(not problems, f"{fmu}: validation problems {problems[:5]}")
+    mv = md.modelVariables
+    check(len(mv) == 100000 + (fmi == 3), f"fmi{fmi} Huge: {len(mv)} variables")
+    ps = [v for v in mv if v.name.startswith("p_") and v.name != "p_sum"]
+    check(len(ps) == 99990 and ps[0].name == "p_1" and ps[-1].name == "p_99990"
+          and [v.valueReference for v in ps] == list(range(ps[0].valueReference, ps[0].valueReference + 99990))
+          and all(v.causality == "parameter" and v.start == "0.5" for v in ps)
+          and ps[41].description == "Filler parameter number 42",
+          f"fmi{fmi} Huge: the family p_1 .. p_99990 is not as declared")
+    check(len(md.outputs) == 8, f"fmi{fmi} Huge: {len(md.outputs)} outputs, expected sum, y_1 .. y_7")
+    print(f"  fmi{fmi} Huge        modelDescription.xml {xml_mb:.1f} MB, {len(mv)} variables, "
+          f"read_model_description(validate=True) {t_read:.1f}s")
+    for it in ("ModelExchange", "CoSimulation"):
+        t0 = time.monotonic()
+        # CS end to end (simulate_fmu parses the file again, ~2 s), ME with the parsed description
+        r = simulate(fmu, it, start_values={"p_2": 3.0, "p_99990": 10.5}, output=["sum", "p_sum", "y_2", "y_7"],
+                     model_description=md if it == "ModelExchange" else None)
+        t_sim = time.monotonic() - t0
+        got = [float(r[n][-1]) for n in ("sum", "p_sum", "y_2", "y_7")]
+        check(got == [1.0, 50007.5, 3.0, 0.5], f"fmi{fmi} Huge {it}: sum, p_sum, y_2, y_7 at t=1: {got}")
+        print(f"  fmi{fmi} Huge        {it:14s} {t_sim:5.2f}s  sum={got[0]:g} p_sum={got[1]:g} y_2={got[2]:g}")
+    # raw: all 100,000 Float64 values in one get call (value reference lookups are O(1))
+    md, f, unzipdir = _instantiate(fmu, md=md)
+    what = f"fmi{fmi} Huge raw"
+    try:
+        vrs = [v.valueReference for v in md.modelVariables if v.type in ("Real", "Float64")]
+        get, set_ = (f.getReal, f.setReal) if fmi == 2 else (f.getFloat64, f.setFloat64)
+        set_([ps[2].valueReference, ps[3].valueReference], [2.0, 1.0])
+        if fmi == 2:
+            f.setupExperiment(startTime=0.0)
+            f.enterInitializationMode()
+        else:
+            f.enterInitializationMode(startTime=0.0)
+        f.exitInitializationMode()
+        t0 = time.monotonic()
+        values = get(vrs)
+        t_get = time.monotonic() - t0
+        by_name = dict(zip((v.name for v in md.modelVariables if v.type in ("Real", "Float64")), values, strict=True))
+        check(len(values) == len(vrs) and by_name["p_3"] == 2.0 and by_name["p_99990"] == 0.5
+              and by_name["p_sum"] == 49997.0, f"{what}: p_3, p_99990, p_sum = "
+              f"{by_name.get('p_3')}, {by_name.get('p_99990')}, {by_name.get('p_sum')}")
+        if fmi == 2:
+            print("    (the FMI 2 instance logs the error this check provokes:)")
+        check(_raises(lambda: set_([ps[0].valueReference], [1.0])), f"{what}: fixed parameter set after init")
+        f.terminate()
+    finally:
+        f.freeInstance()
+        shutil.rmtree(unzipdir, ignore_errors=True)
+    print(f"  fmi{fmi} Huge        raw: {len(vrs)} values in one get call in {t_get * 1000:.0f} ms")
+
+
+def check_many(out: Path) -> None:
+    """Wide (2,000 outputs) and Huge (100,000 variables), built from repeat families:
+    validation, value references, every output recorded, exact results ME + CS"""
+    for fmi in (2, 3):
+        d = out / "testing" / f"fmi{fmi}"
+        _check_wide(fmi, d / "Wide.fmu")
+        _check_huge(fmi, d / "Huge.fmu")
 
 
 # --------------------------------------------------------------- hostile
@@ -771,6 +875,7 @@ def main() -> int:
     if not args.skip_testing:
         check_strings(out)
         check_arrays(out)
+        check_many(out)
         check_testing(out, args.hostile)
     print(f"checked in {time.monotonic() - t0:.1f}s")
     if FAILURES:
