@@ -857,14 +857,6 @@ EXPECTED_STATEMENTS = [
     ),
     (
         "RolesDeployerPolicy",
-        "StackOutputs",
-        "Allow",
-        [f"{ARN}:cloudformation:{REGION_ACCOUNT}:stack/FmuGateway-example/*"],
-        ["cloudformation:DescribeStacks"],
-        None,
-    ),
-    (
-        "RolesDeployerPolicy",
         "CheckSecrets",
         "Allow",
         [
@@ -1059,4 +1051,47 @@ def test_a_release_names_images_by_digest_and_complete_secret_arns() -> None:
     }
     with pytest.raises(ConfigError, match="secret STRIPE_API_KEY: .* is not a complete Secrets Manager ARN"):
         Release.from_json(json.dumps({**FAKE_RELEASE, "secretArns": partial}))
+
+
+def test_the_runner_matches_the_task_definition_template_the_service_tests_use(synth: Synth) -> None:
+    """deploy/ecs/runner-task-definition.json.tmpl is what private-api's ECS tests register: the same."""
+    import string
+
+    values = {
+        "FAMILY": "f",
+        "CPU": "1024",
+        "MEMORY": "2048",
+        "EXECUTION_ROLE_ARN": "e",
+        "TASK_ROLE_ARN": "t",
+        "IMAGE": "i",
+        "LOG_GROUP": "l",
+        "REGION": "r",
+    }
+    raw = (ROOT / "deploy" / "ecs" / "runner-task-definition.json.tmpl").read_text()
+    template = json.loads(string.Template(raw).substitute(values))
+    (expected,) = template["containerDefinitions"]
+    runner = _container(synth, "Runner")
+
+    def lower(value: Any) -> Any:  # CloudFormation's PascalCase keys, the ECS API's camelCase
+        if isinstance(value, dict):
+            return {k[0].lower() + k[1:]: lower(v) for k, v in value.items()}
+        return [lower(v) for v in value] if isinstance(value, list) else value
+
+    keys = (
+        "name",
+        "user",
+        "privileged",
+        "readonlyRootFilesystem",
+        "workingDirectory",
+        "command",
+        "mountPoints",
+        "linuxParameters",
+        "ulimits",
+        "environment",
+        "essential",
+    )
+    assert {k: lower(runner)[k] for k in keys} == {k: expected[k] for k in keys}
+    td = lower(_one(synth, "AWS::ECS::TaskDefinition", "ServicesRunnerTask"))
+    for key in ("requiresCompatibilities", "networkMode", "runtimePlatform", "ephemeralStorage", "volumes"):
+        assert td[key] == template[key], key
 

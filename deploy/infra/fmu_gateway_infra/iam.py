@@ -168,7 +168,8 @@ class Roles(Construct):
         self._deployer(stack, repository)
 
     def _deployer(self, stack: Stack, repository) -> None:  # type: ignore[no-untyped-def]
-        """What `make deploy` calls itself; CloudFormation works through the CDK bootstrap roles."""
+        """What `make deploy` calls itself; CloudFormation works through the CDK bootstrap roles (the stack's
+        outputs come back through them too)."""
         params = self.params
         bootstrap_roles = [
             f"arn:{Aws.PARTITION}:iam::{Aws.ACCOUNT_ID}:role/cdk-{CDK_QUALIFIER}-{kind}-role-{Aws.ACCOUNT_ID}-{Aws.REGION}"
@@ -195,15 +196,6 @@ class Roles(Construct):
             description=f"make deploy of {params.stack_name}",
             statements=[
                 _statement("CdkBootstrapRoles", ["sts:AssumeRole"], bootstrap_roles),
-                _statement(
-                    "StackOutputs",
-                    ["cloudformation:DescribeStacks"],
-                    [
-                        stack.format_arn(
-                            service="cloudformation", resource="stack", resource_name=f"{params.stack_name}/*"
-                        )
-                    ],
-                ),
                 _statement("CheckSecrets", ["secretsmanager:DescribeSecret"], secrets),
                 _statement(
                     "S3PrefixList", ["ec2:DescribeManagedPrefixLists"], ["*"]

@@ -28,7 +28,9 @@ USER = "10001:10001"
 API_COMMAND = ["fmu-gateway-api", "serve", "--role", "api", "--host", "0.0.0.0", "--port", str(API_PORT)]
 WORKER_COMMAND = ["fmu-gateway-api", "worker"]
 MIGRATE_COMMAND = ["fmu-gateway-api", "migrate"]
-RUNNER_COMMAND = ["/opt/venv/bin/python", "-I", "-B", "/opt/fmu-gateway/ecs_task.py"]
+# As in deploy/ecs/runner-task-definition.json.tmpl (the service's own tests register that one): the worker's
+# RunTask overrides the command with ecs_task.py and the job's environment.
+RUNNER_COMMAND = ["/opt/venv/bin/python", "-I", "-B", "/opt/fmu-gateway/sandbox.py", "/job/job.json"]
 LIVENESS = f"import urllib.request as u; u.urlopen('http://127.0.0.1:{API_PORT}/v1/health', timeout=4)"
 
 
@@ -94,7 +96,12 @@ class Services(Construct):
         }
 
         self.runner = self._task(
-            "runner", roles.runner_execution, None, params.runner_cpu, params.runner_memory
+            "runner",
+            roles.runner_execution,
+            None,
+            params.runner_cpu,
+            params.runner_memory,
+            ephemeral_storage_gib=params.runner_ephemeral_storage_gib,
         )
         self.runner.add_volume(name="job")
         self.runner.add_volume(name="tmp")
