@@ -157,9 +157,13 @@ def moto(moto_server: Moto, monkeypatch: pytest.MonkeyPatch) -> Moto:
 
 @pytest.fixture
 def registry(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalRegistry]:
-    """The push target: the credentials are the ones moto's ECR authorization token carries."""
+    """The push target: the credentials are the ones moto's ECR authorization token carries, and tags are
+    immutable as in the repositories deploy.py creates."""
     with LocalRegistry(
-        tmp_path_factory.mktemp("registry"), username="AWS", password=f"{ACCOUNT}-auth-token"
+        tmp_path_factory.mktemp("registry"),
+        username="AWS",
+        password=f"{ACCOUNT}-auth-token",
+        immutable_tags=True,
     ) as reg:
         yield reg
     # The pushes tagged local images <registry>/<repo>:<tag>; the registry is gone, so are the tags.
