@@ -465,3 +465,13 @@ def test_a_failed_migration_exits_7_with_its_log_and_touches_no_service(
         '"lease_until" of relation "jobs" already exists\n'
     )
 
+
+def test_exit_codes_are_documented() -> None:
+    readme = (ROOT / "deploy" / "README.md").read_text()
+    from deploylib import errors
+
+    codes = {v: k for k, v in vars(errors).items() if k.startswith("EXIT_")}
+    for code in codes:
+        assert re.search(rf"^\| {code} \|", readme, re.M), (
+            f"exit code {code} ({codes[code]}) not in the README"
+        )

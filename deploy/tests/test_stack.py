@@ -1095,3 +1095,16 @@ def test_the_runner_matches_the_task_definition_template_the_service_tests_use(s
     for key in ("requiresCompatibilities", "networkMode", "runtimePlatform", "ephemeralStorage", "volumes"):
         assert td[key] == template[key], key
 
+
+def test_every_parameter_is_documented_in_the_readme() -> None:
+    readme = (ROOT / "deploy" / "README.md").read_text()
+    from dataclasses import fields
+
+    from fmu_gateway_infra.config import _camel
+
+    missing = [
+        _camel(f.name)
+        for f in fields(Parameters)
+        if f.name != "environment" and f"`{_camel(f.name)}`" not in readme
+    ]
+    assert missing == []
