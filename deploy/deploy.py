@@ -115,7 +115,7 @@ def parse_args(argv: list[str] | None) -> tuple[Config, Parameters]:
         params = Parameters.load(ns.env, ns.params)
     except ConfigError as exc:
         raise DeployError(str(exc), EXIT_CONFIG) from None
-    tag = ns.tag or ("<commit>" if ns.dry_run else images.image_tag(ROOT))
+    tag = ns.tag or ("" if ns.dry_run else images.image_tag(ROOT))
     config = Config(
         environment=ns.env,
         params_file=ns.params,
@@ -158,6 +158,13 @@ def write_release(cfg: Config, release: Release, name: str = "release.json") -> 
 
 def dry_run(cfg: Config, params: Parameters) -> int:
     say("dry run: nothing is built, pushed or deployed; no AWS or Docker call")
+    tag = cfg.tag
+    if not tag:
+        try:
+            tag = images.image_tag(ROOT)
+        except DeployError as exc:  # still a plan, and it says where the deployment would stop
+            say(f"note: make deploy would stop here: {exc}")
+            tag = "<commit>"
     say(
         f"[1/{STEPS}] parameters of {params.stack_name}: ok ({params.url}, Multi-AZ {params.multi_az}, "
         f"api {params.api_cpu}/{params.api_memory}, worker {params.worker_cpu}/{params.worker_memory}, "
@@ -168,7 +175,7 @@ def dry_run(cfg: Config, params: Parameters) -> int:
         f"ensure ECR repositories {images.API_REPO}, {images.RUNNER_REPO} in {cfg.region}",
         f"build or reuse {cfg.api_image} and {cfg.runner_image}" if cfg.build else "use the local images",
         "log in to the registry with an ECR authorization token",
-        f"push {images.API_REPO}:{cfg.tag} and {images.RUNNER_REPO}:{cfg.tag} unless the registry has them",
+        f"push {images.API_REPO}:{tag} and {images.RUNNER_REPO}:{tag} unless the registry has them",
         "read the current revisions of " + ", ".join(f"{params.prefix}-{s}" for s in SERVICES),
         f"cdk deploy {params.stack_name}",
         f"run the migration task {params.prefix}-migrate",
