@@ -702,7 +702,22 @@ def test_stopped_task_failures_rule(synth: Synth) -> None:
             "$or": [{"stopCode": ["TaskFailedToStart"]}, {"containers": {"exitCode": [{"anything-but": 0}]}}],
         },
     }
-    assert rule["Targets"] == [{"Arn": "${MonitoringTaskFailuresLog.Arn}", "Id": "FailuresLog"}]
+    log_group = f"{ARN}:logs:{REGION_ACCOUNT}:log-group:${{MonitoringTaskFailuresLog}}"
+    assert rule["Targets"] == [{"Arn": log_group, "Id": "FailuresLog"}]
+    (policy,) = _resources(synth, "AWS::Logs::ResourcePolicy").values()
+    assert json.loads(policy["PolicyDocument"]) == {  # rendered: the JSON string's references stay as written
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "EventBridgeWritesTaskFailures",
+                "Effect": "Allow",
+                "Principal": {"Service": ["events.amazonaws.com", "delivery.logs.amazonaws.com"]},
+                "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+                "Resource": "${MonitoringTaskFailuresLog.Arn}",
+                "Condition": {"ArnEquals": {"aws:SourceArn": "${MonitoringTaskFailures.Arn}"}},
+            }
+        ],
+    }
 
 
 def test_one_dashboard(synth: Synth) -> None:

@@ -11,7 +11,7 @@ undispatched billing outbox row). Missing data is "not breaching": a metric nobo
 
 from __future__ import annotations
 
-from aws_cdk import Duration, RemovalPolicy, Stack
+from aws_cdk import ArnFormat, Duration, RemovalPolicy, Stack
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_cloudwatch_actions as actions
 from aws_cdk import aws_elasticloadbalancingv2 as elbv2
@@ -185,7 +185,14 @@ class Monitoring(Construct):
         )
         cfn_rule = rule.node.default_child
         assert isinstance(cfn_rule, events.CfnRule)
-        cfn_rule.targets = [events.CfnRule.TargetProperty(id="FailuresLog", arn=log.log_group_arn)]
+        # A log group target is named by its ARN without the ":*" that the log group's Arn attribute ends in.
+        target = Stack.of(self).format_arn(
+            service="logs",
+            resource="log-group",
+            resource_name=log.log_group_name,
+            arn_format=ArnFormat.COLON_RESOURCE_NAME,
+        )
+        cfn_rule.targets = [events.CfnRule.TargetProperty(id="FailuresLog", arn=target)]
         # EventBridge writes to the log group under this resource policy (no custom resource needed).
         logs.CfnResourcePolicy(
             self,
