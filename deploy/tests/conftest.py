@@ -290,3 +290,23 @@ def synth_in_process(tmp: Path, params: dict[str, Any], release: dict[str, Any])
     assembly = app.synth()
     path = Path(assembly.get_stack_by_name("FmuGateway-example").template_full_path)
     return Synth(json.loads(path.read_text()), path)
+
+
+@pytest.fixture(scope="session")
+def variants(synth: Synth, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Synth]:
+    """The first pass of a first deployment (no services yet) behind the optional API Gateway, and the
+    second pass (services created on this release's revisions)."""
+    import json
+
+    example = json.loads((INFRA / "environments" / "example.json").read_text())
+    gateway = {**example, "apiGateway": True, "multiAz": False}
+    return {
+        "first pass": synth_in_process(
+            tmp_path_factory.mktemp("first"), gateway, {**FAKE_RELEASE, "withServices": False}
+        ),
+        "create services": synth_in_process(
+            tmp_path_factory.mktemp("create"),
+            example,
+            {**FAKE_RELEASE, "apiRevision": None, "workerRevision": None},
+        ),
+    }
