@@ -1,7 +1,7 @@
 """The CDK stack (deploy/infra), offline: `cdk synth` with the pinned CLI once per session (conftest), then
-aws_cdk.assertions and exact checks of what issue 14 lists, and cfn-lint on the template. IAM is in
-test_stack_services.py has the services, data and
-monitoring, test_stack_iam.py IAM, test_config.py the parameters."""
+aws_cdk.assertions and exact checks of what issue 14 lists, and cfn-lint on the template. Here: synthesis,
+lint, network and load balancers; test_stack_services.py has the services, data and monitoring,
+test_stack_iam.py IAM, test_config.py the parameters."""
 
 from __future__ import annotations
 
