@@ -6,9 +6,13 @@ STAMP  := $(VENV)/.installed-$(shell cat private-api/pyproject.toml open-sdk/pyp
 MODELS := build/models
 PYTEST_ARGS ?=
 DEPLOY_ARGS ?=
+DEPLOY_ENV ?= production
+SERVICE ?= all
+INFRA  := deploy/infra
+INFRA_STAMP := $(VENV)/.infra-$(shell cat $(INFRA)/requirements.txt $(INFRA)/package-lock.json | cksum | cut -d' ' -f1)
 RUFF   := $(VENV)/bin/ruff check --select E,F,I,UP,B,PT,T20 --line-length 110
 
-.PHONY: install models run test bench lint clean sdk sdk-ts runner-image api-image deploy contract-check
+.PHONY: install models run test bench lint clean sdk sdk-ts runner-image api-image deploy deploy-tools contract-check
 
 install: $(STAMP)
 
@@ -28,6 +32,7 @@ run: install models
 test: install models
 	$(PY) -m pytest private-api/tests $(PYTEST_ARGS)
 	$(PY) -m pytest open-sdk/tests $(PYTEST_ARGS)
+	$(MAKE) --no-print-directory deploy-tools
 	$(PY) -m pytest deploy/tests $(PYTEST_ARGS)
 
 bench: install models
@@ -51,8 +56,18 @@ runner-image: install
 api-image: install
 	bash deploy/build-api-image.sh
 
-deploy: install
-	$(PY) deploy/deploy.py $(DEPLOY_ARGS)
+# The CDK app's Python packages and the pinned CDK CLI (deploy/infra); for `make deploy` and the deploy tests.
+deploy-tools: $(INFRA_STAMP)
+
+$(INFRA_STAMP): $(STAMP) $(INFRA)/requirements.txt $(INFRA)/package-lock.json
+	$(PY) -m pip install --quiet -r $(INFRA)/requirements.txt
+	cd $(INFRA) && npm ci --no-audit --no-fund --loglevel=error
+	rm -f $(VENV)/.infra-*
+	touch $@
+
+# `make deploy` (DEPLOY_ENV=production), `make deploy SERVICE=api` (or worker): see deploy/README.md.
+deploy: install deploy-tools
+	$(PY) deploy/deploy.py --env $(DEPLOY_ENV) --service $(SERVICE) $(DEPLOY_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check private-api models bench

@@ -157,9 +157,13 @@ def moto(moto_server: Moto, monkeypatch: pytest.MonkeyPatch) -> Moto:
 
 @pytest.fixture
 def registry(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalRegistry]:
-    """The push target: the credentials are the ones moto's ECR authorization token carries."""
+    """The push target: the credentials are the ones moto's ECR authorization token carries, and tags are
+    immutable as in the repositories deploy.py creates."""
     with LocalRegistry(
-        tmp_path_factory.mktemp("registry"), username="AWS", password=f"{ACCOUNT}-auth-token"
+        tmp_path_factory.mktemp("registry"),
+        username="AWS",
+        password=f"{ACCOUNT}-auth-token",
+        immutable_tags=True,
     ) as reg:
         yield reg
     # The pushes tagged local images <registry>/<repo>:<tag>; the registry is gone, so are the tags.
@@ -173,3 +177,136 @@ def registry(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalRegistry
                     client.images.remove(tag, noprune=True)
     except Exception:  # noqa: S110  (no engine, nothing tagged)
         pass
+
+
+# -- the CDK stack, synthesized once per session -------------------------------------------------------
+INFRA = ROOT / "deploy" / "infra"
+CDK = INFRA / "node_modules" / ".bin" / "cdk"
+FAKE_DIGEST = "sha256:" + "1" * 64
+FAKE_RELEASE = {
+    "apiImage": f"{ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com/fmu-gateway-api@sha256:{'1' * 64}",
+    "runnerImage": f"{ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com/fmu-gateway-runner@sha256:{'2' * 64}",
+    "secretArns": {
+        name: f"arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:fmu-gateway/{name}-{suffix}"
+        for name, suffix in (
+            ("FMU_GATEWAY_JWT_KEYS", "AbCdEf"),
+            ("STRIPE_API_KEY", "GhIjKl"),
+            ("STRIPE_WEBHOOK_SECRET", "MnOpQr"),
+        )
+    },
+    "s3PrefixListId": "pl-6ea54007",
+    "withServices": True,
+    "apiRevision": 7,
+    "workerRevision": 3,
+}
+
+
+def node_env() -> dict[str, str]:
+    """The environment of the CDK CLI and the jsii runtime: Node's version check silenced (Node 20 is what
+    Debian ships here; jsii prints a banner on every start otherwise)."""
+    import shutil
+
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("needs Node: the CDK CLI and the jsii runtime of aws-cdk-lib run on Node.js")
+    major = subprocess.run([node, "--version"], capture_output=True, text=True, check=True).stdout
+    return {
+        **os.environ,
+        "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": major.strip().lstrip("v").split(".")[0],
+    }
+
+
+@dataclass
+class Synth:
+    """A synthesized template: the JSON, and aws_cdk.assertions' view of it."""
+
+    template: dict[str, Any]
+    path: Path
+
+    @property
+    def assertions(self) -> Any:
+        from aws_cdk.assertions import Template
+
+        return Template.from_json(self.template)
+
+
+@pytest.fixture(scope="session")
+def cdk_env() -> dict[str, str]:
+    env = node_env()
+    os.environ.update({k: v for k, v in env.items() if k.startswith("JSII_")})  # in-process jsii too
+    return env
+
+
+@pytest.fixture(scope="session")
+def synth(cdk_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> Synth:
+    """`cdk synth` with the pinned CLI, the example environment and a release as deploy.py writes it."""
+    import json
+
+    assert CDK.exists(), f"{CDK} is missing: `make test` installs it (npm ci in deploy/infra)"
+    out = tmp_path_factory.mktemp("cdk")
+    release = out / "release.json"
+    release.write_text(json.dumps(FAKE_RELEASE))
+    proc = subprocess.run(
+        [
+            str(CDK),
+            "synth",
+            "--quiet",
+            "-c",
+            "env=example",
+            "-c",
+            f"release={release}",
+            "-o",
+            str(out / "out"),
+        ],
+        cwd=INFRA,
+        env={**cdk_env, "AWS_REGION": REGION},
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    path = out / "out" / "FmuGateway-example.template.json"
+    return Synth(json.loads(path.read_text()), path)
+
+
+def synth_in_process(tmp: Path, params: dict[str, Any], release: dict[str, Any]) -> Synth:
+    """A variant of the stack, synthesized in this process with cdk.json's feature flags."""
+    import json
+
+    import aws_cdk as cdk
+
+    sys.path.insert(0, str(INFRA))
+    from fmu_gateway_infra.config import Parameters, Release
+    from fmu_gateway_infra.stack import FmuGatewayStack
+
+    flags = json.loads((INFRA / "cdk.json").read_text())["context"]
+    app = cdk.App(context=flags, outdir=str(tmp))
+    FmuGatewayStack(
+        app,
+        params=Parameters.from_mapping("example", params),
+        release=Release.from_json(json.dumps(release)),
+    )
+    assembly = app.synth()
+    path = Path(assembly.get_stack_by_name("FmuGateway-example").template_full_path)
+    return Synth(json.loads(path.read_text()), path)
+
+
+@pytest.fixture(scope="session")
+def variants(synth: Synth, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Synth]:
+    """The first pass of a first deployment (no services yet) behind the optional API Gateway, and the
+    second pass (services created on this release's revisions)."""
+    import json
+
+    example = json.loads((INFRA / "environments" / "example.json").read_text())
+    gateway = {**example, "apiGateway": True, "multiAz": False}
+    return {
+        "first pass": synth_in_process(
+            tmp_path_factory.mktemp("first"), gateway, {**FAKE_RELEASE, "withServices": False}
+        ),
+        "create services": synth_in_process(
+            tmp_path_factory.mktemp("create"),
+            example,
+            {**FAKE_RELEASE, "apiRevision": None, "workerRevision": None},
+        ),
+    }

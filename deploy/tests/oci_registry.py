@@ -35,10 +35,22 @@ _MANIFEST = re.compile(r"^/v2/(?P<name>.+)/manifests/(?P<ref>[^/]+)$")
 
 
 class LocalRegistry:
-    """`with LocalRegistry(root, username=..., password=...) as reg:` serves on 127.0.0.1:<free port>."""
+    """`with LocalRegistry(root, username=..., password=...) as reg:` serves on 127.0.0.1:<free port>.
 
-    def __init__(self, root: Path, *, username: str | None = None, password: str | None = None) -> None:
+    `immutable_tags=True` refuses to store a manifest under a tag that exists, as ECR does for a repository
+    with immutable tags (TAG_INVALID), whatever the manifest.
+    """
+
+    def __init__(
+        self,
+        root: Path,
+        *,
+        username: str | None = None,
+        password: str | None = None,
+        immutable_tags: bool = False,
+    ) -> None:
         self.root = root
+        self.immutable_tags = immutable_tags
         self.credentials = (username, password) if username is not None else None
         (root / "blobs").mkdir(parents=True, exist_ok=True)
         (root / "uploads").mkdir(parents=True, exist_ok=True)
@@ -257,6 +269,15 @@ def _handler_for(registry: LocalRegistry) -> type[BaseHTTPRequestHandler]:
                 media_type = self.headers.get(
                     "Content-Type", "application/vnd.docker.distribution.manifest.v2+json"
                 )
+                moving_a_tag = not ref.startswith("sha256:") and (name, ref) in registry.manifests
+                if registry.immutable_tags and moving_a_tag:
+                    self._error(
+                        400,
+                        "TAG_INVALID",
+                        f"The image tag '{ref}' already exists in the '{name}' repository and cannot be "
+                        "overwritten because the repository is immutable.",
+                    )
+                    return
                 for blob in _referenced_blobs(body):
                     if not registry.blob_path(blob).is_file():
                         self._error(400, "MANIFEST_BLOB_UNKNOWN", f"blob {blob} was not pushed")
