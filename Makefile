@@ -39,6 +39,7 @@ bench: install models
 	$(PY) bench/bench_sandbox.py
 	$(PY) bench/bench_core.py
 	$(PY) bench/bench_runners.py
+	$(PY) bench/bench_edge.py
 
 sdk: install
 	$(PY) open-sdk/scripts/generate.py

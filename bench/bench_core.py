@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -21,35 +20,18 @@ from pathlib import Path
 
 import fmpy
 import httpx
+from fmu_gateway_testkit import GatewayProcess
 
 REPO = Path(__file__).resolve().parents[1]
 LIBRARY = REPO / "build" / "models"
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def start_gateway(data: Path, **env: str) -> tuple[subprocess.Popen[bytes], str]:
-    port = free_port()
-    scratch = Path(tempfile.mkdtemp(prefix="fmu-gw-bench-", dir="/var/tmp"))
-    environ = {**os.environ, "FMU_GATEWAY_DATA_DIR": str(data), "FMU_GATEWAY_SCRATCH_DIR": str(scratch),
-               "FMU_GATEWAY_LIBRARY_DIR": str(LIBRARY), "FMU_GATEWAY_LOG_LEVEL": "WARNING", **env}
-    environ.pop("DATABASE_URL", None)
-    proc = subprocess.Popen([sys.executable, "-m", "fmu_gateway_api.cli", "serve", "--port", str(port)],
-                            env=environ, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{url}/v1/ready", timeout=1).status_code == 200:
-                return proc, url
-        except httpx.TransportError:
-            time.sleep(0.1)
-    proc.kill()
-    raise SystemExit("the gateway did not start")
+    """A gateway process (the test kit's, as every suite starts one) on a free loopback port."""
+    gateway = GatewayProcess(data, env={"FMU_GATEWAY_ENVIRONMENT": "development", **env})
+    gateway.start()
+    assert gateway.proc is not None
+    return gateway.proc, gateway.url
 
 
 def prepare(data: Path, url: str) -> dict[str, str]:

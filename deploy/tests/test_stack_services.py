@@ -116,6 +116,7 @@ SERVICE_ENV = {
     "FMU_GATEWAY_AWS_REGION": "${AWS::Region}",
     "FMU_GATEWAY_PUBLIC_URL": "https://api.fmu-gateway.example",
     "FMU_GATEWAY_SANDBOX_REQUIRE": "strict",
+    "FMU_GATEWAY_TRUSTED_PROXIES": "10.0.0.0/16",
     "FMU_GATEWAY_RESULT_RETENTION_DAYS": "30",
     "STRIPE_ENABLED": "true",
 }

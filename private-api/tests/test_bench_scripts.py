@@ -32,3 +32,14 @@ def test_the_sandbox_bench_runs_and_prints_every_goal() -> None:
     for line in ("1. one run over HTTP", "2. throughput", "3. Docker warm: skipped (--no-docker)",
                  "4. per-run cost of each layer", "5. where a single run's time goes"):
         assert line in proc.stdout, proc.stdout
+
+
+def test_the_edge_bench_runs_and_prints_every_goal() -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FMU_GATEWAY_")}
+    env.pop("DATABASE_URL", None)
+    proc = subprocess.run([sys.executable, str(REPO / "bench" / "bench_edge.py"), "--clients", "5", "--seconds", "3"],
+                          env=env, capture_output=True, text=True, timeout=600, check=False)
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-4000:]
+    for goal in ("no 5xx", "health p99 < 250 ms", "RSS flat"):
+        assert goal in proc.stdout, proc.stdout
+    assert " 500 " not in proc.stdout

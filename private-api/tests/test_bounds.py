@@ -215,3 +215,54 @@ def test_four_large_bodies_at_once_leave_memory_and_health_alone(gateway: Gatewa
     assert statuses == [413] * 4
     assert health and set(health) == {200}
     assert peak - baseline < 100 * MB, f"RSS grew by {(peak - baseline) / MB:.0f} MB"
+
+
+def test_bodies_received_at_once_share_one_memory_budget() -> None:
+    """Two 40 KiB bodies against a 64 KiB budget: while the first is held, the second is answered 503
+    server-busy; once the first request ends, its bytes are free again."""
+    import asyncio
+
+    from fmu_gateway_api.errors import ProblemError
+    from fmu_gateway_api.kit.bodylimit import BodyLimit
+
+    first_read = asyncio.Event()
+    release = asyncio.Event()
+
+    async def app(scope, receive, send):  # type: ignore[no-untyped-def]
+        try:
+            await receive()
+        except ProblemError as exc:
+            await send({"type": "http.response.start", "status": exc.status, "headers": []})
+            await send({"type": "http.response.body", "body": exc.slug.encode()})
+            return
+        if scope["path"] == "/hold":
+            first_read.set()
+            await release.wait()
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"ok"})
+
+    limited = BodyLimit(app, lambda method, path: (64 * 1024, True), budget=64 * 1024)
+
+    async def request(path: str) -> tuple[int, bytes]:
+        sent: list[dict] = []  # type: ignore[type-arg]
+
+        async def receive() -> dict:  # type: ignore[type-arg]
+            return {"type": "http.request", "body": b"x" * 40 * 1024, "more_body": False}
+
+        async def send(message: dict) -> None:  # type: ignore[type-arg]
+            sent.append(message)
+
+        await limited({"type": "http", "method": "POST", "path": path, "headers": []}, receive, send)
+        return sent[0]["status"], sent[1]["body"]
+
+    async def scenario() -> list[tuple[int, bytes]]:
+        held = asyncio.create_task(request("/hold"))
+        await first_read.wait()
+        busy = await request("/other")
+        release.set()
+        first = await held
+        after = await request("/other")
+        return [first, busy, after]
+
+    assert asyncio.run(scenario()) == [(200, b"ok"), (503, b"server-busy"), (200, b"ok")]
+    assert limited.in_flight == 0

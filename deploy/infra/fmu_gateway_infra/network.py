@@ -21,6 +21,7 @@ from constructs import Construct
 from .config import Parameters, Release
 
 APP, RUNS, DATA = "app", "runs", "data"
+VPC_CIDR = "10.0.0.0/16"  # the load balancers, services and runners all live in it
 API_PORT = 8000
 CALLBACK_PORT = 80
 
@@ -31,7 +32,7 @@ class Network(Construct):
         self.vpc = ec2.Vpc(
             self,
             "Vpc",
-            ip_addresses=ec2.IpAddresses.cidr("10.0.0.0/16"),
+            ip_addresses=ec2.IpAddresses.cidr(VPC_CIDR),
             max_azs=2,
             nat_gateways=params.nat_gateways,
             subnet_configuration=[

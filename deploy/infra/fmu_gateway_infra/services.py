@@ -20,7 +20,7 @@ from .config import OPERATOR_SECRETS, Parameters, Release
 from .data import Data
 from .edge import Edge
 from .iam import Roles
-from .network import API_PORT, Network
+from .network import API_PORT, VPC_CIDR, Network
 
 COMPONENTS = ("api", "worker", "migrate", "runner")
 SCRATCH_DIR = "/var/cache/fmu-gateway"
@@ -84,6 +84,8 @@ class Services(Construct):
             "FMU_GATEWAY_AWS_REGION": Aws.REGION,
             "FMU_GATEWAY_PUBLIC_URL": params.url,
             "FMU_GATEWAY_SANDBOX_REQUIRE": "strict",
+            # Only the load balancer (in this VPC) may say who the client is (X-Forwarded-For).
+            "FMU_GATEWAY_TRUSTED_PROXIES": VPC_CIDR,
             "FMU_GATEWAY_RESULT_RETENTION_DAYS": str(params.result_retention_days),
             "STRIPE_ENABLED": "true",
         }

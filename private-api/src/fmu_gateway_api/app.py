@@ -35,11 +35,13 @@ log = logging.getLogger(__name__)
 
 def body_limit(settings: Settings) -> Limit:
     """FMU uploads up to the upload cap (the tier's own cap is checked by the route), multipart framing
-    included; every other body is JSON, up to max_json_bytes."""
+    included, streamed to disk; every other body is JSON, up to max_json_bytes, held in memory."""
     upload = settings.max_upload_bytes + (1 << 20)
 
-    def limit(method: str, path: str) -> int:
-        return upload if method == "POST" and path == "/v1/fmus" else settings.max_json_bytes
+    def limit(method: str, path: str) -> tuple[int, bool]:
+        if method == "POST" and path == "/v1/fmus":
+            return upload, False
+        return settings.max_json_bytes, True
 
     return limit
 
@@ -82,7 +84,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
 
     app = FastAPI(title="FMU Gateway", version=__version__, lifespan=lifespan,
                   openapi_url=None, docs_url=None, redoc_url=None)
-    app.add_middleware(BodyLimit, limit=body_limit(settings))
+    app.add_middleware(BodyLimit, limit=body_limit(settings), budget=settings.max_json_bytes_in_flight)
     app.add_middleware(RequestContext)  # outside BodyLimit: a refused body is logged with its request id
     install_error_handlers(app)
     for router in (health_router, keys_router, billing_router, library_router, fmus_router, simulations_router,

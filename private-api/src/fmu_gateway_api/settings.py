@@ -39,9 +39,11 @@ class Settings(BaseSettings):
     max_uncompressed_bytes: int = 1024 * 1024 * 1024
     # Every other request body (JSON) is capped before it is parsed: 413 request-too-large.
     max_json_bytes: int = Field(default=32 * 1024 * 1024, ge=1024)
+    # ...and the JSON bodies being received at once share this budget (503 server-busy beyond it).
+    max_json_bytes_in_flight: int = Field(default=64 * 1024 * 1024, ge=1024)
     # Model descriptions: larger ones are refused at upload (422 model-too-large); nesting is capped at
     # 256 levels by the XML parser. Descriptions are kept in memory, indexed, up to description_cache_bytes.
-    max_model_variables: int = Field(default=100_000, ge=1)
+    max_model_variables: int = Field(default=200_000, ge=1)
     max_model_description_bytes: int = Field(default=32 * 1024 * 1024, ge=1024)
     description_cache_bytes: int = 512 * 1024 * 1024
     build_timeout_s: float = 180.0
@@ -133,6 +135,8 @@ class Settings(BaseSettings):
         self.pricing_file = self.pricing_file.resolve()
         if self.scratch_dir is not None:
             self.scratch_dir = self.scratch_dir.resolve()
+        if self.max_json_bytes_in_flight < self.max_json_bytes:
+            raise ValueError("max_json_bytes_in_flight must be at least max_json_bytes")
         if self.sim_default_timeout_s > self.sim_max_timeout_s:
             raise ValueError("sim_default_timeout_s must not exceed sim_max_timeout_s")
         if self.stripe_enabled and not (self.stripe_api_key and self.stripe_webhook_secret):

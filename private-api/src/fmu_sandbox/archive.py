@@ -49,7 +49,7 @@ class ArchiveLimits:
     max_uncompressed_bytes: int = 1 << 30  # total declared uncompressed size
     max_compression_ratio: float = 200.0  # per entry, for entries > 1 MiB
     max_model_description_bytes: int = 16 << 20
-    max_model_variables: int = 100_000
+    max_model_variables: int = 200_000
 
 
 class ArchiveRejected(Exception):

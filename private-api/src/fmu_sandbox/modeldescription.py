@@ -117,7 +117,8 @@ def check_xml(xml: bytes, max_variables: int | None = None) -> str:
             raise _invalid(f"<fmiModelDescription> has no {attr} attribute, which FMI {version} requires")
     if max_variables is not None:
         variables = root.find("ModelVariables")
-        count = 0 if variables is None else len(variables)
+        # elements only: tools write a comment beside each variable
+        count = 0 if variables is None else sum(1 for _ in variables.iterchildren(tag=etree.Element))
         if count > max_variables:
             raise ModelTooLarge(f"the model has {count} variables, more than this gateway's limit of "
                                 f"{max_variables}")
