@@ -195,3 +195,23 @@ def _serve(tmp_path_factory: pytest.TempPathFactory, database_url: str | None,
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(timeout=30)
+
+
+def wait_for_end(ctx: Any, sim_id: str, timeout_s: float = 60.0) -> str | None:
+    """Block until the simulation has ended (woken by the bus, as a request would be); its final status."""
+    import time
+
+    from fmu_gateway_api.kit.uow import unit_of_work
+    from fmu_gateway_api.simulations.repository import SimulationRepository
+
+    key, deadline = ("simulation", sim_id), time.monotonic() + timeout_s
+    while True:
+        waiter = ctx.waiters.expect(key)
+        try:
+            with unit_of_work(ctx.sessions) as session:
+                status = SimulationRepository(session).status_of(sim_id)
+            if status not in ("queued", "running") or time.monotonic() >= deadline:
+                return status
+            waiter.wait(deadline - time.monotonic())
+        finally:
+            ctx.waiters.forget(key, waiter)

@@ -1,4 +1,4 @@
-"""The FastAPI application: routers, error handlers and the lifespan that owns the dispatcher."""
+"""The FastAPI application: routers, error handlers and the lifespan that starts what a role needs."""
 
 from __future__ import annotations
 
@@ -14,15 +14,15 @@ from fmu_gateway_api import __version__
 from fmu_gateway_api.accounts.endpoints import router as keys_router
 from fmu_gateway_api.billing.endpoints import router as billing_router
 from fmu_gateway_api.billing.outbox import OutboxDispatcher
-from fmu_gateway_api.context import Context
+from fmu_gateway_api.context import Context, Role
 from fmu_gateway_api.errors import install_error_handlers
+from fmu_gateway_api.fmus import ingests
 from fmu_gateway_api.fmus.endpoints import router as fmus_router
-from fmu_gateway_api.fmus.service import ingest
 from fmu_gateway_api.health.endpoints import router as health_router
 from fmu_gateway_api.internal.endpoints import router as internal_router
 from fmu_gateway_api.kit.bodylimit import BodyLimit, Limit
 from fmu_gateway_api.library.endpoints import router as library_router
-from fmu_gateway_api.migrate import upgrade
+from fmu_gateway_api.migrate import pending, upgrade
 from fmu_gateway_api.observability import GaugeRefresher, RequestContext, configure_sentry
 from fmu_gateway_api.runners.factory import make_runner
 from fmu_gateway_api.runners.local import SandboxHost
@@ -46,30 +46,44 @@ def body_limit(settings: Settings) -> Limit:
     return limit
 
 
-def create_app(settings: Settings | None = None, *, migrate: bool = True) -> FastAPI:
+def create_app(settings: Settings | None = None, *, migrate: bool | None = None, role: Role = "all") -> FastAPI:
+    """The service in one of its roles: `all` (the embedded default: the API and its sandboxes in one
+    process), `api` (the edge only: no sandboxes; workers run the jobs) or `worker` (sandboxes and the job
+    dispatcher; HTTP only for health, readiness, metrics and the ECS tasks' callback).
+
+    Migrations: `all` outside production brings the database up to date itself (`make run`); otherwise
+    that is `fmu-gateway-api migrate`'s job, and a process refuses to start on a database that is behind."""
     settings = settings or get_settings()
+    if migrate is None:
+        migrate = role == "all" and settings.environment != "production"
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        # Simulation requests wait for their result in worker threads; give them room.
+        # Uploads and other blocking work run in worker threads; give them room.
         to_thread.current_default_thread_limiter().total_tokens = 200
         configure_sentry(settings.sentry_dsn, settings.environment)
-        ctx = Context.create(settings)
+        ctx = Context.create(settings, role)
         if migrate:
             upgrade(ctx.engine)
-        ctx.sandbox = SandboxHost(settings)
-        ctx.sandbox.start()  # strict mode refuses a machine that cannot apply Landlock and seccomp
-        ctx.library.describer = lambda path, sha: ingest(ctx, path, sha)[0]
-        rehearsal = ctx.library.get("lib:BouncingBall")
-        if rehearsal is not None:  # a small model of ours, for idle sandboxes to warm up on
-            ctx.sandbox.rehearse_on(rehearsal.path, rehearsal.sha256)
-        ctx.dispatcher = Dispatcher(ctx, make_runner(settings, ctx.sandbox))
-        ctx.dispatcher.start()
+        else:
+            behind = pending(ctx.engine)
+            if behind is not None:
+                raise RuntimeError(f"{behind}: run `fmu-gateway-api migrate` before starting the service")
+        ctx.bus.start()
+        ctx.library.describer = lambda model: ingests.describe(ctx, model.sha256, f"library:{model.id}")[0]
         gauges = GaugeRefresher(ctx)
+        if role != "api":
+            ctx.sandbox = SandboxHost(settings)
+            ctx.sandbox.start()  # strict mode refuses a machine that cannot apply Landlock and seccomp
+            rehearsal = ctx.library.get("lib:BouncingBall")
+            if rehearsal is not None:  # a small model of ours, for idle sandboxes to warm up on
+                ctx.sandbox.rehearse_on(rehearsal.path, rehearsal.sha256)
+            ctx.dispatcher = Dispatcher(ctx, make_runner(settings, ctx.sandbox))
+            ctx.dispatcher.start()
+            if ctx.stripe is not None:
+                ctx.outbox = OutboxDispatcher(ctx)
+                ctx.outbox.start()
         gauges.start()
-        if ctx.stripe is not None:
-            ctx.outbox = OutboxDispatcher(ctx)
-            ctx.outbox.start()
         app.state.ctx = ctx
         try:
             yield
@@ -79,7 +93,9 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
                 ctx.outbox.stop()
             if ctx.dispatcher is not None:
                 ctx.dispatcher.stop()
-            ctx.sandbox.close()
+            if ctx.sandbox is not None:
+                ctx.sandbox.close()
+            ctx.bus.close()
             ctx.engine.dispose()
 
     app = FastAPI(title="FMU Gateway", version=__version__, lifespan=lifespan,
@@ -87,8 +103,10 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     app.add_middleware(BodyLimit, limit=body_limit(settings), budget=settings.max_json_bytes_in_flight)
     app.add_middleware(RequestContext)  # outside BodyLimit: a refused body is logged with its request id
     install_error_handlers(app)
-    for router in (health_router, keys_router, billing_router, library_router, fmus_router, simulations_router,
-                   internal_router):
+    routers = [health_router, internal_router]
+    if role != "worker":
+        routers += [keys_router, billing_router, library_router, fmus_router, simulations_router]
+    for router in routers:
         app.include_router(router)
     if settings.cors_origins:
         # Browser clients (the TypeScript SDK): the headers they send, and those of ours they must read.

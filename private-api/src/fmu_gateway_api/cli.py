@@ -1,4 +1,4 @@
-"""Operator commands: `fmu-gateway-api serve | migrate`."""
+"""Operator commands: `fmu-gateway-api serve [--role all|api] | worker | migrate | grant-credits | set-tier`."""
 
 from __future__ import annotations
 
@@ -11,9 +11,15 @@ from fmu_gateway_api.settings import Settings, get_settings
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="fmu-gateway-api", description="FMU Gateway service commands")
     sub = parser.add_subparsers(dest="command", required=True)
-    serve = sub.add_parser("serve", help="apply migrations, then serve the API")
+    serve = sub.add_parser("serve", help="serve the API (role all: with its own sandboxes; api: the edge only)")
     serve.add_argument("--host")
     serve.add_argument("--port", type=int)
+    serve.add_argument("--role", choices=("all", "api"), default="all",
+                       help="all (default): API and sandboxes in one process, migrating the database itself "
+                            "outside production; api: the edge only, with workers running the jobs")
+    worker = sub.add_parser("worker", help="claim jobs and run them in sandboxes (serves health and metrics)")
+    worker.add_argument("--host")
+    worker.add_argument("--port", type=int)
     sub.add_parser("migrate", help="apply database migrations and exit")
     grant = sub.add_parser("grant-credits", help="add credits to an account (works with Stripe off)")
     grant.add_argument("account_id")
@@ -42,9 +48,15 @@ def main(argv: list[str] | None = None) -> int:
 
     from fmu_gateway_api.app import create_app
 
+    if args.command == "worker":
+        app = create_app(settings, role="worker")
+        host, port = args.host or settings.worker_host, args.port or settings.worker_port
+    else:
+        app = create_app(settings, role=args.role)
+        host, port = args.host or settings.host, args.port or settings.port
     # proxy_headers off: uvicorn would otherwise take X-Forwarded-For from any local peer as the client's
     # address; the edge reads it only from the operator's trusted proxies (FMU_GATEWAY_TRUSTED_PROXIES).
-    uvicorn.run(create_app(settings), host=args.host or settings.host, port=args.port or settings.port,
+    uvicorn.run(app, host=host, port=port,
                 log_level=settings.log_level.lower(), log_config=None, proxy_headers=False,
                 timeout_graceful_shutdown=int(settings.shutdown_grace_s) + 5)
     return 0

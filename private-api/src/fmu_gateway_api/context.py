@@ -4,7 +4,7 @@ Stripe, rate limiter and the job dispatcher."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -15,7 +15,9 @@ from fmu_gateway_api.auth.tokens import TokenService, derived_secrets, load_sign
 from fmu_gateway_api.billing.pricing import Pricing
 from fmu_gateway_api.db import make_engine, make_session_factory
 from fmu_gateway_api.fmus.models import Models
-from fmu_gateway_api.kit.blobs import BlobStore
+from fmu_gateway_api.kit.blobs import BlobStore, make_blob_store
+from fmu_gateway_api.kit.bus import Bus, make_bus
+from fmu_gateway_api.kit.waiters import Waiters
 from fmu_gateway_api.settings import Settings
 
 if TYPE_CHECKING:
@@ -24,6 +26,11 @@ if TYPE_CHECKING:
     from fmu_gateway_api.library.service import Library
     from fmu_gateway_api.runners.local import SandboxHost
     from fmu_gateway_api.simulations.dispatcher import Dispatcher
+
+
+# all: the embedded default (API and worker in one process); api: the edge only, no sandboxes; worker:
+# claims jobs and runs them in sandboxes, serving only health, metrics and the internal callback.
+Role = Literal["all", "api", "worker"]
 
 
 @dataclass
@@ -39,13 +46,16 @@ class Context:
     rate_limiter: RateLimiter
     edge: Edge
     models: Models
+    bus: Bus
+    waiters: Waiters
+    role: Role = "all"
     stripe: StripeGateway | None = None
     dispatcher: Dispatcher | None = None
     sandbox: SandboxHost | None = None
     outbox: OutboxDispatcher | None = None
 
     @classmethod
-    def create(cls, settings: Settings) -> Context:
+    def create(cls, settings: Settings, role: Role = "all") -> Context:
         from fmu_gateway_api.library.service import Library
 
         settings.data_dir.mkdir(parents=True, exist_ok=True)
@@ -59,11 +69,12 @@ class Context:
 
             stripe = StripeGateway(settings)
         tokens = TokenService(keys, issuer=settings.jwt_issuer, ttl_s=settings.jwt_ttl_s)
+        bus = make_bus(settings, role)
         return cls(
             settings=settings,
             engine=engine,
             sessions=make_session_factory(engine),
-            blobs=BlobStore(settings.data_dir / "blobs"),
+            blobs=make_blob_store(settings, settings.data_dir / "tmp"),
             library=Library.load(settings.library_dir),
             pricing=Pricing.load(settings.pricing_file),
             tokens=tokens,
@@ -71,5 +82,8 @@ class Context:
             rate_limiter=make_rate_limiter(settings.redis_url),
             edge=Edge(tokens, settings.key_cache_ttl_s),
             models=Models(settings.description_cache_bytes),
+            bus=bus,
+            waiters=Waiters(bus),
+            role=role,
             stripe=stripe,
         )

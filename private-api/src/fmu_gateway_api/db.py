@@ -13,6 +13,17 @@ from fmu_gateway_api.settings import Settings
 
 
 def make_engine(settings: Settings) -> Engine:
+    engine = _engine(settings)
+    from fmu_gateway_api.observability import DB_QUERIES
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _count(*_args: Any) -> None:  # an idle process must send nothing: this counter shows it
+        DB_QUERIES.inc()
+
+    return engine
+
+
+def _engine(settings: Settings) -> Engine:
     url = settings.sqlalchemy_url
     if url.startswith("sqlite"):
         settings.data_dir.mkdir(parents=True, exist_ok=True)

@@ -55,8 +55,11 @@ def bearer_token(request: Request) -> str | None:
     return token.strip()
 
 
-def _edge(request: Request, response: Response, ctx: Context, session: Session, credential: str) -> Caller:
-    caller, internal = ctx.edge.authenticate(session, credential)
+def _edge(request: Request, response: Response, ctx: Context, credential: str) -> Caller:
+    # Its own short unit of work (and none at all while the key is cached): the request's transaction,
+    # if it has one, is its own business.
+    with unit_of_work(ctx.sessions) as session:
+        caller, internal = ctx.edge.authenticate(session, credential)
     request.state.internal_token = internal
     if ctx.settings.rate_limit_enabled:
         # Per account: an account's keys and tokens share one budget.
@@ -71,18 +74,17 @@ def _edge(request: Request, response: Response, ctx: Context, session: Session, 
     return caller
 
 
-def get_caller(request: Request, response: Response, ctx: ContextDep, session: SessionDep) -> Caller:
+def get_caller(request: Request, response: Response, ctx: ContextDep) -> Caller:
     token = bearer_token(request)
     if token is None:
         raise Unauthorized("This operation needs an API key: send 'Authorization: Bearer <api key>'. "
                            "Create one with POST /v1/keys.")
-    return _edge(request, response, ctx, session, token)
+    return _edge(request, response, ctx, token)
 
 
-def get_optional_caller(request: Request, response: Response, ctx: ContextDep,
-                        session: SessionDep) -> Caller | None:
+def get_optional_caller(request: Request, response: Response, ctx: ContextDep) -> Caller | None:
     token = bearer_token(request)
-    return _edge(request, response, ctx, session, token) if token else None
+    return _edge(request, response, ctx, token) if token else None
 
 
 def _require_key(caller: Caller | None) -> None:

@@ -12,6 +12,7 @@ import logging
 import re
 import time
 import uuid
+from datetime import datetime
 from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
@@ -32,6 +33,14 @@ OUTBOX_PENDING = Gauge("fmu_gateway_outbox_pending", "Usage events not yet deliv
                        registry=REGISTRY)
 OUTBOX_LAG = Gauge("fmu_gateway_outbox_lag_seconds", "Age of the oldest undelivered usage event",
                    registry=REGISTRY)
+OLDEST_QUEUED_AGE = Gauge("fmu_gateway_oldest_queued_age_seconds", "Age of the oldest queued simulation",
+                          registry=REGISTRY)
+WORKERS = Gauge("fmu_gateway_workers", "Processes that run jobs (workers, all-in-one services) on this database",
+                registry=REGISTRY)
+BACKLOG_PER_WORKER = Gauge("fmu_gateway_backlog_per_worker", "Queued simulations per worker process",
+                           registry=REGISTRY)
+DB_QUERIES = Counter("fmu_gateway_db_queries_total", "Statements this process sent to the database",
+                     registry=REGISTRY)
 
 
 class JsonFormatter(logging.Formatter):
@@ -118,52 +127,122 @@ class RequestContext:
             request_id_var.reset(token)
 
 
-def refresh_gauges(ctx: Any) -> None:
-    """The gauges read from the database (queue depth, outbox lag). Called in the background, never on a
-    scrape: a scrape only renders what is already there."""
+class QueueSignals:
+    """The autoscaling signals as of the last refresh; ages grow by themselves between refreshes."""
+
+    def __init__(self) -> None:
+        self.queued = 0
+        self.running = 0
+        self.workers = 1
+        self.oldest_queued: datetime | None = None
+        self.outbox_oldest: datetime | None = None
+
+    def oldest_age_s(self) -> float:
+        return _age(self.oldest_queued)
+
+    def backlog_per_worker(self) -> float:
+        return self.queued / max(self.workers, 1)
+
+
+SIGNALS = QueueSignals()
+OLDEST_QUEUED_AGE.set_function(SIGNALS.oldest_age_s)
+BACKLOG_PER_WORKER.set_function(SIGNALS.backlog_per_worker)
+OUTBOX_LAG.set_function(lambda: _age(SIGNALS.outbox_oldest))
+
+
+def _age(moment: datetime | None) -> float:
     from datetime import UTC
 
+    if moment is None:
+        return 0.0
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return max(0.0, (datetime.now(UTC) - moment).total_seconds())
+
+
+def refresh_gauges(ctx: Any) -> None:
+    """The gauges read from the database (queue depth, oldest queued job, workers, outbox). Called in the
+    background when the bus says something changed, never on a scrape."""
     from fmu_gateway_api.billing.repository import BillingRepository
     from fmu_gateway_api.kit.uow import unit_of_work
     from fmu_gateway_api.simulations.repository import SimulationRepository
-    from fmu_gateway_api.tables import utcnow
 
     with unit_of_work(ctx.sessions) as session:
-        counts = SimulationRepository(session).counts_by_status(("queued", "running"))
+        repo = SimulationRepository(session)
+        counts = repo.counts_by_status(("queued", "running"))
+        SIGNALS.oldest_queued = repo.oldest_queued()
+        SIGNALS.workers = repo.worker_processes() if repo.postgres else int(ctx.dispatcher is not None)
         pending, oldest = BillingRepository(session).outbox_backlog()
+    SIGNALS.queued, SIGNALS.running = counts.get("queued", 0), counts.get("running", 0)
+    SIGNALS.outbox_oldest = oldest
     for status in ("queued", "running"):
         QUEUE_DEPTH.labels(status).set(counts.get(status, 0))
+    WORKERS.set(SIGNALS.workers)
     OUTBOX_PENDING.set(pending)
-    if oldest is not None and oldest.tzinfo is None:
-        oldest = oldest.replace(tzinfo=UTC)
-    OUTBOX_LAG.set((utcnow() - oldest).total_seconds() if oldest is not None else 0.0)
 
 
 class GaugeRefresher:
-    """A thread that refreshes the database-backed gauges every few seconds."""
+    """A thread that refreshes the database-backed gauges when the bus says the queue or the outbox
+    changed (at most once a second); idle, it sends nothing to the database. With a CloudWatch namespace
+    (workers), it also publishes the autoscaling signals once a minute."""
 
-    def __init__(self, ctx: Any, every_s: float = 5.0) -> None:
+    def __init__(self, ctx: Any, debounce_s: float = 1.0) -> None:
         import threading
 
-        self.ctx, self.every_s = ctx, every_s
+        self.ctx, self.debounce_s = ctx, debounce_s
         self._stop = threading.Event()
+        self._dirty = threading.Event()
+        self._dirty.set()  # once at start
         self._thread = threading.Thread(target=self._loop, name="metrics-gauges", daemon=True)
+        self._publisher: threading.Thread | None = None
+        for channel in ("jobs", "started", "done", "outbox"):
+            ctx.bus.subscribe(channel, lambda _payload: self._dirty.set())
 
     def start(self) -> None:
         self._thread.start()
+        namespace = self.ctx.settings.cloudwatch_namespace
+        if namespace and self.ctx.role != "api":
+            import threading
+
+            self._publisher = threading.Thread(target=self._publish, args=(namespace,), name="metrics-cloudwatch",
+                                               daemon=True)
+            self._publisher.start()
 
     def _loop(self) -> None:
-        while True:
+        while not self._stop.is_set():
+            self._dirty.wait()
+            if self._stop.is_set():
+                return
+            self._dirty.clear()
             try:
                 refresh_gauges(self.ctx)
             except Exception:  # a database that is away now: the gauges keep their last values
                 logging.getLogger(__name__).warning("refreshing the metrics gauges failed", exc_info=True)
-            if self._stop.wait(self.every_s):
-                return
+            self._stop.wait(self.debounce_s)
+
+    def _publish(self, namespace: str) -> None:
+        import boto3
+
+        client = boto3.client("cloudwatch", region_name=self.ctx.settings.aws_region,
+                              endpoint_url=self.ctx.settings.aws_endpoint_url)
+        while not self._stop.wait(60.0):
+            try:
+                client.put_metric_data(Namespace=namespace, MetricData=cloudwatch_data())
+            except Exception:
+                logging.getLogger(__name__).warning("publishing to CloudWatch failed", exc_info=True)
 
     def stop(self) -> None:
         self._stop.set()
+        self._dirty.set()
         self._thread.join(timeout=10)
+
+
+def cloudwatch_data() -> list[dict[str, Any]]:
+    """The four autoscaling signals as CloudWatch metric data (no dimensions)."""
+    return [{"MetricName": "QueueDepth", "Value": float(SIGNALS.queued), "Unit": "Count"},
+            {"MetricName": "OldestQueuedAgeSeconds", "Value": SIGNALS.oldest_age_s(), "Unit": "Seconds"},
+            {"MetricName": "RunningJobs", "Value": float(SIGNALS.running), "Unit": "Count"},
+            {"MetricName": "BacklogPerWorker", "Value": SIGNALS.backlog_per_worker(), "Unit": "Count"}]
 
 
 def render_metrics() -> bytes:

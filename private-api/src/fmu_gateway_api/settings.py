@@ -48,6 +48,10 @@ class Settings(BaseSettings):
     description_cache_bytes: int = 512 * 1024 * 1024
     build_timeout_s: float = 180.0
 
+    # Blobs (FMUs, results, logs): a local directory (the data dir's blobs/) or S3, shared by every process
+    blob_store: Literal["local", "s3"] = "local"
+    s3_prefix: str = ""
+
     runner: Literal["local", "docker", "ecs"] = "local"
     runner_image: str = "fmu-gateway-runner:latest"
     runner_cpus: float = 1.0
@@ -65,6 +69,14 @@ class Settings(BaseSettings):
     ecs_start_timeout_s: float = 120.0
     ecs_completion_margin_s: float = 60.0
     runner_concurrency: int = Field(default_factory=lambda: max(2, os.cpu_count() or 2))
+    # A claimed job's lease: its worker renews it every third of this while the job runs; a job whose lease
+    # passes unrenewed (its worker died) runs once more elsewhere, or fails and is refunded.
+    job_lease_s: float = Field(default=30.0, ge=1.0)
+    # `fmu-gateway-api worker` serves health, readiness and metrics here (and the ECS tasks' callback)
+    worker_host: str = "127.0.0.1"
+    worker_port: int = 8001
+    # Workers publish the queue's autoscaling signals to CloudWatch under this namespace (unset: not at all)
+    cloudwatch_namespace: str | None = None
     runner_warm_pool: int = 1
     runner_memory_mb: int = 1024
     runner_max_processes: int = 32
@@ -139,6 +151,8 @@ class Settings(BaseSettings):
             raise ValueError("max_json_bytes_in_flight must be at least max_json_bytes")
         if self.sim_default_timeout_s > self.sim_max_timeout_s:
             raise ValueError("sim_default_timeout_s must not exceed sim_max_timeout_s")
+        if self.blob_store == "s3" and not self.s3_bucket:
+            raise ValueError("FMU_GATEWAY_BLOB_STORE=s3 needs FMU_GATEWAY_S3_BUCKET")
         if self.stripe_enabled and not (self.stripe_api_key and self.stripe_webhook_secret):
             raise ValueError("STRIPE_ENABLED needs STRIPE_API_KEY and STRIPE_WEBHOOK_SECRET")
         try:

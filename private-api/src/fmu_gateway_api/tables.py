@@ -119,6 +119,7 @@ class Simulation(Base):
     cancel_requested_at: Mapped[datetime | None]
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     worker: Mapped[str | None] = mapped_column(String(80))
+    lease_expires_at: Mapped[datetime | None]  # a running job's worker renews it; past it, the job is lost
     log_tail: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     started_at: Mapped[datetime | None]
@@ -128,6 +129,27 @@ class Simulation(Base):
         Index("ix_simulations_status_created", "status", "created_at"),
         Index("ix_simulations_request_hash", "request_hash", "status"),
     )
+
+
+class Ingest(Base):
+    """An FMU's description, made once per FMU (sha256) by a worker's ingest sandbox: queued, running (leased
+    like a simulation), then done (the description) or failed (the problem)."""
+
+    __tablename__ = "ingests"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    source: Mapped[str] = mapped_column(String(120))  # "upload", or "library:<id>" (our own, from the image)
+    status: Mapped[str] = mapped_column(String(16), default="queued")
+    worker: Mapped[str | None] = mapped_column(String(80))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    lease_expires_at: Mapped[datetime | None]
+    description: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    built_from_sources: Mapped[bool] = mapped_column(Boolean, default=False)
+    error: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None]
+
+    __table_args__ = (Index("ix_ingests_status_created", "status", "created_at"),)
 
 
 class LedgerEntry(Base):

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from fmu_gateway_api.kit.uow import unit_of_work
 from fmu_gateway_api.tables import LedgerEntry, Simulation, utcnow
 from tests.billing.conftest import drain, ledger_consistent
-from tests.conftest import account_id, grant, new_account, set_tier
+from tests.conftest import account_id, grant, new_account, set_tier, wait_for_end
 from tests.contract_client import ContractClient
 
 
@@ -115,7 +115,7 @@ def test_a_platform_failure_is_refunded_once(client: ContractClient, raw_client:
     ctx = ctx_of(raw_client)
     auth = new_account(client)
     sim_id = run(client, auth, wait_s=0).json()["id"]
-    ctx.dispatcher.wait(sim_id, 30)
+    assert wait_for_end(ctx, sim_id) == "succeeded"
     with unit_of_work(ctx.sessions) as session:
         # Pretend it was claimed by a worker on another host that died long ago, after its second attempt.
         sim = session.get(Simulation, sim_id)

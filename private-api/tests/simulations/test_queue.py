@@ -39,7 +39,7 @@ def test_concurrent_claimers_take_each_job_once(isolated_db: Settings) -> None:
         taken = []
         while True:
             with unit_of_work(sessions) as session:
-                sim_id = SimulationRepository(session).claim_next(f"w{worker}", utcnow())
+                sim_id = SimulationRepository(session).claim_next(f"w{worker}", utcnow(), utcnow())
             if sim_id is None:
                 return taken
             taken.append(sim_id)
@@ -61,7 +61,7 @@ def test_postgres_claimers_skip_locked_rows_instead_of_waiting(isolated_db: Sett
     with unit_of_work(sessions) as session:
         ids = _queue(session, 2)
     holder = sessions()
-    first = SimulationRepository(holder).claim_next("holder", utcnow())  # transaction left open: row locked
+    first = SimulationRepository(holder).claim_next("holder", utcnow(), utcnow())  # transaction left open: row locked
     result: list[str | None] = []
     t = threading.Thread(target=lambda: result.append(_claim_once(sessions)))
     t.start()
@@ -75,7 +75,7 @@ def test_postgres_claimers_skip_locked_rows_instead_of_waiting(isolated_db: Sett
 
 def _claim_once(sessions: object) -> str | None:
     with unit_of_work(sessions) as session:  # type: ignore[arg-type]
-        return SimulationRepository(session).claim_next("other", utcnow())
+        return SimulationRepository(session).claim_next("other", utcnow(), utcnow())
 
 
 def test_concurrent_claimers_keep_to_the_accounts_concurrency(isolated_db: Settings) -> None:
@@ -92,7 +92,7 @@ def test_concurrent_claimers_keep_to_the_accounts_concurrency(isolated_db: Setti
         while True:
             with unit_of_work(sessions) as session:
                 claimer = SimulationRepository(session)
-                sim_id = claimer.claim_next(f"w{worker}", utcnow(), {"free": 2, "pro": 8})
+                sim_id = claimer.claim_next(f"w{worker}", utcnow(), utcnow(), {"free": 2, "pro": 8})
             if sim_id is None:
                 return taken
             taken.append(sim_id)

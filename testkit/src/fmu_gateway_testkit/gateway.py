@@ -11,7 +11,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -35,8 +35,10 @@ class GatewayProcess:
     """One gateway process; `start` again after `kill` restarts it on the same data and database."""
 
     def __init__(self, data_dir: Path, *, database_url: str | None = None, env: Mapping[str, str] | None = None,
-                 library_dir: Path = LIBRARY_DIR) -> None:
+                 library_dir: Path = LIBRARY_DIR, command: Sequence[str] = ("serve",)) -> None:
+        """`command`: `serve` (the all-in-one default), `serve --role api`, or `worker`."""
         self.data_dir = data_dir
+        self.command = list(command)
         self.scratch = Path(tempfile.mkdtemp(prefix="fmu-gw-scratch-", dir="/var/tmp"))
         self.log_path = data_dir / "gateway.log"
         clean = {k: v for k, v in os.environ.items()
@@ -54,8 +56,8 @@ class GatewayProcess:
         port = free_port()
         self.data_dir.mkdir(parents=True, exist_ok=True)
         with self.log_path.open("ab") as log:
-            self.proc = subprocess.Popen([sys.executable, "-m", "fmu_gateway_api.cli", "serve", "--port", str(port)],
-                                         env=self.env, stdout=log, stderr=subprocess.STDOUT)
+            self.proc = subprocess.Popen([sys.executable, "-m", "fmu_gateway_api.cli", *self.command, "--port",
+                                          str(port)], env=self.env, stdout=log, stderr=subprocess.STDOUT)
         self.url = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + timeout_s
         while True:
@@ -87,6 +89,19 @@ class GatewayProcess:
         out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(self.pid)], capture_output=True, text=True,
                              check=False)
         return [int(p) for p in out.stdout.split()]
+
+    def metric(self, name: str) -> float:
+        """One unlabelled series of the process's /metrics (the test environment answers without a token)."""
+        text = httpx.get(f"{self.url}/metrics", timeout=10).text
+        for line in text.splitlines():
+            if line.startswith(name + " "):
+                return float(line.split()[1])
+        raise KeyError(name)
+
+    def migrate(self) -> None:
+        """`fmu-gateway-api migrate` with this process's settings (a one-shot step before roles start)."""
+        subprocess.run([sys.executable, "-m", "fmu_gateway_api.cli", "migrate"], env=self.env, check=True,
+                       capture_output=True, timeout=120)
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.is_file() else ""

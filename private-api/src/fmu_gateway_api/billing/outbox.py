@@ -3,7 +3,10 @@
 Each event's identifier is its ledger entry id, and the same value keys the request's idempotency, so
 a retry after a crash (sent but not yet marked) is de-duplicated by Stripe. An event is leased before it
 is sent, in its own short transaction: a dispatcher that dies mid-send leaves it to be sent again after
-the lease, never lost. 429, 5xx, time-outs and other errors back off exponentially."""
+the lease, never lost. 429, 5xx, time-outs and other errors back off exponentially.
+
+No polling: the bus says when an event was added, and the dispatcher sleeps until then or until the
+earliest retry is due."""
 
 from __future__ import annotations
 
@@ -11,7 +14,7 @@ import logging
 import random
 import threading
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import stripe
 
@@ -32,7 +35,9 @@ class OutboxDispatcher:
         self.batch = batch
         self.after_send = after_send  # a test's hook to die between send and mark
         self._stop = threading.Event()
+        self._signal = threading.Event()
         self._thread: threading.Thread | None = None
+        ctx.bus.subscribe("outbox", lambda _payload: self._signal.set())
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self._loop, name="outbox", daemon=True)
@@ -40,16 +45,23 @@ class OutboxDispatcher:
 
     def stop(self) -> None:
         self._stop.set()
+        self._signal.set()
         if self._thread is not None:
             self._thread.join(timeout=10)
 
     def _loop(self) -> None:
         while not self._stop.is_set():
+            self._signal.clear()
+            wait: float | None = self.ctx.settings.outbox_poll_s
             try:
                 self.run_once()
+                with unit_of_work(self.ctx.sessions) as session:
+                    due = BillingRepository(session).next_outbox_due()
+                wait = None if due is None else max(self.ctx.settings.outbox_poll_s,
+                                                    (_aware(due) - utcnow()).total_seconds())
             except Exception:
                 log.exception("outbox round failed")
-            self._stop.wait(self.ctx.settings.outbox_poll_s)
+            self._signal.wait(wait)  # a new event, a retry that falls due, or stop
 
     def run_once(self) -> int:
         """Send what is due; returns how many events were delivered."""
@@ -97,3 +109,7 @@ class OutboxDispatcher:
         log.warning("meter event %s failed (attempt %s), retrying in %.1f s: %s", event_id, attempts, delay, error)
         with unit_of_work(self.ctx.sessions) as session:
             BillingRepository(session).mark_failed(event_id, attempts, utcnow() + timedelta(seconds=delay), error)
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=utcnow().tzinfo) if moment.tzinfo is None else moment

@@ -31,7 +31,6 @@ class BillingRepository(Repository):
         ).first()
         return int(row[0]) if row else None
 
-
     def credit(self, account_id: str, amount: int) -> int | None:
         """The balance after crediting `amount`; None when there is no such account."""
         row = self.session.execute(
@@ -40,35 +39,28 @@ class BillingRepository(Repository):
         ).first()
         return int(row[0]) if row is not None else None
 
-
     def balance(self, account_id: str) -> int:
         return int(self.session.scalar(select(Account.balance).where(Account.id == account_id)) or 0)
-
 
     def add_entry(self, entry: LedgerEntry) -> None:
         self.session.add(entry)
         self.session.flush()
 
-
     def recent_entries(self, account_id: str, limit: int) -> list[LedgerEntry]:
         return list(self.session.scalars(select(LedgerEntry).where(LedgerEntry.account_id == account_id)
                                     .order_by(LedgerEntry.created_at.desc(), LedgerEntry.id).limit(limit)))
 
-
     def entry_exists(self, kind: str, reference: str) -> bool:
         return self.session.scalar(select(func.count()).select_from(LedgerEntry)
                               .where(LedgerEntry.kind == kind, LedgerEntry.reference == reference)) != 0
-
 
     def ledger_sum(self, account_id: str) -> int:
         """What the balance must be: the sum of every entry that moved it (metered usage does not)."""
         return int(self.session.scalar(select(func.coalesce(func.sum(LedgerEntry.amount), 0))
                                   .where(LedgerEntry.account_id == account_id, LedgerEntry.kind != "usage")) or 0)
 
-
     def add_outbox(self, event: OutboxEvent) -> None:
         self.session.add(event)
-
 
     def due_outbox(self, now: datetime, limit: int) -> list[OutboxEvent]:
         stmt = (select(OutboxEvent).where(OutboxEvent.sent_at.is_(None), OutboxEvent.next_attempt_at <= now)
@@ -77,29 +69,29 @@ class BillingRepository(Repository):
             stmt = stmt.with_for_update(skip_locked=True)
         return list(self.session.scalars(stmt))
 
+    def next_outbox_due(self) -> datetime | None:
+        """When the earliest unsent event is due (None: nothing to send)."""
+        found: datetime | None = self.session.scalar(select(func.min(OutboxEvent.next_attempt_at))
+                                                     .where(OutboxEvent.sent_at.is_(None)))
+        return found
 
     def mark_sent(self, event_id: int, now: datetime) -> None:
         self.session.execute(update(OutboxEvent).where(OutboxEvent.id == event_id).values(sent_at=now, last_error=None))
-
 
     def mark_failed(self, event_id: int, attempts: int, retry_at: datetime, error: str) -> None:
         self.session.execute(update(OutboxEvent).where(OutboxEvent.id == event_id)
                         .values(attempts=attempts, next_attempt_at=retry_at, last_error=error[:500]))
 
-
     def pending_outbox_count(self) -> int:
         return int(self.session.scalar(select(func.count()).select_from(OutboxEvent)
                                   .where(OutboxEvent.sent_at.is_(None))) or 0)
-
 
     def add_checkout(self, row: CheckoutSession) -> None:
         self.session.add(row)
         self.session.flush()
 
-
     def get_checkout(self, session_id: str) -> CheckoutSession | None:
         return self.session.get(CheckoutSession, session_id)
-
 
     def mark_checkout_paid(self, session_id: str, now: datetime) -> bool:
         """Flip a self.session to paid once; True for the one caller that did it."""
@@ -110,10 +102,8 @@ class BillingRepository(Repository):
         )
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
-
     def update_checkout_status(self, session_id: str, **values: Any) -> None:
         self.session.execute(update(CheckoutSession).where(CheckoutSession.id == session_id).values(**values))
-
 
     def redeem_token(self, session_id: str, account_id: str, simulation_id: str, now: datetime,
                      not_before: datetime) -> bool:
@@ -126,7 +116,6 @@ class BillingRepository(Repository):
         )
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
-
     def record_event(self, event_id: str, event_type: str) -> bool:
         """Record a webhook event id; False when it was seen before."""
         try:
@@ -137,14 +126,12 @@ class BillingRepository(Repository):
             return False
         return True
 
-
     def recent_open_run_checkout(self, account_id: str, since: datetime) -> CheckoutSession | None:
         """The newest open pay-per-run checkout of this account created after `since`."""
         return self.session.scalars(
             select(CheckoutSession).where(CheckoutSession.account_id == account_id, CheckoutSession.kind == "run",
                                           CheckoutSession.status == "open", CheckoutSession.created_at > since)
             .order_by(CheckoutSession.created_at.desc()).limit(1)).first()
-
 
     def account(self, account_id: str) -> Account | None:
         return self.session.get(Account, account_id)

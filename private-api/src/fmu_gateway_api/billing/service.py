@@ -186,6 +186,7 @@ def finalize(session: Session, ctx: Context, sim: Simulation, *, refund: bool) -
         entry = _entry(sim.account_id, "usage", -sim.price_credits, balance, sim.id, "metered run")
         BillingRepository(session).add_entry(entry)
         tier = ctx.pricing.tier(_tier_of(session, sim.account_id))
+        ctx.bus.publish(session, "outbox")
         BillingRepository(session).add_outbox(OutboxEvent(
             ledger_entry_id=entry.id, attempts=0, next_attempt_at=utcnow(), created_at=utcnow(),
             payload={"event_name": tier.meter_event_name or "fmu_gateway_runs", "account_id": sim.account_id,

@@ -5,6 +5,7 @@ An FMU id is its sha256 (uploads) or `lib:<Name>[@fmi2]` (the model library)."""
 from __future__ import annotations
 
 import re
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -14,14 +15,13 @@ from sqlalchemy.orm import Session
 
 from fmu_gateway_api.accounts.service import Caller
 from fmu_gateway_api.context import Context
-from fmu_gateway_api.errors import NotFound, ProblemError, ServiceUnavailable
-from fmu_gateway_api.fmus.description import DescriptionInvalid, validated
+from fmu_gateway_api.errors import NotFound, ProblemError
+from fmu_gateway_api.fmus import ingests
 from fmu_gateway_api.fmus.models import Model
 from fmu_gateway_api.fmus.repository import FmuRepository
 from fmu_gateway_api.kit.uow import after_commit
 from fmu_gateway_api.kit.upload import ReceivedFile
 from fmu_gateway_api.library.service import LibraryModel
-from fmu_gateway_api.runners.fmu_cache import IngestRejected, SandboxUnavailable
 from fmu_gateway_api.tables import Fmu, utcnow
 
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
@@ -31,7 +31,6 @@ SHA256 = re.compile(r"^[0-9a-f]{64}$")
 class ResolvedFmu:
     fmu_id: str
     sha256: str
-    archive: Path
     model: Model
     source: str
     filename: str
@@ -44,38 +43,19 @@ class ResolvedFmu:
         return self.model.description
 
 
-class FmuRejected(ProblemError):
-    title = "FMU rejected"
-
-
 class LibraryReadOnly(ProblemError):
     status, slug, title = 403, "library-read-only", "Library models are read-only"
 
 
-def archive_path(ctx: Context, fmu_id: str, sha256: str) -> Path:
-    """The FMU archive itself: the library's file, or the uploaded bytes in the blob store."""
+def fmu_archive(ctx: Context, fmu_id: str, sha256: str) -> AbstractContextManager[Path]:
+    """The FMU archive as a local file while the context lasts: the library's own file, or the uploaded
+    bytes from the blob store (a checked download when the store is remote)."""
     if fmu_id.startswith("lib:"):
         model = ctx.library.get(fmu_id)
         if model is None:
             raise NotFound(f"no library model '{fmu_id}'")
-        return model.path
-    return ctx.blobs.path(sha256)
-
-
-def ingest(ctx: Context, archive: Path, sha256: str) -> tuple[dict[str, Any], bool]:
-    """Check, unpack (into the FMU cache) and describe an FMU in the ingest sandbox: (description, built)."""
-    if ctx.sandbox is None:
-        raise ServiceUnavailable("FMUs cannot be inspected now: the sandbox is not running",
-                                 slug="sandbox-unavailable")
-    try:
-        result = ctx.sandbox.fmus.ingest(archive, sha256)
-        return validated(result.description, ctx.settings.max_model_variables), result.built_from_sources
-    except IngestRejected as exc:
-        raise FmuRejected(exc.detail, slug=exc.slug, status=exc.status) from None
-    except DescriptionInvalid as exc:
-        raise FmuRejected(str(exc), slug="fmu-invalid-model-description") from None
-    except SandboxUnavailable as exc:
-        raise ServiceUnavailable(f"FMUs cannot be inspected now: {exc}", slug="sandbox-unavailable") from None
+        return nullcontext(model.path)
+    return ctx.blobs.local_copy(sha256, kind="fmus")
 
 
 def resolve(session: Session, ctx: Context, caller: Caller, fmu_id: str) -> ResolvedFmu:
@@ -84,8 +64,7 @@ def resolve(session: Session, ctx: Context, caller: Caller, fmu_id: str) -> Reso
         model = ctx.library.get(fmu_id)
         if model is None:
             raise NotFound(f"no library model '{fmu_id}'; list them with GET /v1/library", slug="fmu-not-found")
-        return ResolvedFmu(fmu_id=model.id, sha256=model.sha256, archive=model.path,
-                           model=library_model(ctx, model), source="library",
+        return ResolvedFmu(fmu_id=model.id, sha256=model.sha256, model=library_model(ctx, model), source="library",
                            filename=model.path.name, size=model.path.stat().st_size)
     row = FmuRepository(session).get(caller.account_id, fmu_id) if SHA256.match(fmu_id) else None
     if row is None:
@@ -108,24 +87,32 @@ def _resolved(session: Session, ctx: Context, row: Fmu) -> ResolvedFmu:
     model = uploaded_model(session, ctx, row.sha256)
     if model is None:  # deleted between the two reads
         raise NotFound(f"no FMU '{row.sha256}' in this account", slug="fmu-not-found")
-    return ResolvedFmu(fmu_id=row.sha256, sha256=row.sha256, archive=ctx.blobs.path(row.sha256),
-                       model=model, source="upload", filename=row.filename, size=row.size,
-                       created_at=row.created_at, built_from_sources=row.built_from_sources)
+    return ResolvedFmu(fmu_id=row.sha256, sha256=row.sha256, model=model, source="upload", filename=row.filename,
+                       size=row.size, created_at=row.created_at, built_from_sources=row.built_from_sources)
 
 
 def register_upload(session: Session, ctx: Context, caller: Caller, received: ReceivedFile) -> tuple[ResolvedFmu, bool]:
-    """Keep a validated upload; returns (fmu, created). The temporary file is always consumed."""
+    """Keep a validated upload; returns (fmu, created). The temporary file is always consumed, and a
+    refused upload leaves nothing behind."""
     try:
         existing = FmuRepository(session).get(caller.account_id, received.sha256)
         if existing is not None:
             return _resolved(session, ctx, existing), False
         known = FmuRepository(session).any_with_sha(received.sha256)
-        if known is not None and ctx.blobs.exists(received.sha256):
+        if known is not None and ctx.blobs.exists(received.sha256, kind="fmus"):
             # Same bytes, already validated for another account: free and instant.
             description, built = known.description, known.built_from_sources
-        else:
-            description, built = ingest(ctx, received.path, received.sha256)
-            ctx.blobs.put_file(received.path, received.sha256)
+        elif ctx.sandbox is not None:  # described here, from the upload itself, before it is kept
+            description, built = ingests.describe(ctx, received.sha256, "upload", archive=received.path)
+            ctx.blobs.put_file(received.path, received.sha256, kind="fmus")
+        else:  # a worker describes it, from the blob store
+            ctx.blobs.put_file(received.path, received.sha256, kind="fmus")
+            try:
+                description, built = ingests.describe(ctx, received.sha256, "upload")
+            except Exception:
+                if FmuRepository(session).any_with_sha(received.sha256) is None:
+                    ctx.blobs.delete(received.sha256, kind="fmus")
+                raise
         row = Fmu(account_id=caller.account_id, sha256=received.sha256, filename=received.filename,
                   size=received.size, description=description, built_from_sources=built, created_at=utcnow())
         try:
@@ -152,4 +139,4 @@ def delete(session: Session, ctx: Context, caller: Caller, fmu_id: str) -> None:
     if FmuRepository(session).count_with_sha(fmu.sha256) == 0:
         # Last reference gone: the bytes go too, once the delete is durable. Results stay (other blobs).
         sha = fmu.sha256
-        after_commit(session, lambda: ctx.blobs.delete(sha))
+        after_commit(session, lambda: ctx.blobs.delete(sha, kind="fmus"))

@@ -42,11 +42,12 @@ def ready(ctx: ContextDep) -> JSONResponse:
         checks["database"] = f"error: {type(exc).__name__}"
     try:
         checks["blob_store"] = "ok" if ctx.blobs.healthy() else "error"
-    except OSError as exc:
-        checks["blob_store"] = f"error: {exc.strerror}"
-    runner = ctx.dispatcher.runner if ctx.dispatcher else None
-    checks["runner"] = "ok" if runner is not None and runner.ready() else "error: not running"
-    checks["sandbox"] = "ok" if ctx.sandbox is not None and ctx.sandbox.ready() else "error: not running"
+    except Exception as exc:  # a local disk or S3: either way, not ready
+        checks["blob_store"] = f"error: {type(exc).__name__}"
+    if ctx.role != "api":  # an API-only process runs no jobs: workers answer for their sandboxes
+        runner = ctx.dispatcher.runner if ctx.dispatcher else None
+        checks["runner"] = "ok" if runner is not None and runner.ready() else "error: not running"
+        checks["sandbox"] = "ok" if ctx.sandbox is not None and ctx.sandbox.ready() else "error: not running"
     checks["library"] = f"ok ({len(ctx.library.models)} models)" if ctx.library.models else "empty"
     failing = [k for k, v in checks.items() if k != "library" and v != "ok"]
     if failing:

@@ -18,6 +18,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from fmu_gateway_api.auth.tokens import AUDIENCE_RUNNER, InvalidToken, looks_like_jwt
 from fmu_gateway_api.deps import ContextDep, bearer_token, json_body
 from fmu_gateway_api.errors import NotFound, Unauthorized
+from fmu_gateway_api.kit.bus import LocalBus
+from fmu_gateway_api.kit.uow import unit_of_work
 
 router = APIRouter(tags=["internal"])
 
@@ -53,11 +55,16 @@ def job_token(request: Request, job_id: JobId, ctx: ContextDep) -> str:
 
 @router.post("/internal/v1/jobs/{job_id}/complete", status_code=status.HTTP_204_NO_CONTENT,
              operation_id="completeJob", response_class=Response)
-def complete_job(job_id: Annotated[str, Depends(job_token)],
+def complete_job(ctx: ContextDep, job_id: Annotated[str, Depends(job_token)],
                  body: Annotated[JobCompletion, json_body(JobCompletion, after=job_token)]) -> Response:
-    """A runner task reports that its job's sandbox has ended."""
+    """A runner task reports that its job's sandbox has ended: to the run waiting here, or through the bus
+    to the worker that waits for it (which reads the same report from the task's done.json)."""
     from fmu_gateway_api.runners.ecs import report_completion
 
-    if not report_completion(job_id, body.model_dump(exclude_unset=True)):
-        raise NotFound("No run of this job is waiting here (it ended, or another replica runs it).")
+    if report_completion(job_id, body.model_dump(exclude_unset=True)):
+        return Response(status_code=status.HTTP_204_NO_CONTENT)
+    if isinstance(ctx.bus, LocalBus):  # one process, and nobody here waits for it
+        raise NotFound("No run of this job is waiting (it ended, or it was never started).")
+    with unit_of_work(ctx.sessions) as session:
+        ctx.bus.publish(session, "report", job_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-Describer = Callable[[Path, str], dict[str, Any]]
+Describer = Callable[["LibraryModel"], dict[str, Any]]
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +37,7 @@ class Library:
     models: dict[str, LibraryModel]
     _descriptions: dict[str, dict[str, Any]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
-    describer: Describer | None = None  # the ingest sandbox, bound once the service's sandboxes run
+    describer: Describer | None = None  # an ingest sandbox (here, or a worker's), bound at start-up
 
     @classmethod
     def load(cls, root: Path) -> Library:
@@ -71,7 +71,7 @@ class Library:
             return cached
         if self.describer is None:
             raise RuntimeError("the library is not bound to a sandbox")
-        desc = self.describer(model.path, model.sha256)
+        desc = self.describer(model)
         with self._lock:
             self._descriptions[model.id] = desc
         return desc

@@ -13,13 +13,12 @@ import numpy as np
 class JobSpec:
     """One simulation, fully resolved: nothing in it is left for the sandbox to decide.
 
-    `fmu_dir` is the FMU unpacked once into the read-only cache (local and Docker runs read it in place);
-    `fmu_archive` is the archive itself (an ECS task unpacks its own copy)."""
+    `fmu_dir` is the FMU unpacked once into this host's read-only cache (local and Docker runs read it in
+    place; an ECS task gets it zipped)."""
 
     job_id: str
     fmu_sha256: str
     fmu_dir: Path
-    fmu_archive: Path
     fmi_type: Literal["ModelExchange", "CoSimulation"]
     start_time: float
     stop_time: float

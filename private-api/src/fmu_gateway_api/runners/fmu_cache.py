@@ -18,6 +18,8 @@ import shutil
 import stat
 import threading
 import time
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -85,14 +87,16 @@ class FmuCache:
         with self._guard:
             return self._locks.setdefault(sha256, threading.Lock())
 
-    def ensure(self, sha256: str, archive: Path) -> Path:
-        """The unpacked FMU, ingesting `archive` first when this host has not unpacked it yet."""
+    def ensure(self, sha256: str, archive: Path | Callable[[], AbstractContextManager[Path]]) -> Path:
+        """The unpacked FMU, ingesting the archive (a path, or fetched only then) when this host has not
+        unpacked it yet."""
         target = self.path(sha256)
         with self._lock(sha256):
             if target.is_dir():
                 os.utime(target)  # recently used: the last to be evicted
                 return target
-            self.ingest(archive, sha256, evict=False)
+            with (nullcontext(archive) if isinstance(archive, Path) else archive()) as path:
+                self.ingest(path, sha256, evict=False)
         self._evict(keep=sha256)
         return target
 

@@ -1,5 +1,12 @@
-"""The job dispatcher: worker threads take queued simulations from the database and run each in its own
-sandbox through the runner. The queue is the simulations table, so a restart loses nothing."""
+"""The job dispatcher of a worker (or of the all-in-one service): threads take jobs from the database (the
+simulations table, and FMU ingests) and run each in its own sandbox through the runner. The queue is in
+the database, so a restart loses nothing.
+
+Nobody polls: the bus wakes dispatchers on new jobs and tells them of cancellations. A claimed job is
+leased: its worker renews the lease while it runs, and any dispatcher that sees a lease pass without
+renewal (it tracks the jobs others started, from the bus) takes the job back: run once more elsewhere, or
+failed and refunded after the second loss. A run is never charged twice: only the worker that still holds
+a job may end it."""
 
 from __future__ import annotations
 
@@ -12,15 +19,18 @@ import uuid
 from collections import deque
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from fmu_gateway_api.billing import service as billing
 from fmu_gateway_api.context import Context
-from fmu_gateway_api.fmus.service import archive_path, library_model, uploaded_model
-from fmu_gateway_api.kit.uow import unit_of_work
+from fmu_gateway_api.fmus import ingests
+from fmu_gateway_api.fmus.repository import IngestRepository
+from fmu_gateway_api.fmus.service import fmu_archive, library_model, uploaded_model
+from fmu_gateway_api.kit.bus import RESYNC
+from fmu_gateway_api.kit.uow import after_commit, unit_of_work
 from fmu_gateway_api.observability import RUNS, request_id_var
 from fmu_gateway_api.runners.base import JobSpec, Runner, RunOutcome
 from fmu_gateway_api.simulations.repository import SimulationRepository
@@ -29,6 +39,7 @@ from fmu_gateway_api.tables import Simulation, utcnow
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 2
+_WATCH_S = 0.5
 
 
 @dataclass
@@ -41,10 +52,7 @@ class Finished:
     phases: dict[str, float] = field(default_factory=dict)
 
 
-class Waiter:
-    def __init__(self) -> None:
-        self.event = threading.Event()
-        self.finished: Finished | None = None
+Ready = tuple[Simulation, Mapping[str, str], dict[str, float]]
 
 
 class Dispatcher:
@@ -52,19 +60,28 @@ class Dispatcher:
         self.ctx = ctx
         self.runner = runner
         self.worker_id = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+        self.lease = timedelta(seconds=ctx.settings.job_lease_s)
         self._wake = threading.Condition()
-        self._done = threading.Condition()
+        self._signals = 0  # wake-ups so far: a loop sleeps only when none came since it last looked
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
         self._running: set[str] = set()
+        self._ingesting: set[str] = set()
         self._requeue: set[str] = set()
         self._lock = threading.Lock()
-        self._waiters: dict[str, Waiter] = {}
+        # Jobs other dispatchers started (from the bus): id -> when its lease is due to be looked at
+        self._others: dict[str, float] = {}
+        self._resync = threading.Event()
         # Local capacity: jobs executing here plus jobs reserved by a request that admitted them "running"
         # for this process (handed over in memory, no claim from the queue).
         self._capacity = ctx.settings.runner_concurrency
         self._busy = 0
-        self._ready: deque[tuple[Simulation, dict[str, str], dict[str, float]]] = deque()
+        self._ready: deque[Ready] = deque()
+        ctx.bus.subscribe("jobs", lambda _payload: self.wake())
+        ctx.bus.subscribe("cancel", self._on_cancel)
+        ctx.bus.subscribe("started", self._on_started)
+        ctx.bus.subscribe("done", self._on_done)
+        ctx.bus.subscribe("ingested", lambda payload: self._on_done(f"ingest:{payload}"))
 
     # -- lifecycle -------------------------------------------------------------------------------------
     def start(self) -> None:
@@ -78,20 +95,40 @@ class Dispatcher:
         self._threads.append(watcher)
 
     def _watch(self) -> None:
-        """Twice a second: record the progress of our running jobs and stop those asked to cancel
-        (wherever the DELETE arrived)."""
-        while not self._stop.wait(0.5):
-            with self._lock:
-                ids = list(self._running)
-            if not ids:
-                continue
+        """While jobs run here: their progress, and their leases renewed a few times per lease. Whenever a
+        job another dispatcher runs has passed its lease: take it back. Idle, it touches nothing."""
+        renew_every = max(self.lease.total_seconds() / 3, _WATCH_S)
+        next_renewal = time.monotonic() + renew_every
+        last_progress: dict[str, float] = {}
+        while not self._stop.wait(_WATCH_S):
             try:
+                with self._lock:
+                    ids, shas = list(self._running), list(self._ingesting)
+                    overdue = any(due <= time.monotonic() for due in self._others.values())
+                if self._resync.is_set() or overdue:
+                    self._resync.clear()
+                    self.reap()
+                if not ids and not shas:
+                    last_progress.clear()
+                    continue
                 progress_of = getattr(self.runner, "progress", None)
-                progress = {i: p for i in ids if progress_of and (p := progress_of(i)) is not None}
+                progress = {i: p for i in ids if progress_of and (p := progress_of(i)) is not None
+                            and p != last_progress.get(i)}
+                renew = time.monotonic() >= next_renewal
+                if not progress and not renew:
+                    continue
                 with unit_of_work(self.ctx.sessions) as session:
                     SimulationRepository(session).set_progress(progress)
-                    cancel = SimulationRepository(session).watch(ids)
-                for sim_id in cancel:
+                    last_progress.update(progress)
+                    if renew:
+                        next_renewal = time.monotonic() + renew_every
+                        until = utcnow() + self.lease
+                        held = SimulationRepository(session).renew(self.worker_id, ids, until)
+                        IngestRepository(session).renew(self.worker_id, shas, until)
+                        cancel = SimulationRepository(session).watch(ids)
+                    else:
+                        held, cancel = set(ids), []
+                for sim_id in [*cancel, *(set(ids) - held)]:  # asked to stop, or taken from us: stop it
                     self.runner.cancel(sim_id)
             except Exception:
                 log.exception("watching running jobs failed")
@@ -100,8 +137,7 @@ class Dispatcher:
         """Graceful: claim nothing new, let running jobs finish for a grace period, then stop the rest
         and put them back in the queue for the next process (they were not charged again)."""
         self._stop.set()
-        with self._wake:
-            self._wake.notify_all()
+        self.wake()
         with self._lock:
             handed = [sim.id for sim, _units, _phases in self._ready]
             self._ready.clear()
@@ -109,10 +145,11 @@ class Dispatcher:
             with unit_of_work(self.ctx.sessions) as session:
                 for sim_id in handed:
                     SimulationRepository(session).requeue(sim_id)
+                self.ctx.bus.publish(session, "jobs")
         deadline = time.monotonic() + (self.ctx.settings.shutdown_grace_s if grace_s is None else grace_s)
         while time.monotonic() < deadline:
             with self._lock:
-                if not self._running:
+                if not self._running and not self._ingesting:
                     break
             time.sleep(0.1)
         with self._lock:
@@ -125,29 +162,76 @@ class Dispatcher:
         self.runner.close()
 
     def recover(self) -> None:
-        """Jobs left 'running' by a process that died: run again once, else fail them."""
+        """At start: take back what died with an earlier process, and learn which jobs others run."""
+        self.reap(at_start=True)
+
+    def reap(self, at_start: bool = False) -> None:
+        """Jobs whose worker is gone (its lease passed unrenewed, or, on this host, its process is dead):
+        queued again once, else failed and refunded. The jobs others still hold are tracked by lease."""
+        now = utcnow()
+        tracked: dict[str, float] = {}
         with unit_of_work(self.ctx.sessions) as session:
-            for sim in SimulationRepository(session).running_jobs():
-                if sim.worker and _alive_elsewhere(sim.worker, self.worker_id):
-                    continue  # a sibling process on this host still runs it
-                if sim.worker and sim.worker.split(":")[0] != socket.gethostname():
-                    started = sim.started_at
-                    if started is not None and started.tzinfo is None:
-                        started = started.replace(tzinfo=utcnow().tzinfo)
-                    if started and utcnow() - started < timedelta(seconds=sim.timeout_s + 120):
-                        continue  # another replica may still be running it
+            repo = SimulationRepository(session)
+            requeued = False
+            for sim in repo.running_jobs():
+                mine = sim.worker == self.worker_id
+                if mine and not at_start:
+                    continue
+                lease = _aware(sim.lease_expires_at)
+                dead_here = bool(sim.worker) and _dead_on_this_host(sim.worker or "", self.worker_id)
+                if not dead_here and lease is not None and lease > now:
+                    tracked[sim.id] = time.monotonic() + (lease - now).total_seconds() + 0.5
+                    continue
                 if sim.attempts < MAX_ATTEMPTS:
-                    log.warning("requeueing %s left running by %s", sim.id, sim.worker)
-                    SimulationRepository(session).requeue(sim.id)
-                elif SimulationRepository(session).finish(sim.id, status="failed", finished_at=utcnow(),
-                                        error={"type": "worker-lost", "detail": "the worker running this "
-                                               "simulation stopped twice; it was not run again",
-                                               "platform": True}):
+                    log.warning("requeueing %s: its worker %s stopped renewing it", sim.id, sim.worker)
+                    if repo.requeue(sim.id, worker=sim.worker):
+                        requeued = True
+                elif repo.finish(sim.id, worker=sim.worker, status="failed", finished_at=now,
+                                 error={"type": "worker-lost", "detail": "the worker running this simulation "
+                                        "stopped twice; it was not run again", "platform": True}):
                     billing.finalize(session, self.ctx, sim, refund=True)
+                    self.ctx.bus.publish(session, "done", sim.id)
+            ingest_repo = IngestRepository(session)
+            for row in ingest_repo.running():
+                lease = _aware(row.lease_expires_at)
+                dead_here = bool(row.worker) and _dead_on_this_host(row.worker or "", self.worker_id)
+                if row.worker == self.worker_id and not at_start:
+                    continue
+                if not dead_here and lease is not None and lease > now:
+                    tracked[f"ingest:{row.sha256}"] = time.monotonic() + (lease - now).total_seconds() + 0.5
+                    continue
+                if ingest_repo.requeue(row.sha256):
+                    requeued = True
+            if requeued:
+                self.ctx.bus.publish(session, "jobs")
+        with self._lock:
+            self._others = tracked
 
     def wake(self) -> None:
         with self._wake:
-            self._wake.notify()
+            self._signals += 1
+            self._wake.notify_all()
+
+    def _on_cancel(self, payload: str) -> None:
+        if payload == RESYNC:
+            self._resync.set()
+            return
+        with self._lock:
+            here = payload in self._running
+        if here:
+            self.runner.cancel(payload)
+
+    def _on_started(self, payload: str) -> None:
+        if payload == RESYNC:
+            self._resync.set()
+            return
+        with self._lock:
+            if payload not in self._running and payload.removeprefix("ingest:") not in self._ingesting:
+                self._others[payload] = time.monotonic() + self.lease.total_seconds() + 0.5
+
+    def _on_done(self, payload: str) -> None:
+        with self._lock:
+            self._others.pop(payload, None)
 
     # -- the fast path: a request admits its job for this process -------------------------------------
     def reserve(self) -> bool:
@@ -166,52 +250,23 @@ class Dispatcher:
         """Run a job admitted as running for this process (its transaction has committed)."""
         with self._lock:
             self._ready.append((sim, units, {"claimed": time.perf_counter()}))
-        with self._wake:
-            self._wake.notify()
+        self.wake()
 
-    def expect(self, sim_id: str) -> Waiter:
-        """Register for the hand-off of a job's end (call before waking the dispatcher)."""
-        waiter = Waiter()
-        with self._lock:
-            self._waiters[sim_id] = waiter
-        return waiter
-
-    def forget(self, sim_id: str) -> None:
-        with self._lock:
-            self._waiters.pop(sim_id, None)
-
-    def wait(self, sim_id: str, timeout: float, waiter: Waiter | None = None) -> Finished | str | None:
-        """Block until the job has ended or the timeout passes. A job that ended in this process comes
-        back as handed off (`Finished`); else its last known status, from the database (it may have run
-        in another process)."""
-        deadline = time.monotonic() + timeout
-        if waiter is not None and waiter.event.wait(min(timeout, 0.5)):
-            return waiter.finished  # the common case: it ran here, and soon; no database read at all
-        while True:
-            if waiter is not None and waiter.event.is_set():
-                return waiter.finished
-            with unit_of_work(self.ctx.sessions) as session:
-                status = SimulationRepository(session).status_of(sim_id)
-            remaining = deadline - time.monotonic()
-            if status not in ("queued", "running") or remaining <= 0:
-                return status
-            if waiter is not None:
-                waiter.event.wait(timeout=min(remaining, 0.5))
-            else:
-                with self._done:
-                    self._done.wait(timeout=min(remaining, 0.5))
+    def lease_until(self, now: datetime) -> datetime:
+        return now + self.lease
 
     # -- work ------------------------------------------------------------------------------------------
-    def _next(self) -> tuple[Simulation, dict[str, str], dict[str, float]] | None:
-        """A job handed over in memory, else one claimed from the queue when there is room here."""
+    def _next(self) -> Ready | str | None:
+        """A job handed over in memory, else an ingest or a simulation claimed from the queue when there
+        is room here (an ingest comes back as its sha256)."""
         with self._lock:
             if self._ready:
                 return self._ready.popleft()  # its slot was reserved by the request that admitted it
-            if self._busy >= self._capacity:
+            if self._busy >= self._capacity or self._stop.is_set():
                 return None
             self._busy += 1
         try:
-            claimed = self._claim()
+            claimed = self._claim_ingest() or self._claim()
         except Exception:
             log.exception("claiming a job failed")
             claimed = None
@@ -221,35 +276,66 @@ class Dispatcher:
 
     def _loop(self) -> None:
         while not self._stop.is_set():
+            with self._wake:
+                seen = self._signals
             claimed = self._next()
             if claimed is None:
-                with self._wake:
-                    if not self._ready:
-                        self._wake.wait(timeout=1.0)
+                with self._wake:  # sleep until a job may be there (nothing was signalled since we looked)
+                    while self._signals == seen and not self._stop.is_set():
+                        self._wake.wait()
+                continue
+            if isinstance(claimed, str):
+                try:
+                    self._ingest(claimed)
+                finally:
+                    self.release()
                 continue
             sim, units, phases = claimed
             try:
                 self._execute(sim, units, phases)
             except Exception:
                 log.exception("job %s failed in the dispatcher", sim.id)
-                self._fail(sim.id, {"type": "internal-error", "detail": "the service failed while running "
-                                    "this simulation", "platform": True})
+                self._fail(sim, {"type": "internal-error", "detail": "the service failed while running "
+                                 "this simulation", "platform": True})
             finally:
                 self.release()
-            with self._done:
-                self._done.notify_all()
 
-    def _claim(self) -> tuple[Simulation, dict[str, str], dict[str, float]] | None:
+    def _claim(self) -> Ready | None:
         """The next job, read in the transaction that claims it (with what its result needs)."""
         limits = {name: tier.concurrent_runs for name, tier in self.ctx.pricing.tiers.items()}
         with unit_of_work(self.ctx.sessions) as session:
-            sim_id = SimulationRepository(session).claim_next(self.worker_id, utcnow(), limits)
+            now = utcnow()
+            sim_id = SimulationRepository(session).claim_next(self.worker_id, now, self.lease_until(now), limits)
             if sim_id is None:
                 return None
             phases = {"claimed": time.perf_counter()}
             sim = SimulationRepository(session).get(sim_id)
             assert sim is not None
+            with self._lock:
+                self._running.add(sim_id)
+            self.ctx.bus.publish(session, "started", sim_id)
             return sim, fmu_units(self.ctx, session, sim), phases
+
+    def _claim_ingest(self) -> str | None:
+        if self.ctx.sandbox is None:
+            return None
+        with unit_of_work(self.ctx.sessions) as session:
+            now = utcnow()
+            sha = IngestRepository(session).claim_next(self.worker_id, now, self.lease_until(now))
+            if sha is not None:
+                with self._lock:
+                    self._ingesting.add(sha)
+                self.ctx.bus.publish(session, "started", f"ingest:{sha}")
+            return sha
+
+    def _ingest(self, sha256: str) -> None:
+        try:
+            ingests.run_claimed(self.ctx, sha256, self.worker_id)
+        except Exception:
+            log.exception("ingest of %s failed in the dispatcher", sha256)
+        finally:
+            with self._lock:
+                self._ingesting.discard(sha256)
 
     def _execute(self, sim: Simulation, units: Mapping[str, str], phases: dict[str, float]) -> None:
         sim_id = sim.id
@@ -258,9 +344,9 @@ class Dispatcher:
         fmus = self.ctx.sandbox.fmus
         fmus.hold(sim.fmu_sha256)  # before it is looked up: the cache never evicts what a run is about to read
         try:
-            spec = self._spec(sim)
             with self._lock:
                 self._running.add(sim_id)
+            spec = self._spec(sim)
             phases["run"] = time.perf_counter()
             outcome = self.runner.run(spec)
         finally:
@@ -272,11 +358,11 @@ class Dispatcher:
 
     def _spec(self, sim: Simulation) -> JobSpec:
         r = sim.request
-        archive = archive_path(self.ctx, sim.fmu_id, sim.fmu_sha256)
         assert self.ctx.sandbox is not None
-        fmu_dir = self.ctx.sandbox.fmus.ensure(sim.fmu_sha256, archive)  # unpacked once per host
+        fmu_dir = self.ctx.sandbox.fmus.ensure(  # unpacked once per host
+            sim.fmu_sha256, lambda: fmu_archive(self.ctx, sim.fmu_id, sim.fmu_sha256))
         return JobSpec(
-            job_id=sim.id, fmu_sha256=sim.fmu_sha256, fmu_dir=fmu_dir, fmu_archive=archive,
+            job_id=sim.id, fmu_sha256=sim.fmu_sha256, fmu_dir=fmu_dir,
             fmi_type=r["interface"], start_time=r["start_time"], stop_time=r["stop_time"],
             output_interval=r["output_interval"], solver=r["solver"] or "CVode",
             relative_tolerance=r["relative_tolerance"], step_size=r.get("step_size"),
@@ -311,51 +397,65 @@ class Dispatcher:
         platform = outcome.failure is not None and outcome.failure.platform
         with unit_of_work(self.ctx.sessions) as session:
             if sim_id in self._requeue:  # shutting down: hand the job to the next process, untouched
-                SimulationRepository(session).requeue(sim_id)
+                SimulationRepository(session).requeue(sim_id, worker=self.worker_id)
+                self.ctx.bus.publish(session, "jobs")
                 log.warning("requeued %s at shutdown", sim_id)
                 return
-            ended = SimulationRepository(session).finish(sim_id, **values)
+            # Only while this worker still holds the job (a lost lease means someone else runs it now).
+            ended = SimulationRepository(session).finish(sim_id, worker=self.worker_id, **values)
             if ended:
                 # The cost is settled in the same transaction that ends the run: a refund when we failed.
                 billing.finalize(session, self.ctx, sim, refund=platform)
+                # In this order, once committed: the waiting request here gets the run in memory, then
+                # every other process hears that it ended.
+                after_commit(session, lambda: self._hand_off(sim, values, doc, phases))
+                self.ctx.bus.publish(session, "done", sim_id)
         if ended:
             phases["stored"] = time.perf_counter()
-            self._hand_off(sim, values, doc, phases)
             RUNS.labels(values["status"], self.runner.name).inc()
             log.info("simulation %s %s in %.3f s", sim_id, values["status"],
                      outcome.provenance.get("total_wall_time_s", 0.0))
+        else:
+            log.warning("simulation %s ended here but is no longer this worker's; its outcome is dropped", sim_id)
 
     def _hand_off(self, sim: Simulation, values: dict[str, Any], doc: dict[str, Any] | None,
                   phases: dict[str, float]) -> None:
-        with self._lock:
-            waiter = self._waiters.pop(sim.id, None)
-        if waiter is None:
-            return
+        phases["stored"] = time.perf_counter()
         for key, value in values.items():  # the row as committed (sim is detached: nothing is written)
             setattr(sim, key, value)
-        waiter.finished = Finished(sim, doc, phases)
-        waiter.event.set()
+        self.ctx.waiters.resolve(("simulation", sim.id), Finished(sim, doc, phases))
 
-    def _fail(self, sim_id: str, error: dict[str, Any]) -> None:
+    def _fail(self, sim: Simulation, error: dict[str, Any]) -> None:
         with unit_of_work(self.ctx.sessions) as session:
-            if SimulationRepository(session).finish(sim_id, status="failed", finished_at=utcnow(), error=error):
-                sim = SimulationRepository(session).get(sim_id)
-                assert sim is not None
-                billing.finalize(session, self.ctx, sim, refund=bool(error.get("platform")))
+            if SimulationRepository(session).finish(sim.id, worker=self.worker_id, status="failed",
+                                                    finished_at=utcnow(), error=error):
+                found = SimulationRepository(session).get(sim.id)
+                assert found is not None
+                billing.finalize(session, self.ctx, found, refund=bool(error.get("platform")))
+                self.ctx.bus.publish(session, "done", sim.id)
 
 
-def _alive_elsewhere(worker: str, me: str) -> bool:
+def _aware(moment: datetime | None) -> datetime | None:
+    if moment is not None and moment.tzinfo is None:
+        return moment.replace(tzinfo=utcnow().tzinfo)
+    return moment
+
+
+def _dead_on_this_host(worker: str, me: str) -> bool:
+    """The worker id names a process on this host that no longer exists (its jobs need no lease to pass)."""
     host, _, rest = worker.partition(":")
     pid = rest.partition(":")[0]
-    if host != socket.gethostname() or not pid.isdigit() or worker == me or int(pid) == os.getpid():
+    if host != socket.gethostname() or not pid.isdigit() or worker == me:
         return False
+    if int(pid) == os.getpid():
+        return True  # an earlier dispatcher of this very process (its jobs died with it)
     try:
         os.kill(int(pid), 0)
     except ProcessLookupError:
-        return False
-    except PermissionError:
         return True
-    return True
+    except PermissionError:
+        return False
+    return False
 
 
 def fmu_units(ctx: Context, session: Session, sim: Simulation) -> Mapping[str, str]:

@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Path, Query, Request, Response, status
 from fastapi.responses import StreamingResponse
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
+from fmu_gateway_api.auth.edge import Caller
 from fmu_gateway_api.billing import service as billing
 from fmu_gateway_api.context import Context
 from fmu_gateway_api.deps import ContextDep, CurrentAccount, SessionDep, json_body
-from fmu_gateway_api.errors import Conflict, NotAcceptable, ServiceUnavailable
+from fmu_gateway_api.errors import Conflict, NotAcceptable
 from fmu_gateway_api.kit import uow
+from fmu_gateway_api.kit.waiters import Waiter
 from fmu_gateway_api.simulations import results, service
 from fmu_gateway_api.simulations.dispatcher import Dispatcher, Finished
 from fmu_gateway_api.simulations.schemas import (
@@ -53,70 +58,117 @@ def _load_result(ctx: Context, sim: Simulation) -> dict[str, Any]:
     return results.decode(ctx.blobs.read_bytes(sim.result_sha256))
 
 
+@dataclass
+class _Admitted:
+    simulation: Simulation
+    replayed: bool
+    waiter: Waiter | None
+
+
+def _admit(ctx: Context, caller: Caller, body: SimulationCreate, idempotency_key: str | None,
+           payment_token: str | None, loop: asyncio.AbstractEventLoop) -> _Admitted:
+    """Admission in a unit of work of its own, committed before anything waits: a cached result at once;
+    else a paid job, admitted running for this process when it has room (handed over in memory), or queued
+    for any dispatcher (the bus wakes them). A replayed request waits for the run it made first."""
+    dispatcher = ctx.dispatcher
+    with uow.unit_of_work(ctx.sessions) as session:
+        try:
+            admission = service.submit(session, ctx, caller, body, idempotency_key=idempotency_key,
+                                       payment_token=payment_token)
+        except billing.PaymentRequired as exc:
+            # Nothing of the refused request survives; then the offer (balance, checkout link) in its own
+            # units of work, with Stripe called outside any transaction.
+            uow.rollback(session)
+            billing.offer_checkout(ctx, exc)
+            raise
+        sim = admission.simulation
+        fresh = sim.status == "queued" and not admission.replayed
+        key = ("simulation", sim.id)
+        waiter = ctx.waiters.expect(key, loop) if sim.status not in TERMINAL else None  # before anything ends
+        reserved = fresh and dispatcher is not None and dispatcher.reserve()
+        try:
+            now = utcnow()
+            here = False
+            if reserved:
+                assert dispatcher is not None
+                here = service.start_here(session, admission, dispatcher.worker_id, now,
+                                          dispatcher.lease_until(now))
+                if not here:
+                    dispatcher.release()
+                    reserved = False
+            if here:
+                assert dispatcher is not None
+                units = admission.fmu.model.units
+                uow.after_commit(session, lambda: _start_here(session, dispatcher, sim, now, units))
+                ctx.bus.publish(session, "started", sim.id)
+            elif fresh:
+                ctx.bus.publish(session, "jobs")
+            uow.commit(session)
+        except BaseException:
+            if reserved:
+                assert dispatcher is not None
+                dispatcher.release()
+            if waiter is not None:
+                ctx.waiters.forget(key, waiter)
+            raise
+        return _Admitted(sim, admission.replayed, waiter)
+
+
+def _start_here(session: Session, dispatcher: Dispatcher, sim: Simulation, now: datetime,
+                units: Mapping[str, str]) -> None:
+    """After the admission committed: hand the job to this process's dispatcher (admitted running here)."""
+    session.expunge(sim)  # the dispatcher owns it now; this request's session must not write it
+    sim.status, sim.worker, sim.attempts, sim.started_at = "running", dispatcher.worker_id, 1, now
+    dispatcher.hand(sim, units)
+
+
+def _read(ctx: Context, caller: Caller, sim_id: str) -> Simulation:
+    with uow.unit_of_work(ctx.sessions) as session:
+        sim = service.get(session, caller, sim_id)
+        session.expunge(sim)
+        return sim
+
+
 @router.post("/v1/simulations", operation_id="createSimulation", response_model=SimulationOut,
              responses={202: {"model": SimulationOut}})
-def create_simulation(request: Request, ctx: ContextDep, session: SessionDep, caller: CurrentAccount,
-                      body: Annotated[SimulationCreate, json_body(SimulationCreate)],
-                      idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
-                      payment_token: Annotated[str | None, Header(max_length=300)] = None) -> Response:
-    if ctx.dispatcher is None:
-        raise ServiceUnavailable("the simulation dispatcher is not running")
+async def create_simulation(request: Request, ctx: ContextDep, caller: CurrentAccount,
+                            body: Annotated[SimulationCreate, json_body(SimulationCreate)],
+                            idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
+                            payment_token: Annotated[str | None, Header(max_length=300)] = None) -> Response:
+    """Admit, then wait (up to wait_s) for the end without holding a thread: the run ends here (handed
+    over in memory) or in a worker (the bus says so)."""
     marks = {"start": getattr(request.state, "started_at", None) or time.perf_counter(),
              "endpoint": time.perf_counter()}
-    try:
-        admission = service.submit(session, ctx, caller, body, idempotency_key=idempotency_key,
-                                   payment_token=payment_token)
-    except billing.PaymentRequired as exc:
-        # Nothing of the refused request survives; then the offer (balance, checkout link) in its own
-        # units of work, with Stripe called outside any transaction.
-        uow.rollback(session)
-        billing.offer_checkout(ctx, exc)
-        raise
-    sim = admission.simulation
-    # With room here, the job is admitted running for this process and handed over in memory; else it is
-    # queued for any dispatcher. Either way it must be durable before a sandbox may start it, so this
-    # request commits here, not at the end.
-    queued = sim.status == "queued" and not admission.replayed
-    dispatcher = ctx.dispatcher
-    reserved = queued and dispatcher.reserve()
-    here = False
-    now = utcnow()
-    waiter = dispatcher.expect(sim.id) if queued else None  # listening before anything can finish
-    try:
-        here = reserved and service.start_here(session, admission, dispatcher.worker_id, now)
-        if reserved and not here:
-            dispatcher.release()
-            reserved = False
-        if queued:
-            units = admission.fmu.model.units
-            uow.after_commit(session, lambda: _start(session, dispatcher, sim, here, now, units))
-        uow.commit(session)
-    except BaseException:
-        if reserved:
-            dispatcher.release()
-        dispatcher.forget(sim.id)
-        raise
+    admitted = await run_in_threadpool(_admit, ctx, caller, body, idempotency_key, payment_token,
+                                       asyncio.get_running_loop())
     marks["admitted"] = time.perf_counter()
+    sim, waiter = admitted.simulation, admitted.waiter
     document: dict[str, Any] | None = None
     if waiter is not None:
+        key = ("simulation", sim.id)
+        wait = min(body.wait_s if body.wait_s is not None else ctx.settings.sim_default_wait_s,
+                   ctx.settings.sim_max_wait_s)
+        deadline = time.monotonic() + wait
         try:
-            wait = min(body.wait_s if body.wait_s is not None else ctx.settings.sim_default_wait_s,
-                       ctx.settings.sim_max_wait_s)
-            ended = dispatcher.wait(sim.id, wait, waiter)
+            while True:
+                await waiter.wait_async(max(0.0, deadline - time.monotonic()))
+                if isinstance(waiter.value, Finished):  # ran here: handed over in memory, as committed
+                    sim, document = waiter.value.simulation, waiter.value.result
+                    marks.update(waiter.value.phases)
+                    break
+                ctx.waiters.forget(key, waiter)
+                waiter = ctx.waiters.expect(key)  # before reading: an end from now on is not missed
+                sim = await run_in_threadpool(_read, ctx, caller, sim.id)
+                if sim.status in TERMINAL or time.monotonic() >= deadline:
+                    break
         finally:
-            dispatcher.forget(sim.id)
-        if isinstance(ended, Finished):  # ran here: handed over in memory, as committed
-            sim, document = ended.simulation, ended.result
-            marks.update(ended.phases)
-        else:
-            session.expire_all()
-            sim = service.get(session, caller, sim.id)
+            ctx.waiters.forget(key, waiter)
     headers = {"Location": f"/v1/simulations/{sim.id}"}
-    if admission.replayed:
+    if admitted.replayed:
         headers["Idempotent-Replayed"] = "true"
     code = status.HTTP_200_OK if sim.status in TERMINAL else status.HTTP_202_ACCEPTED
     if sim.status == "succeeded" and document is None:
-        document = _load_result(ctx, sim)
+        document = await run_in_threadpool(_load_result, ctx, sim)
     payload = simulation_out(sim).model_dump(mode="json")
     if sim.status == "succeeded":
         payload["result"] = document
@@ -124,18 +176,6 @@ def create_simulation(request: Request, ctx: ContextDep, session: SessionDep, ca
     marks["responded"] = time.perf_counter()
     headers["Server-Timing"] = server_timing(marks)
     return Response(body_bytes, status_code=code, media_type="application/json", headers=headers)
-
-
-def _start(session: Session, dispatcher: Dispatcher, sim: Simulation, here: bool, now: datetime,
-           units: Mapping[str, str]) -> None:
-    """After the admission committed: hand the job to this process's dispatcher (admitted running here),
-    or wake the dispatchers to claim it from the queue."""
-    if not here:
-        dispatcher.wake()
-        return
-    session.expunge(sim)  # the dispatcher owns it now; this request's session must not write it
-    sim.status, sim.worker, sim.attempts, sim.started_at = "running", dispatcher.worker_id, 1, now
-    dispatcher.hand(sim, units)
 
 
 _PHASES = (("edge", "start", "endpoint"), ("admit", "endpoint", "admitted"), ("queue", "admitted", "claimed"),
@@ -179,14 +219,18 @@ def get_simulation(simulation_id: SimId, session: SessionDep, caller: CurrentAcc
                operation_id="cancelSimulation")
 def cancel_simulation(simulation_id: SimId, ctx: ContextDep, session: SessionDep,
                       caller: CurrentAccount) -> SimulationOut:
-    """A queued job is cancelled (and refunded) at once; a running one is stopped within a second."""
-    sim = service.cancel(session, caller, simulation_id, ctx)
-    dispatcher = ctx.dispatcher
-    if dispatcher is not None and sim.status == "running":  # here at once; elsewhere by its watcher
-        uow.after_commit(session, lambda: dispatcher.runner.cancel(simulation_id))
-    uow.commit(session)  # the dispatcher that runs it (maybe in another process) reads the request
-    if dispatcher is not None and sim.status == "running":
-        dispatcher.wait(sim.id, 5.0)
+    """A queued job is cancelled (and refunded) at once; a running one is stopped within a second (the
+    bus tells the dispatcher that runs it, wherever it is)."""
+    key = ("simulation", simulation_id)
+    waiter = ctx.waiters.expect(key)
+    try:
+        sim = service.cancel(session, caller, simulation_id, ctx)
+        running = sim.status == "running"
+        uow.commit(session)
+        if running:
+            waiter.wait(5.0)
+    finally:
+        ctx.waiters.forget(key, waiter)
     session.expire_all()
     return simulation_out(service.get(session, caller, simulation_id))
 

@@ -12,19 +12,17 @@ from sqlalchemy.orm import defer
 from fmu_gateway_api.kit.repository import Repository
 from fmu_gateway_api.tables import Simulation
 
-_SET_RUNNING = "status = 'running', worker = :worker, started_at = :now, attempts = attempts + 1"
+_SET_RUNNING = ("status = 'running', worker = :worker, started_at = :now, attempts = attempts + 1, "
+                "lease_expires_at = :lease")
 _COUNT_RUNNING = text("SELECT count(*) FROM simulations WHERE account_id = :a AND status = 'running'")
 _START_QUEUED = text(f"UPDATE simulations SET {_SET_RUNNING} WHERE id = :id AND status = 'queued'")
-
 
 
 _CLAIM_LOCK_NS = 0x464D55  # "FMU": the advisory-lock namespace of job claims
 
 
-
 def _lock_key(account_id: str) -> int:
     return int.from_bytes(hashlib.sha256(account_id.encode()).digest()[:4], "big", signed=True)
-
 
 
 def _limit_params(limits: dict[str, int]) -> dict[str, Any]:
@@ -32,7 +30,6 @@ def _limit_params(limits: dict[str, int]) -> dict[str, Any]:
     for i, (tier, limit) in enumerate(sorted(limits.items())):
         params[f"t{i}"], params[f"l{i}"] = tier, limit
     return params
-
 
 
 def _next_queued(limits: dict[str, int], extra: str = "") -> str:
@@ -48,7 +45,6 @@ def _next_queued(limits: dict[str, int], extra: str = "") -> str:
         ORDER BY s.created_at LIMIT 1"""
 
 
-
 class SimulationRepository(Repository):
     """All SQL about simulations and the job queue, on one session."""
 
@@ -56,16 +52,13 @@ class SimulationRepository(Repository):
         self.session.add(sim)
         self.session.flush()
 
-
     def get(self, sim_id: str) -> Simulation | None:
         return self.session.get(Simulation, sim_id)
-
 
     def get_for_account(self, account_id: str, sim_id: str) -> Simulation | None:
         return self.session.scalars(
             select(Simulation).where(Simulation.id == sim_id, Simulation.account_id == account_id)
         ).first()
-
 
     def list_for_account(self, account_id: str, limit: int) -> list[Simulation]:
         """The latest simulations, without their (possibly large) request and provenance columns."""
@@ -74,7 +67,6 @@ class SimulationRepository(Repository):
             .options(defer(Simulation.request, raiseload=True), defer(Simulation.provenance, raiseload=True))
             .order_by(Simulation.created_at.desc()).limit(limit)
         ))
-
 
     def find_cached(self, request_hash: str, account_id: str | None) -> Simulation | None:
         """The earliest successful run of this exact request: of this account, or (None) of any account."""
@@ -85,8 +77,7 @@ class SimulationRepository(Repository):
             query = query.where(Simulation.account_id == account_id)
         return self.session.scalars(query.order_by(Simulation.created_at).limit(1)).first()
 
-
-    def claim_next(self, worker: str, now: datetime,
+    def claim_next(self, worker: str, now: datetime, lease: datetime,
                    concurrency: dict[str, int] | None = None) -> str | None:
         """Take the oldest queued job whose account is under its tier's concurrent-run limit.
 
@@ -96,7 +87,7 @@ class SimulationRepository(Repository):
         jobs, so that two claimers cannot both see room for one more run."""
         limits = concurrency or {}
         if not self.postgres:
-            return self._claim_in_one_statement(worker, now, limits)
+            return self._claim_in_one_statement(worker, now, lease, limits)
         skip: list[str] = []
         for _ in range(8):  # accounts found full after locking are passed over, a few at a time
             exclude = "AND s.account_id <> ALL(:skip)" if skip else ""
@@ -106,7 +97,7 @@ class SimulationRepository(Repository):
                 return None
             sim_id, account_id, tier = str(candidate[0]), str(candidate[1]), str(candidate[2])
             if not limits:  # nothing to count: the row lock is enough
-                return self._mark_running(sim_id, worker, now)
+                return self._mark_running(sim_id, worker, now, lease)
             # Never wait: while another claimer holds this account, its next job is theirs to take.
             if not self.session.scalar(text("SELECT pg_try_advisory_xact_lock(:ns, :key)"),
                                   {"ns": _CLAIM_LOCK_NS, "key": _lock_key(account_id)}):
@@ -115,12 +106,12 @@ class SimulationRepository(Repository):
             running = self.session.scalar(_COUNT_RUNNING,
                                       {"a": account_id})
             if int(running or 0) < limits.get(tier, 1):  # as _next_queued: an unknown tier runs one at a time
-                return self._mark_running(sim_id, worker, now)
+                return self._mark_running(sim_id, worker, now, lease)
             skip.append(account_id)
         return None
 
-
-    def start_admitted(self, sim_id: str, account_id: str, limit: int, worker: str, now: datetime) -> bool:
+    def start_admitted(self, sim_id: str, account_id: str, limit: int, worker: str, now: datetime,
+                       lease: datetime) -> bool:
         """Mark a job admitted in this transaction as running for `worker` (no trip through the queue), if its
         account is under its concurrent-run limit; False leaves it queued. The same guard as a claim: SQLite's
         BEGIN IMMEDIATE serialises writers; on PostgreSQL the account's advisory lock is tried, never waited for."""
@@ -131,47 +122,59 @@ class SimulationRepository(Repository):
                                  {"a": account_id})
         if int(running or 0) >= limit:
             return False
-        result = self.session.execute(_START_QUEUED, {"worker": worker, "now": now, "id": sim_id})
+        result = self.session.execute(_START_QUEUED, {"worker": worker, "now": now, "id": sim_id, "lease": lease})
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
-
-    def _mark_running(self, sim_id: str, worker: str, now: datetime) -> str:
+    def _mark_running(self, sim_id: str, worker: str, now: datetime, lease: datetime) -> str:
         self.session.execute(text(f"UPDATE simulations SET {_SET_RUNNING} WHERE id = :id AND status = 'queued'"),
-                        {"worker": worker, "now": now, "id": sim_id})
+                             {"worker": worker, "now": now, "id": sim_id, "lease": lease})
         return sim_id
 
-
-    def _claim_in_one_statement(self, worker: str, now: datetime, limits: dict[str, int]) -> str | None:
+    def _claim_in_one_statement(self, worker: str, now: datetime, lease: datetime,
+                                limits: dict[str, int]) -> str | None:
         row = self.session.execute(
             text(f"""
                 UPDATE simulations SET {_SET_RUNNING}
                 WHERE id = (SELECT id FROM ({_next_queued(limits)}) AS oldest) AND status = 'queued'
                 RETURNING id
             """),
-            {"worker": worker, "now": now, **_limit_params(limits)},
+            {"worker": worker, "now": now, "lease": lease, **_limit_params(limits)},
         ).first()
         return str(row[0]) if row else None
 
-
-    def finish(self, sim_id: str, **values: Any) -> bool:
-        """End a running job once; False when it had already ended (cancelled, or finished elsewhere)."""
-        result = self.session.execute(update(Simulation).where(Simulation.id == sim_id, Simulation.status == "running")
-                                 .values(**values))
+    def finish(self, sim_id: str, worker: str | None = None, **values: Any) -> bool:
+        """End a running job once (held by `worker`, when given); False when it had already ended
+        (cancelled, finished elsewhere) or was taken from this worker (its lease expired)."""
+        query = update(Simulation).where(Simulation.id == sim_id, Simulation.status == "running")
+        if worker is not None:
+            query = query.where(Simulation.worker == worker)
+        result = self.session.execute(query.values(**values, lease_expires_at=None))
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
-
     def running_jobs(self) -> list[Simulation]:
-        return list(self.session.scalars(select(Simulation).where(Simulation.status == "running")))
+        return list(self.session.scalars(select(Simulation).where(Simulation.status == "running")
+                                         .options(defer(Simulation.request))))
 
+    def renew(self, worker: str, ids: list[str], until: datetime) -> set[str]:
+        """Extend the leases of this worker's running jobs; the ids it still holds."""
+        if not ids:
+            return set()
+        held = self.session.scalars(
+            update(Simulation).where(Simulation.id.in_(ids), Simulation.status == "running",
+                                     Simulation.worker == worker)
+            .values(lease_expires_at=until).returning(Simulation.id))
+        return set(held)
 
-    def requeue(self, sim_id: str) -> None:
-        self.session.execute(update(Simulation).where(Simulation.id == sim_id, Simulation.status == "running")
-                        .values(status="queued", worker=None, started_at=None))
-
+    def requeue(self, sim_id: str, worker: str | None = None) -> bool:
+        query = update(Simulation).where(Simulation.id == sim_id, Simulation.status == "running")
+        if worker is not None:
+            query = query.where(Simulation.worker == worker)
+        result = self.session.execute(query.values(status="queued", worker=None, started_at=None,
+                                                   lease_expires_at=None, progress=None))
+        return bool(result.rowcount)  # type: ignore[attr-defined]
 
     def status_of(self, sim_id: str) -> str | None:
         return self.session.scalar(select(Simulation.status).where(Simulation.id == sim_id))
-
 
     def request_cancel(self, sim_id: str, now: datetime) -> str | None:
         """Cancel a queued job outright, or flag a running one for its dispatcher; returns the new status."""
@@ -186,7 +189,6 @@ class SimulationRepository(Repository):
                                   .values(cancel_requested_at=now))
         return "running" if running.rowcount else None  # type: ignore[attr-defined]
 
-
     def watch(self, ids: list[str]) -> list[str]:
         """Of these running jobs, the ones whose cancellation was requested."""
         if not ids:
@@ -194,14 +196,23 @@ class SimulationRepository(Repository):
         return list(self.session.scalars(select(Simulation.id).where(Simulation.id.in_(ids),
                                                                Simulation.cancel_requested_at.is_not(None))))
 
-
     def set_progress(self, values: dict[str, float]) -> None:
         for sim_id, progress in values.items():
             self.session.execute(update(Simulation).where(Simulation.id == sim_id, Simulation.status == "running")
                             .values(progress=progress))
 
-
     def counts_by_status(self, statuses: tuple[str, ...]) -> dict[str, int]:
         rows = self.session.execute(select(Simulation.status, func.count()).where(Simulation.status.in_(statuses))
                                     .group_by(Simulation.status)).all()
         return {str(status): int(n) for status, n in rows}
+
+    def oldest_queued(self) -> datetime | None:
+        found: datetime | None = self.session.scalar(select(func.min(Simulation.created_at))
+                                                     .where(Simulation.status == "queued"))
+        return found
+
+    def worker_processes(self) -> int:
+        """Processes that run jobs on this database (PostgreSQL: their bus connections, by name)."""
+        return int(self.session.scalar(text(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+            "AND application_name IN ('fmu-gateway-worker', 'fmu-gateway-all')")) or 0)

@@ -254,12 +254,12 @@ def submit(session: Session, ctx: Context, caller: Caller, req: SimulationCreate
     return Admission(simulation=sim, fmu=fmu, tier=tier)
 
 
-def start_here(session: Session, admission: Admission, worker: str, now: datetime) -> bool:
+def start_here(session: Session, admission: Admission, worker: str, now: datetime, lease: datetime) -> bool:
     """Mark a job just admitted (in this transaction) as running for this process's dispatcher, when its
     account has room under its tier's concurrent-run limit; else it stays queued for any dispatcher."""
     sim = admission.simulation
     return SimulationRepository(session).start_admitted(sim.id, sim.account_id, admission.tier.concurrent_runs,
-                                                        worker, now)
+                                                        worker, now, lease)
 
 
 def get(session: Session, caller: Caller, sim_id: str) -> Simulation:
@@ -283,4 +283,7 @@ def cancel(session: Session, caller: Caller, sim_id: str, ctx: Context) -> Simul
     if outcome == "cancelled":
         session.refresh(sim)
         billing.finalize(session, ctx, sim, refund=True)
+        ctx.bus.publish(session, "done", sim_id)
+    elif outcome == "running":
+        ctx.bus.publish(session, "cancel", sim_id)
     return sim
