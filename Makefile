@@ -40,6 +40,7 @@ bench: install models
 	$(PY) bench/bench_core.py
 	$(PY) bench/bench_runners.py
 	$(PY) bench/bench_edge.py
+	$(PY) bench/bench_scale.py
 
 sdk: install
 	$(PY) open-sdk/scripts/generate.py
@@ -71,8 +72,8 @@ deploy: install deploy-tools
 	$(PY) deploy/deploy.py --env $(DEPLOY_ENV) --service $(SERVICE) $(DEPLOY_ARGS)
 
 lint: install
-	$(VENV)/bin/ruff check private-api models bench
-	$(RUFF) deploy tools api testkit
+	$(VENV)/bin/ruff check private-api models bench testkit
+	$(RUFF) deploy tools api
 	cd open-sdk && ../$(VENV)/bin/ruff check . ../examples
 
 clean:

@@ -5,11 +5,13 @@ Docker tests skip with a reason starting "needs Docker:" when no engine answers;
 
 from __future__ import annotations
 
+import io
 import os
 import subprocess
 import sys
 import threading
 import time
+import urllib.parse
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -123,10 +125,15 @@ def moto_server() -> Iterator[Moto]:
 
     def counting(environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
         if not environ.get("PATH_INFO", "").startswith("/moto-api"):
-            log.append(
-                f"{environ.get('REQUEST_METHOD')} {environ.get('PATH_INFO')} "
-                f"{environ.get('HTTP_X_AMZ_TARGET', '')}".strip()
-            )
+            action = environ.get("HTTP_X_AMZ_TARGET", "")
+            # the query protocol names its action in the body (Action=...)
+            if not action and environ.get("REQUEST_METHOD") == "POST":
+                size = int(environ.get("CONTENT_LENGTH") or 0)
+                body = environ["wsgi.input"].read(size) if size else b""
+                environ["wsgi.input"] = io.BytesIO(body)
+                form = urllib.parse.parse_qs(body.decode("utf-8", "replace"))
+                action = form.get("Action", [""])[0]
+            log.append(f"{environ.get('REQUEST_METHOD')} {environ.get('PATH_INFO')} {action}".strip())
         return app(environ, start_response)
 
     server = make_server("127.0.0.1", 0, counting, threaded=True, request_handler=MotoRequestHandler)

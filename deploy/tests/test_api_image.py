@@ -76,17 +76,29 @@ def test_api_container_is_healthy_and_ready_on_postgres(
     docker_client: Any, api_image: str, database: str
 ) -> None:
     port = _free_port()
+    env = {
+        "FMU_GATEWAY_ENVIRONMENT": "production",
+        "DATABASE_URL": database,
+        "FMU_GATEWAY_JWT_KEYS": _jwt_keys(),
+        "FMU_GATEWAY_PORT": str(port),
+    }
+    serve = ["fmu-gateway-api", "serve", "--host", "127.0.0.1"]
+    # In production a service refuses a database that is behind: migrating is one step of its own.
+    refused = docker_client.containers.run(api_image, command=serve, network_mode="host", environment=env,
+                                           detach=True)
+    try:
+        assert refused.wait(timeout=120)["StatusCode"] != 0
+        assert "run `fmu-gateway-api migrate` before starting" in refused.logs().decode(errors="replace")
+    finally:
+        refused.remove(force=True)
+    docker_client.containers.run(api_image, command=["fmu-gateway-api", "migrate"], network_mode="host",
+                                 environment=env, remove=True)
     container = docker_client.containers.run(
         api_image,
         # Host networking reaches PostgreSQL on 127.0.0.1; the port is free, the health check follows it.
-        command=["fmu-gateway-api", "serve", "--host", "127.0.0.1"],
+        command=serve,
         network_mode="host",
-        environment={
-            "FMU_GATEWAY_ENVIRONMENT": "production",
-            "DATABASE_URL": database,
-            "FMU_GATEWAY_JWT_KEYS": _jwt_keys(),
-            "FMU_GATEWAY_PORT": str(port),
-        },
+        environment=env,
         read_only=True,
         tmpfs={"/var/lib/fmu-gateway": "size=256m,uid=10001,gid=10001,mode=0700", "/tmp": "size=256m",
                "/var/cache/fmu-gateway": "size=256m,uid=10001,gid=10001,mode=0711,exec"},
@@ -136,9 +148,8 @@ def test_api_container_is_healthy_and_ready_on_postgres(
 def _stripped_bouncing_ball(docker_client: Any, api_image: str) -> bytes:
     """The library's BouncingBall (FMI 2) from the image, without its binaries: sources only."""
     import io
-    import zipfile
-
     import tarfile
+    import zipfile
 
     # Copied out of a container that never starts (the engine's archive API: no log driver in between).
     container = docker_client.containers.create(api_image, ["true"], network_disabled=True)
@@ -158,7 +169,9 @@ def _stripped_bouncing_ball(docker_client: Any, api_image: str) -> bytes:
     return buf.getvalue()
 
 
-def test_the_api_container_builds_a_source_only_fmu_in_its_sandbox(docker_client: Any, api_image: str) -> None:
+def test_the_api_container_builds_a_source_only_fmu_in_its_sandbox(
+    docker_client: Any, api_image: str
+) -> None:
     """As its unprivileged user, read-only, no capabilities: the upload is unpacked and compiled (CMake, gcc)
     in the ingest sandbox under strict Landlock and seccomp, and the built model runs."""
     port = _free_port()
@@ -187,7 +200,9 @@ def test_the_api_container_builds_a_source_only_fmu_in_its_sandbox(docker_client
         assert fmu["model"]["built_from_sources"] is True
         status, sim = _post(f"{base}/v1/simulations", {"fmu_id": fmu["id"], "stop_time": 1.0}, key)
         assert (status, sim["status"]) == (200, "succeeded"), sim
-        assert sim["provenance"]["isolation"]["landlock"] is True and sim["provenance"]["isolation"]["seccomp"]
+        isolation = sim["provenance"]["isolation"]
+        assert isolation["landlock"] is True
+        assert isolation["seccomp"] is True
     finally:
         container.remove(force=True)
 
@@ -205,7 +220,8 @@ def _post(url: str, body: dict[str, Any], key: str | None = None) -> tuple[int, 
 def _upload(url: str, key: str, data: bytes) -> tuple[int, dict[str, Any]]:
     boundary = uuid.uuid4().hex
     body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"bb.fmu\"\r\n"
-            f"Content-Type: application/octet-stream\r\n\r\n").encode() + data + f"\r\n--{boundary}--\r\n".encode()
+            f"Content-Type: application/octet-stream\r\n\r\n").encode() + data \
+        + f"\r\n--{boundary}--\r\n".encode()
     request = urllib.request.Request(url, data=body, method="POST", headers={
         "Authorization": f"Bearer {key}", "Content-Type": f"multipart/form-data; boundary={boundary}"})
     try:
@@ -221,7 +237,9 @@ NO_LANDLOCK = {"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [
 
 
 @pytest.mark.parametrize("require", ["strict", "best-effort"])
-def test_strict_mode_refuses_a_machine_without_landlock(docker_client: Any, api_image: str, require: str) -> None:
+def test_strict_mode_refuses_a_machine_without_landlock(
+    docker_client: Any, api_image: str, require: str
+) -> None:
     """On a kernel without Landlock (simulated by a seccomp profile), strict refuses to start; best-effort
     starts and says so in every run's provenance."""
     script = (
@@ -244,7 +262,8 @@ def test_strict_mode_refuses_a_machine_without_landlock(docker_client: Any, api_
     if require == "strict":
         assert answer == {"refused": "strict sandboxing: Landlock is not available on this kernel"}
     else:
-        assert answer["layers"]["landlock"] is False and answer["layers"]["seccomp"] is True, answer
+        assert answer["layers"]["landlock"] is False, answer
+        assert answer["layers"]["seccomp"] is True, answer
 
 
 def test_rootless_with_user_namespaces_gets_every_layer(docker_client: Any, api_image: str) -> None:
@@ -264,6 +283,7 @@ def test_rootless_with_user_namespaces_gets_every_layer(docker_client: Any, api_
         tmpfs={"/var/lib/fmu-gateway": "size=64m,uid=10001,gid=10001,mode=0700", "/tmp": "size=64m",
                "/var/cache/fmu-gateway": "size=64m,uid=10001,gid=10001,mode=0711"})
     layers = json.loads(out.decode().strip().splitlines()[-1])
-    assert layers["user_namespace"] is True and layers["namespaces"] == ["ipc", "mount", "network", "pid", "uts"]
-    assert layers["landlock"] is True and layers["seccomp"] is True and layers["no_new_privs"] is True
-    assert layers["own_uid"] is False and layers["tree_kill"] == "pid-namespace"
+    assert layers["user_namespace"] is True
+    assert layers["namespaces"] == ["ipc", "mount", "network", "pid", "uts"]
+    assert (layers["landlock"], layers["seccomp"], layers["no_new_privs"]) == (True, True, True)
+    assert (layers["own_uid"], layers["tree_kill"]) == (False, "pid-namespace")

@@ -50,7 +50,24 @@ def compose_config(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 
 
 def test_services(compose_config: dict[str, Any]) -> None:
-    assert set(compose_config["services"]) == {"postgres", "migrate", "api", "runner"}
+    assert set(compose_config["services"]) == {"postgres", "migrate", "api", "worker", "runner"}
+
+
+def test_the_api_is_the_edge_and_two_workers_run_the_jobs_on_a_shared_blob_store(
+    compose_config: dict[str, Any],
+) -> None:
+    services = compose_config["services"]
+    assert services["api"]["command"][:4] == ["fmu-gateway-api", "serve", "--role", "api"]
+    assert services["worker"]["command"][:2] == ["fmu-gateway-api", "worker"]
+    assert services["worker"]["deploy"]["replicas"] == 2
+    assert services["worker"]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+    for name in ("api", "worker"):
+        (volume,) = services[name]["volumes"]
+        source = volume["source"] if isinstance(volume, dict) else volume.split(":")[0]
+        target = volume["target"] if isinstance(volume, dict) else volume.split(":")[1]
+        assert (source.rsplit("_", 1)[-1], target) == ("gateway-data", "/var/lib/fmu-gateway")
+        migrate_env = services["migrate"]["environment"]
+        assert services[name]["environment"]["DATABASE_URL"] == migrate_env["DATABASE_URL"]
 
 
 def test_postgres_has_a_health_check(compose_config: dict[str, Any]) -> None:

@@ -118,6 +118,7 @@ SERVICE_ENV = {
     "FMU_GATEWAY_SANDBOX_REQUIRE": "strict",
     "FMU_GATEWAY_TRUSTED_PROXIES": "10.0.0.0/16",
     "FMU_GATEWAY_RESULT_RETENTION_DAYS": "30",
+    "FMU_GATEWAY_HEAVY_RUNNER": "ecs",  # long runs: one ECS task each (the API routes, workers start them)
     "STRIPE_ENABLED": "true",
 }
 SERVICE_SECRETS = {

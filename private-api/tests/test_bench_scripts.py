@@ -8,6 +8,9 @@ import os
 import subprocess
 import sys
 
+import pytest
+from fmu_gateway_testkit import POSTGRES_SKIP, postgres_url
+
 from tests.conftest import LIBRARY_DIR, REPO
 
 
@@ -43,3 +46,15 @@ def test_the_edge_bench_runs_and_prints_every_goal() -> None:
     for goal in ("no 5xx", "health p99 < 250 ms", "RSS flat"):
         assert goal in proc.stdout, proc.stdout
     assert " 500 " not in proc.stdout
+
+
+@pytest.mark.skipif(postgres_url() is None, reason=POSTGRES_SKIP)
+def test_the_scale_bench_runs_and_prints_every_goal() -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FMU_GATEWAY_")}
+    env.pop("DATABASE_URL", None)
+    proc = subprocess.run([sys.executable, str(REPO / "bench" / "bench_scale.py"), "--runs", "3", "--jobs", "2",
+                           "--steps", "2", "--workers", "1,2", "--database-url", str(postgres_url())],
+                          env=env, capture_output=True, text=True, timeout=600, check=False)
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-4000:]
+    for goal in ("enqueue-to-start, workers idle (3 runs)", "2 worker(s): 2 runs", "scaling 1 -> 2 workers"):
+        assert goal in proc.stdout, proc.stdout

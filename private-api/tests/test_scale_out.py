@@ -87,7 +87,11 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
             apis[0].migrate()  # the one-shot step; no role migrates by itself
             for process in processes:
                 process.start()
-            yield Cluster(plain, apis, workers)
+            cluster = Cluster(plain, apis, workers)
+            try:
+                yield cluster
+            finally:
+                cluster.engine.dispose()
     finally:
         for process in processes:
             process.cleanup()
@@ -193,17 +197,23 @@ def _hash(auth: dict[str, str]) -> str:
     return hashlib.sha256(auth["Authorization"].removeprefix("Bearer ").encode()).hexdigest()
 
 
+def settled(processes: list[GatewayProcess]) -> list[float]:
+    """Each process's statement count once no count has moved for 2 s (what earlier work started has ended)."""
+    counts = [p.metric("fmu_gateway_db_queries_total") for p in processes]
+    deadline = time.monotonic() + 60
+    while True:
+        time.sleep(2.0)
+        now = [p.metric("fmu_gateway_db_queries_total") for p in processes]
+        if now == counts:
+            return counts
+        assert time.monotonic() < deadline, "the processes never went quiet"
+        counts = now
+
+
 def test_idle_apis_and_workers_send_nothing_to_the_database(cluster: Cluster) -> None:
     """Nothing polls: with no work, no process sends a statement for 10 s (each counts what it sends)."""
     processes = [*cluster.apis, *cluster.workers]
-    counts = [p.metric("fmu_gateway_db_queries_total") for p in processes]
-    deadline = time.monotonic() + 60
-    while True:  # quiet first: what the earlier tests started has settled
-        time.sleep(2.0)
-        now = [p.metric("fmu_gateway_db_queries_total") for p in processes]
-        if now == counts or time.monotonic() > deadline:
-            break
-        counts = now
+    counts = settled(processes)
     time.sleep(10.0)
     assert [p.metric("fmu_gateway_db_queries_total") for p in processes] == counts
 
@@ -225,8 +235,7 @@ def test_a_waiting_request_sends_nothing_while_it_waits(cluster: Cluster) -> Non
         while not cluster.scalar("SELECT count(*) FROM simulations WHERE status = 'queued'"):
             assert time.monotonic() < deadline
             time.sleep(0.05)
-        time.sleep(1.0)  # the admission's own statements are done
-        before = api.metric("fmu_gateway_db_queries_total")
+        [before] = settled([api])  # the admission's own statements are done
         time.sleep(10.0)
         assert api.metric("fmu_gateway_db_queries_total") == before
         assert not answer and waiting.is_alive()

@@ -87,6 +87,9 @@ class Services(Construct):
             # Only the load balancer (in this VPC) may say who the client is (X-Forwarded-For).
             "FMU_GATEWAY_TRUSTED_PROXIES": VPC_CIDR,
             "FMU_GATEWAY_RESULT_RETENTION_DAYS": str(params.result_retention_days),
+            # Long runs (timeout >= heavy_min_timeout_s) go to one ECS task each: the API routes them,
+            # the workers start and watch the tasks.
+            "FMU_GATEWAY_HEAVY_RUNNER": "ecs",
             "STRIPE_ENABLED": "true",
         }
         if params.sentry_dsn:

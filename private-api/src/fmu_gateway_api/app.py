@@ -24,7 +24,7 @@ from fmu_gateway_api.kit.bodylimit import BodyLimit, Limit
 from fmu_gateway_api.library.endpoints import router as library_router
 from fmu_gateway_api.migrate import pending, upgrade
 from fmu_gateway_api.observability import GaugeRefresher, RequestContext, configure_sentry
-from fmu_gateway_api.runners.factory import make_runner
+from fmu_gateway_api.runners.factory import make_heavy_runner, make_runner
 from fmu_gateway_api.runners.local import SandboxHost
 from fmu_gateway_api.settings import Settings, get_settings
 from fmu_gateway_api.simulations.dispatcher import Dispatcher
@@ -78,7 +78,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool | None = None,
             rehearsal = ctx.library.get("lib:BouncingBall")
             if rehearsal is not None:  # a small model of ours, for idle sandboxes to warm up on
                 ctx.sandbox.rehearse_on(rehearsal.path, rehearsal.sha256)
-            ctx.dispatcher = Dispatcher(ctx, make_runner(settings, ctx.sandbox))
+            ctx.dispatcher = Dispatcher(ctx, make_runner(settings, ctx.sandbox), make_heavy_runner(settings))
             ctx.dispatcher.start()
             if ctx.stripe is not None:
                 ctx.outbox = OutboxDispatcher(ctx)

@@ -66,8 +66,18 @@ class Settings(BaseSettings):
     aws_region: str | None = Field(default=None, validation_alias=AliasChoices("FMU_GATEWAY_AWS_REGION",
                                                                             "AWS_REGION"))
     aws_endpoint_url: str | None = None
+    # Where runner tasks report (an internal load balancer in front of the workers); public_url when unset
+    ecs_callback_url: str | None = None
     ecs_start_timeout_s: float = 120.0
     ecs_completion_margin_s: float = 60.0
+    # RunTask throttled (or Fargate short of capacity): retried with backoff this long, then the job goes
+    # back to the queue (not an attempt used) and is tried again later; a throttled run never fails.
+    ecs_throttle_budget_s: float = Field(default=60.0, ge=0)
+    # The heavy tier: runs whose timeout is at least heavy_min_timeout_s go to this backend (one ECS task
+    # per run) instead of the workers' own sandboxes; each worker keeps up to heavy_concurrency of them.
+    heavy_runner: Literal["ecs"] | None = None
+    heavy_min_timeout_s: float = Field(default=120.0, gt=0)
+    heavy_concurrency: int = Field(default=64, ge=1)
     runner_concurrency: int = Field(default_factory=lambda: max(2, os.cpu_count() or 2))
     # A claimed job's lease: its worker renews it every third of this while the job runs; a job whose lease
     # passes unrenewed (its worker died) runs once more elsewhere, or fails and is refunded.

@@ -120,6 +120,9 @@ class Simulation(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     worker: Mapped[str | None] = mapped_column(String(80))
     lease_expires_at: Mapped[datetime | None]  # a running job's worker renews it; past it, the job is lost
+    # "standard" (a worker's own sandboxes) or "heavy" (one ECS task per run; settings.heavy_runner)
+    lane: Mapped[str] = mapped_column(String(16), default="standard", server_default="standard")
+    not_before: Mapped[datetime | None]  # a queued job put back by a runner that could not start it yet
     log_tail: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     started_at: Mapped[datetime | None]

@@ -5,6 +5,7 @@ and calls back through the gateway's own HTTP API."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import shutil
@@ -29,6 +30,7 @@ from fmu_gateway_api.auth.tokens import AUDIENCE_RUNNER
 from fmu_gateway_api.internal.endpoints import router as internal_router
 from fmu_gateway_api.runners import ecs_task
 from fmu_gateway_api.settings import Settings
+from fmu_gateway_api.simulations.repository import SimulationRepository
 from tests.conftest import REPO, docker_missing, hostile_fmu, make_settings, new_account, own_database
 from tests.contract_client import ContractClient
 
@@ -474,3 +476,131 @@ def test_a_long_ecs_run_shows_progress_and_can_be_cancelled(eclient: ContractCli
     assert eclient.delete(f"/v1/simulations/{sim_id}", headers=eauth).status_code == 202
     assert _wait_status(eclient, eauth, sim_id, ("cancelled", "failed", "succeeded"))["status"] == "cancelled"
     assert fargate.status(arn) == "STOPPED"
+
+
+class _ThrottledRunTask:
+    """RunTask as a busy account sees it: throttled for the first `times` calls, then through to moto."""
+
+    def __init__(self, ecs: Any, times: int) -> None:
+        self.ecs, self.left, self.calls = ecs, times, 0
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.ecs, name)
+
+    def run_task(self, **kwargs: Any) -> Any:
+        from botocore.exceptions import ClientError
+
+        self.calls += 1
+        if self.left > 0:
+            self.left -= 1
+            raise ClientError({"Error": {"Code": "ThrottlingException", "Message": "Rate exceeded"}}, "RunTask")
+        return self.ecs.run_task(**kwargs)
+
+
+@pytest.fixture
+def throttled(ecs_app: tuple[ContractClient, TestClient, FakeFargate]) -> Iterator[Any]:
+    runner = ecs_app[1].app.state.ctx.dispatcher.runner  # type: ignore[attr-defined]
+    original, config, sleep = runner.ecs, runner.config, runner._sleep
+    runner._sleep = lambda _s: None  # the backoff's waits: not this test's time
+
+    def throttle(times: int, budget_s: float) -> _ThrottledRunTask:
+        runner.config = dataclasses.replace(config, throttle_budget_s=budget_s)
+        runner.ecs = _ThrottledRunTask(original, times)
+        return runner.ecs
+
+    yield throttle
+    runner.ecs, runner.config, runner._sleep = original, config, sleep
+
+
+def test_a_throttled_runtask_is_retried_and_the_run_succeeds(eclient: ContractClient, eauth: dict[str, str],
+                                                             fargate: FakeFargate, throttled: Any) -> None:
+    stub = throttled(times=3, budget_s=3600)
+    before = balance(eclient, eauth)
+    sim = simulate(eclient, eauth, fmu_id="lib:BouncingBall", stop_time=0.5, cache=False)
+    assert sim["status"] == "succeeded", sim["error"]
+    assert stub.calls == 4
+    assert balance(eclient, eauth) == before - 1
+
+
+def test_throttling_past_the_budget_puts_the_run_back_in_the_queue_never_fails_it(
+        ecs_app: tuple[ContractClient, TestClient, FakeFargate], eclient: ContractClient, eauth: dict[str, str],
+        fargate: FakeFargate, throttled: Any) -> None:
+    stub = throttled(times=2, budget_s=0)  # no retries in the runner: the job goes back to the queue, twice
+    before = balance(eclient, eauth)
+    response = eclient.post("/v1/simulations", headers=eauth,
+                            json={"fmu_id": "lib:BouncingBall", "stop_time": 0.5, "cache": False, "wait_s": 0})
+    assert response.status_code == 202, response.text
+    sim = _wait_status(eclient, eauth, response.json()["id"], ("succeeded", "failed"), timeout=120)
+    assert sim["status"] == "succeeded", sim["error"]
+    assert stub.calls == 3
+    ctx = ecs_app[1].app.state.ctx  # type: ignore[attr-defined]
+    with ctx.sessions() as session:
+        row = SimulationRepository(session).get(sim["id"])
+        assert row is not None and row.attempts == 1  # the throttled starts used no attempt
+    assert balance(eclient, eauth) == before - 1  # charged once
+
+
+def test_task_states_are_read_in_batches_of_100() -> None:
+    class Ecs:
+        def __init__(self) -> None:
+            self.batches: list[int] = []
+
+        def describe_tasks(self, cluster: str, tasks: list[str]) -> dict[str, Any]:
+            self.batches.append(len(tasks))
+            return {"tasks": [{"taskArn": arn, "lastStatus": "RUNNING"} for arn in tasks], "failures": []}
+
+    from fmu_gateway_api.runners.ecs import DESCRIBE_BATCH, EcsRunner
+
+    ecs = Ecs()
+    settings = Settings(ecs_cluster="c", ecs_runner_task_definition="runner:3", ecs_subnets="s",
+                        s3_bucket="b", jwt_keys=None)
+    runner = EcsRunner(settings, tokens=object(), ecs_client=ecs, s3_client=object())  # type: ignore[arg-type]
+    arns = [f"arn:aws:ecs:us-east-1:123456789012:task/c/{i:032x}" for i in range(250)]
+    for start in range(0, len(arns), DESCRIBE_BATCH):
+        runner.describe_batch(arns[start:start + DESCRIBE_BATCH])
+    assert ecs.batches == [100, 100, 50]
+    assert all(state is not None and state["lastStatus"] == "RUNNING" for state in runner._states.values())
+
+
+@pytest.mark.parametrize("definition", ["fmu-gateway-runner", "arn:aws:ecs:us-east-1:123456789012:task-definition/x"])
+def test_production_refuses_a_task_definition_without_its_revision(definition: str) -> None:
+    from fmu_gateway_api.runners.ecs import EcsConfig
+
+    settings = Settings(ecs_cluster="c", ecs_runner_task_definition=definition, ecs_subnets="s", s3_bucket="b")
+    settings.environment = "production"
+    with pytest.raises(ValueError, match="must name a revision"):
+        EcsConfig.from_settings(settings)
+    settings.ecs_runner_task_definition = definition.rstrip("x") + ("fmu-gateway-runner:7" if definition.endswith("x")
+                                                                   else ":7")
+    assert EcsConfig.from_settings(settings).task_definition == settings.ecs_runner_task_definition
+
+
+def test_long_runs_go_to_the_heavy_tier_and_short_ones_stay_on_the_worker(
+        tmp_path: Path, database_url: str | None, fargate: FakeFargate) -> None:
+    """A worker with the local runner and the ECS heavy tier: a run whose timeout reaches heavy_min_timeout_s
+    starts an ECS task (its report reaches this gateway's callback); a shorter one runs in a local sandbox."""
+    with own_database(database_url) as db:
+        settings = make_settings(tmp_path / "heavy-gw", db, runner="local", heavy_runner="ecs",
+                                 heavy_min_timeout_s=45.0, public_url="http://testserver")
+        app = create_app(settings)
+        if not any(getattr(r, "path", "") == CALLBACK for r in app.routes):
+            app.include_router(internal_router)
+        original = fargate.poster
+        with TestClient(app, raise_server_exceptions=True) as raw:
+            def poster(url: str, token: str, report: dict[str, Any]) -> int:
+                return raw.post(urlsplit(url).path, json=report, headers={"Authorization": f"Bearer {token}"}
+                                ).status_code
+
+            fargate.poster = poster
+            try:
+                client = ContractClient(raw)
+                auth = new_account(client, "heavy")
+                short = simulate(client, auth, fmu_id="lib:BouncingBall", stop_time=0.5, timeout_s=10.0)
+                long = simulate(client, auth, fmu_id="lib:BouncingBall", stop_time=0.5, timeout_s=50.0,
+                                cache=False)
+            finally:
+                fargate.poster = original
+    assert (short["status"], short["provenance"]["runner"]) == ("succeeded", "local")
+    assert (long["status"], long["provenance"]["runner"]) == ("succeeded", "ecs"), long["error"]
+    assert long["provenance"]["task_arn"] in fargate.started
+    assert long["result"]["data"] == short["result"]["data"]

@@ -253,8 +253,9 @@ def test_a_long_run_shows_progress_and_stops_on_cancel_after_every_trick(gw: Gat
     assert response.status_code == 202, response.text
     sim_id = response.json()["id"]
     deadline = time.monotonic() + 20
-    while gw.client.get(f"/v1/simulations/{sim_id}", headers=auth).json()["status"] != "running":
+    while (state := gw.client.get(f"/v1/simulations/{sim_id}", headers=auth).json())["status"] != "running":
         assert time.monotonic() < deadline
+        assert state["status"] == "queued", state["error"]
         time.sleep(0.05)
     cancelled = gw.client.delete(f"/v1/simulations/{sim_id}", headers=auth)
     assert cancelled.status_code == 202
@@ -262,7 +263,7 @@ def test_a_long_run_shows_progress_and_stops_on_cancel_after_every_trick(gw: Gat
     while (state := gw.client.get(f"/v1/simulations/{sim_id}", headers=auth).json())["status"] == "running":
         assert time.monotonic() < deadline, "the cancel did not stop the run"
         time.sleep(0.05)
-    assert state["status"] == "cancelled"
+    assert state["status"] == "cancelled", state["error"]
 
 
 # -- processes ------------------------------------------------------------------------------------------------

@@ -13,5 +13,18 @@ from fmu_gateway_testkit.gateway import GatewayProcess, free_port, serve_gateway
 from fmu_gateway_testkit.models import LIBRARY_DIR, REPO, hostile_fmu, library_fmu
 from fmu_gateway_testkit.stripe import FakeStripe
 
-__all__ = ["LIBRARY_DIR", "POSTGRES_SKIP", "REPO", "FakeStripe", "GatewayProcess", "docker_missing", "free_port", "fresh_postgres",
-           "hostile_fmu", "library_fmu", "own_database", "postgres_url", "serve_gateway"]
+__all__ = [
+    "LIBRARY_DIR",
+    "POSTGRES_SKIP",
+    "REPO",
+    "FakeStripe",
+    "GatewayProcess",
+    "docker_missing",
+    "free_port",
+    "fresh_postgres",
+    "hostile_fmu",
+    "library_fmu",
+    "own_database",
+    "postgres_url",
+    "serve_gateway",
+]

@@ -74,13 +74,13 @@ class Edge:
             cached = self._by_hash.get(digest)
         if cached is not None:
             record, internal = cached
-        else:
-            record = self._load(session, key_hash=digest)
-            if record is None or not hmac.compare_digest(record.key_hash, digest):
-                raise Unauthorized("The API key is not valid (unknown or revoked).")
-            internal = self.tokens.mint(subject=record.account_id, key_id=record.key_id, scopes=["api"])
-            self._remember(record, internal)
-        return Caller(record.account_id, record.key_id, record.tier, "key"), internal
+            return Caller(record.account_id, record.key_id, record.tier, "key"), internal
+        loaded = self._load(session, key_hash=digest)
+        if loaded is None or not hmac.compare_digest(loaded.key_hash, digest):
+            raise Unauthorized("The API key is not valid (unknown or revoked).")
+        internal = self.tokens.mint(subject=loaded.account_id, key_id=loaded.key_id, scopes=["api"])
+        self._remember(loaded, internal)
+        return Caller(loaded.account_id, loaded.key_id, loaded.tier, "key"), internal
 
     def _from_token(self, session: Session, token: str) -> Caller:
         try:

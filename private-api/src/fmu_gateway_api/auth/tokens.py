@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import tempfile
 import time
 import uuid
 from dataclasses import dataclass
@@ -67,9 +68,17 @@ def load_signing_keys(configured: str | None, data_dir: Path) -> list[SigningKey
         return [SigningKey.from_json(item) for item in json.loads(path.read_text())]
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     key = SigningKey.generate()
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w") as fh:
-        json.dump([key.to_json()], fh)
+    # Written whole, then linked into place: processes starting together on one data dir (an API and its
+    # workers on a shared volume) all end up with the one key that won, never with a half-written file.
+    fd, staged = tempfile.mkstemp(dir=path.parent, prefix=".jwt-keys-")
+    try:
+        with os.fdopen(fd, "w") as fh:
+            json.dump([key.to_json()], fh)
+        os.link(staged, path)
+    except FileExistsError:
+        return [SigningKey.from_json(item) for item in json.loads(path.read_text())]
+    finally:
+        os.unlink(staged)
     return [key]
 
 

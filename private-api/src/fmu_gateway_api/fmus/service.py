@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from fmu_gateway_api.accounts.service import Caller
+from fmu_gateway_api.auth.edge import Caller
 from fmu_gateway_api.context import Context
 from fmu_gateway_api.errors import NotFound, ProblemError
 from fmu_gateway_api.fmus import ingests

@@ -3,9 +3,9 @@
 `POST /internal/v1/jobs/{job_id}/complete`: an ECS runner task (runners/ecs_task.py) reports how its
 sandbox ended. The token is the one the EcsRunner minted for that job (audience AUDIENCE_RUNNER, subject
 and scope `job:<job_id>`); API keys, API-audience tokens and tokens of other jobs are refused with 401.
-The report goes to the run waiting for it in this process (runners/ecs.py); a replica that has no such
-run answers 404, and the waiting replica reads the same report from S3 (jobs/<id>/done.json) once the
-task has stopped.
+The report goes to the run waiting for it in this process (runners/ecs.py); on PostgreSQL, when the job
+is running elsewhere, the bus tells the worker waiting for it, which reads the same report from S3
+(jobs/<id>/done.json). A job that is not running anywhere is a 404.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from fmu_gateway_api.deps import ContextDep, bearer_token, json_body
 from fmu_gateway_api.errors import NotFound, Unauthorized
 from fmu_gateway_api.kit.bus import LocalBus
 from fmu_gateway_api.kit.uow import unit_of_work
+from fmu_gateway_api.simulations.repository import SimulationRepository
 
 router = APIRouter(tags=["internal"])
 
@@ -63,8 +64,9 @@ def complete_job(ctx: ContextDep, job_id: Annotated[str, Depends(job_token)],
 
     if report_completion(job_id, body.model_dump(exclude_unset=True)):
         return Response(status_code=status.HTTP_204_NO_CONTENT)
-    if isinstance(ctx.bus, LocalBus):  # one process, and nobody here waits for it
-        raise NotFound("No run of this job is waiting (it ended, or it was never started).")
     with unit_of_work(ctx.sessions) as session:
+        sim = SimulationRepository(session).get(job_id)
+        if isinstance(ctx.bus, LocalBus) or sim is None or sim.status != "running":
+            raise NotFound("No run of this job is waiting (it ended, or it was never started).")
         ctx.bus.publish(session, "report", job_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

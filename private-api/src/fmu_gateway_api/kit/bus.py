@@ -131,9 +131,9 @@ class PostgresBus:
                     first = False
                     while not self._stop.is_set():
                         for note in conn.notifies(timeout=1.0):
-                            channel = by_name.get(note.channel)
-                            if channel is not None:
-                                self._subscribers.deliver(channel, note.payload)
+                            found = by_name.get(note.channel)
+                            if found is not None:
+                                self._subscribers.deliver(found, note.payload)
             except Exception as exc:  # the database went away: listen again when it is back
                 self.connected.clear()
                 if self._stop.is_set():

@@ -78,7 +78,7 @@ async def receive_file(content_type: str | None, stream: AsyncIterator[bytes], d
     def on_part_end() -> None:
         state["in_file"] = False
 
-    parser = MultipartParser(params[b"boundary"], {  # type: ignore[arg-type]
+    parser = MultipartParser(params[b"boundary"], {
         "on_part_begin": on_part_begin, "on_header_field": on_header_field,
         "on_header_value": on_header_value, "on_header_end": on_header_end,
         "on_headers_finished": on_headers_finished, "on_part_data": on_part_data, "on_part_end": on_part_end,

@@ -36,7 +36,12 @@ class Waiter:
         self.event.set()
         if self._loop is not None and self._future is not None:
             future = self._future
-            self._loop.call_soon_threadsafe(lambda: future.done() or future.set_result(None))
+
+            def settle() -> None:
+                if not future.done():
+                    future.set_result(None)
+
+            self._loop.call_soon_threadsafe(settle)
 
     async def wait_async(self, timeout: float) -> bool:
         """True when woken, False when `timeout` passed first."""

@@ -52,11 +52,13 @@ class JobSpec:
 
 @dataclass
 class RunFailure:
-    """Why a run failed. `platform` is True when we, not the model, are to blame (refundable)."""
+    """Why a run failed. `platform` is True when we, not the model, are to blame (refundable).
+    `retry_after_s`: the run never started (the backend was throttled); queue it again after that long."""
 
     slug: str
     detail: str
     platform: bool = False
+    retry_after_s: float | None = None
 
 
 @dataclass

@@ -42,7 +42,7 @@ from typing import Any
 from fmu_gateway_api.runners.base import JobSpec, RunFailure
 from fmu_gateway_api.runners.forkserver import SandboxRun, TemplateConnection
 from fmu_gateway_api.runners.local import SandboxHost
-from fmu_gateway_api.runners.scaffold import SandboxPaths, SandboxRunner
+from fmu_gateway_api.runners.scaffold import SandboxPaths, SandboxRunner, pid_alive
 from fmu_gateway_api.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -323,7 +323,7 @@ class DockerRunner(SandboxRunner):
             return True  # no owner named: nothing will ever remove it
         if host != self.hostname:
             return status in ("exited", "dead")
-        return not _alive(int(pid))
+        return not pid_alive(int(pid))
 
 
 def _read_frames(sock: Any, conn: TemplateConnection) -> None:
@@ -367,12 +367,3 @@ def _close(sock: Any) -> None:
         except Exception:  # already closed
             pass
 
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True

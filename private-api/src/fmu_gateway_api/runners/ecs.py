@@ -11,18 +11,26 @@ same sandbox.py as a subprocess, PUTs `out/` and `done.json` and POSTs the exit 
 `/internal/v1/jobs/<job_id>/complete` with the job token (internal/endpoints.py hands it to the waiting run
 here).
 
-The run waits for that report, polling DescribeTasks once a second: a task that does not start within
+The run waits for that report while one poller per process reads the states of all its tasks once a second,
+up to 100 tasks per DescribeTasks call: a task that does not start within
 `ecs_start_timeout_s` and one that does not report within the job's timeout plus `ecs_completion_margin_s`
 is stopped and the run fails as the platform's fault (refunded); a task that stopped without a report fails
 the same way, unless its done.json is there (the callback may have reached another API replica). Then the
 artifacts are downloaded (regular names only, size-capped) and classified by runners/outcome.py like every
 other backend's.
 
+RunTask throttled (ThrottlingException and kin, or Fargate short of capacity) is retried with jittered
+exponential backoff for `ecs_throttle_budget_s`; past it the run ends with `retry_after_s` set and the
+dispatcher puts the job back in the queue (no attempt used, nothing charged again): a throttled run is
+delayed, never failed. The task definition is pinned by revision (`family:revision` or its ARN); a bare
+family, which would start whatever revision is newest, is refused in production.
+
 Configuration (settings attribute when the Settings class has it, else the environment variable):
 FMU_GATEWAY_ECS_CLUSTER, FMU_GATEWAY_ECS_RUNNER_TASK_DEFINITION, FMU_GATEWAY_ECS_SUBNETS (comma list),
 FMU_GATEWAY_ECS_SECURITY_GROUPS (comma list), FMU_GATEWAY_S3_BUCKET, FMU_GATEWAY_AWS_REGION (or AWS_REGION),
 FMU_GATEWAY_AWS_ENDPOINT_URL (moto, LocalStack), FMU_GATEWAY_ECS_START_TIMEOUT_S (120),
-FMU_GATEWAY_ECS_COMPLETION_MARGIN_S (60), FMU_GATEWAY_ECS_CONTAINER_NAME (runner).
+FMU_GATEWAY_ECS_COMPLETION_MARGIN_S (60), FMU_GATEWAY_ECS_CONTAINER_NAME (runner),
+FMU_GATEWAY_ECS_CALLBACK_URL (the public URL when unset), FMU_GATEWAY_ECS_THROTTLE_BUDGET_S (60).
 """
 
 from __future__ import annotations
@@ -30,6 +38,8 @@ from __future__ import annotations
 import json
 import logging
 import os
+import random
+import re
 import shutil
 import tempfile
 import threading
@@ -55,6 +65,25 @@ OUT_NAMES = ecs_task.OUT_NAMES
 JOB_ID_RE = ecs_task.JOB_ID_RE
 _STARTING = ("PROVISIONING", "PENDING", "ACTIVATING")
 _LOG_CAP = ecs_task.LOG_CAP
+DESCRIBE_BATCH = 100  # DescribeTasks takes at most 100 tasks
+_THROTTLE_CODES = frozenset({"ThrottlingException", "Throttling", "TooManyRequestsException",
+                             "RequestLimitExceeded", "ServerException"})
+_PINNED = re.compile(r"^(arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:task-definition/)?[A-Za-z0-9_-]+:\d+$")
+
+
+class Throttled(Exception):
+    """RunTask refused for now (rate or capacity): worth trying again later."""
+
+
+def _throttled(exc: BaseException) -> bool:
+    code = getattr(exc, "response", {}).get("Error", {}).get("Code") if hasattr(exc, "response") else None
+    return code in _THROTTLE_CODES
+
+
+def _capacity_failure(reason: str) -> bool:
+    """RunTask's `failures` that mean "not now" rather than "never" (Fargate's capacity, account limits)."""
+    lowered = reason.lower()
+    return any(word in lowered for word in ("capacity", "throttl", "rate exceeded", "resource:"))
 
 
 def _conf(settings: Settings, name: str, default: Any = None, *env_names: str) -> Any:
@@ -84,6 +113,7 @@ class EcsConfig:
     start_timeout_s: float
     completion_margin_s: float
     container_name: str
+    throttle_budget_s: float = 60.0
     poll_s: float = 1.0
 
     @classmethod
@@ -98,8 +128,13 @@ class EcsConfig:
             endpoint_url=_conf(settings, "aws_endpoint_url", None),
             start_timeout_s=float(_conf(settings, "ecs_start_timeout_s", 120.0)),
             completion_margin_s=float(_conf(settings, "ecs_completion_margin_s", 60.0)),
+            throttle_budget_s=float(_conf(settings, "ecs_throttle_budget_s", 60.0)),
             container_name=str(_conf(settings, "ecs_container_name", "runner")),
         )
+        environment = str(_conf(settings, "environment", "development"))
+        if environment == "production" and not _PINNED.match(cfg.task_definition):
+            raise ValueError("FMU_GATEWAY_ECS_RUNNER_TASK_DEFINITION must name a revision (family:revision or its "
+                             f"ARN), not {cfg.task_definition!r}: a bare family starts whatever is newest")
         missing = [name for name, value in (
             ("FMU_GATEWAY_ECS_CLUSTER", cfg.cluster), ("FMU_GATEWAY_ECS_RUNNER_TASK_DEFINITION",
                                                       cfg.task_definition),
@@ -164,6 +199,12 @@ class EcsRunner:
         self._jobs: dict[str, _Job] = {}
         self._lock = threading.Lock()
         self._closed = False
+        # What the poller last read of each task it tracks (None: ECS does not know it), and how many
+        # DescribeTasks calls failed in a row.
+        self._states: dict[str, dict[str, Any] | None] = {}
+        self._describe_failures = 0
+        self._poller: threading.Thread | None = None
+        self._sleep = time.sleep  # the throttling backoff's (tests wait for nothing)
 
     # -- Runner --------------------------------------------------------------------------------------
     def run(self, job: JobSpec) -> RunOutcome:
@@ -181,7 +222,15 @@ class EcsRunner:
             manifest_url = self._upload_job(job, prefix)
             if entry.cancelled:
                 return oc.cancelled()
-            entry.task_arn = self._start_task(job, manifest_url)
+            try:
+                entry.task_arn = self._start_task_backing_off(job, manifest_url, entry)
+            except Throttled as exc:
+                if entry.cancelled:
+                    return oc.cancelled()
+                retry = min(60.0, max(5.0, self.config.throttle_budget_s / 2))
+                return RunOutcome(None, RunFailure("runner-throttled", f"ECS did not start the task yet ({exc}); "
+                                                   "the run goes back to the queue", platform=True,
+                                                   retry_after_s=retry))
             if entry.cancelled:  # cancelled while RunTask was on its way
                 self._stop(entry.task_arn, "cancelled")
                 return oc.cancelled()
@@ -254,12 +303,31 @@ class EcsRunner:
                            ContentType="application/json")
         return self._presign("get_object", prefix + "task.json", ttl)
 
+    def _start_task_backing_off(self, job: JobSpec, manifest_url: str, entry: _Job) -> str:
+        """RunTask, retried with full-jitter exponential backoff while ECS throttles, for the budget."""
+        deadline = time.monotonic() + self.config.throttle_budget_s
+        delay = 0.25
+        while True:
+            try:
+                return self._start_task(job, manifest_url)
+            except Exception as exc:
+                if not isinstance(exc, Throttled) and not _throttled(exc):
+                    raise
+                reason = _short(exc)
+            left = deadline - time.monotonic()
+            if left <= 0 or entry.cancelled:
+                raise Throttled(reason)
+            log.warning("RunTask throttled for %s (%s); trying again", job.job_id, reason)
+            self._sleep(min(left, random.uniform(0, delay)))
+            delay = min(delay * 2, 8.0)
+
     def _start_task(self, job: JobSpec, manifest_url: str) -> str:
         cfg = self.config
         ttl = self._ttl_s(job)
         token = self.tokens.mint(subject=job.job_id, key_id="", scopes=[f"job:{job.job_id}"],
                                  audience=AUDIENCE_RUNNER, ttl_s=ttl)
-        callback = self.settings.public_url.rstrip("/") + CALLBACK_PATH.format(job_id=job.job_id)
+        base = str(_conf(self.settings, "ecs_callback_url", "") or self.settings.public_url)
+        callback = base.rstrip("/") + CALLBACK_PATH.format(job_id=job.job_id)
         env = {"FMU_GATEWAY_JOB_ID": job.job_id, "FMU_GATEWAY_JOB_TOKEN": token,
                "FMU_GATEWAY_JOB_MANIFEST_URL": manifest_url, "FMU_GATEWAY_CALLBACK_URL": callback,
                "FMU_GATEWAY_JOB_TIMEOUT_S": f"{job.timeout_s:g}",
@@ -282,6 +350,8 @@ class EcsRunner:
         if not tasks:
             reasons = "; ".join(f"{f.get('reason')} {f.get('detail') or ''}".strip()
                                 for f in response.get("failures") or []) or "no task was started"
+            if _capacity_failure(reasons):
+                raise Throttled(reasons)
             raise RuntimeError(f"RunTask failed: {reasons}")
         return str(tasks[0]["taskArn"])
 
@@ -291,20 +361,22 @@ class EcsRunner:
         assert entry.task_arn is not None
         t0 = time.monotonic()
         running_since: float | None = None
-        errors = 0
+        self._track(entry.task_arn)
         while not entry.done.wait(cfg.poll_s):
             if entry.cancelled:
                 self._stop(entry.task_arn, "cancelled")
                 return oc.cancelled()
-            try:
-                task = self._describe(entry.task_arn)
-                errors = 0
-            except Exception as exc:
-                errors += 1
-                log.warning("DescribeTasks failed for %s: %s", entry.task_arn, _short(exc))
-                if errors >= 30:
-                    self._stop(entry.task_arn, "lost track of the task")
-                    return oc.platform_failure("lost track of the runner task")
+            with self._lock:
+                if entry.task_arn not in self._states:  # not read yet
+                    lost = self._describe_failures >= 30
+                    known = False
+                else:
+                    lost, known = False, True
+                    task = self._states[entry.task_arn]
+            if lost:
+                self._stop(entry.task_arn, "lost track of the task")
+                return oc.platform_failure("lost track of the runner task")
+            if not known:
                 continue
             now = time.monotonic()
             status = str((task or {}).get("lastStatus") or "MISSING")
@@ -334,10 +406,45 @@ class EcsRunner:
             return oc.cancelled()
         return None
 
-    def _describe(self, task_arn: str) -> dict[str, Any] | None:
-        response = self.ecs.describe_tasks(cluster=self.config.cluster, tasks=[task_arn])
-        tasks = response.get("tasks") or []
-        return dict(tasks[0]) if tasks else None
+    def _track(self, task_arn: str) -> None:
+        """Have the poller read this task's state (it starts with the first task)."""
+        with self._lock:
+            self._states.pop(task_arn, None)
+            if self._poller is None or not self._poller.is_alive():
+                self._poller = threading.Thread(target=self._poll, name="ecs-describe", daemon=True)
+                self._poller.start()
+
+    def _poll(self) -> None:
+        """Every poll_s: the states of the tasks runs here wait for, in DescribeTasks calls of up to 100."""
+        while not self._closed:
+            time.sleep(self.config.poll_s)
+            with self._lock:
+                arns = [e.task_arn for e in self._jobs.values() if e.task_arn and not e.done.is_set()]
+                for gone in set(self._states) - set(arns):
+                    del self._states[gone]
+            for start in range(0, len(arns), DESCRIBE_BATCH):
+                self.describe_batch(arns[start:start + DESCRIBE_BATCH])
+
+    def describe_batch(self, arns: list[str]) -> None:
+        try:
+            response = self.ecs.describe_tasks(cluster=self.config.cluster, tasks=arns)
+        except Exception as exc:
+            with self._lock:
+                self._describe_failures += 1
+            log.warning("DescribeTasks failed for %d tasks: %s", len(arns), _short(exc))
+            return
+        found = {str(t["taskArn"]): dict(t) for t in response.get("tasks") or []}
+        with self._lock:
+            self._describe_failures = 0
+            for arn in arns:
+                self._states[arn] = found.get(arn)
+
+    def on_report(self, job_id: str) -> None:
+        """The bus says a task reported to another process: read its done.json, if the run waits here."""
+        with self._lock:
+            entry = self._jobs.get(job_id)
+        if entry is not None and not entry.done.is_set():
+            self._read_done(job_id, entry)
 
     def _read_done(self, job_id: str, entry: _Job) -> bool:
         """The report the task also leaves in S3 (jobs/<id>/done.json), for when its callback went

@@ -17,3 +17,12 @@ def make_runner(settings: Settings, host: SandboxHost) -> Runner:
 
         return EcsRunner(settings)
     return LocalRunner(settings, host)
+
+
+def make_heavy_runner(settings: Settings) -> Runner | None:
+    """The heavy tier's backend (settings.heavy_runner): one ECS task per long run; None without one."""
+    if settings.heavy_runner == "ecs" and settings.runner != "ecs":
+        from fmu_gateway_api.runners.ecs import EcsRunner
+
+        return EcsRunner(settings)
+    return None

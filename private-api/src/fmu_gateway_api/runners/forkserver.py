@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import socket
 import subprocess
 import sys
@@ -299,13 +298,3 @@ def wait_until(run: SandboxRun, deadline: float, cancelled: Callable[[], bool] =
             return run.ended.is_set()
         if run.ended.wait(min(remaining, poll_s)):
             return True
-
-
-def own_pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True

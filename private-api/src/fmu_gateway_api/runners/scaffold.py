@@ -55,7 +55,7 @@ class Scratch:
         """Run directories of a service that died (kill -9) belong to nobody now."""
         for entry in os.scandir(self.runs):
             owner = entry.name.rpartition(".")[2]
-            if owner.isdigit() and not _alive(int(owner)):
+            if owner.isdigit() and not pid_alive(int(owner)):
                 shutil.rmtree(entry.path, ignore_errors=True)
 
     def new_run(self, job_id: str) -> Path:
@@ -65,7 +65,8 @@ class Scratch:
         return run
 
 
-def _alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
+    """A process with this pid exists on this host (another user's included)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -254,10 +255,10 @@ class SandboxRunner:
             conn.kill(job.job_id)
             run.ended.wait(30)
         console = oc.read_tail(out / "console.log", _CONSOLE_CAP)
+        if job.job_id in self._cancelled:  # what the kill did to a run not yet started is ours, not an error
+            return oc.cancelled()
         if run.error or run.setup_error:
             return oc.platform_failure(f"the sandbox could not start the run: {run.error or run.setup_error}")
-        if job.job_id in self._cancelled:
-            return oc.cancelled()
         if start_timeout or not run.ended.is_set():
             return oc.platform_failure(f"the sandbox did not start the run within {START_TIMEOUT_S:g} s")
         if timed_out:

@@ -6,7 +6,13 @@ Nobody polls: the bus wakes dispatchers on new jobs and tells them of cancellati
 leased: its worker renews the lease while it runs, and any dispatcher that sees a lease pass without
 renewal (it tracks the jobs others started, from the bus) takes the job back: run once more elsewhere, or
 failed and refunded after the second loss. A run is never charged twice: only the worker that still holds
-a job may end it."""
+a job may end it.
+
+Two lanes: standard jobs run in this host's sandboxes, `runner_concurrency` at a time; heavy jobs (long
+runs, when settings.heavy_runner is set) each start an ECS task and wait for it, up to `heavy_concurrency`
+at a time, on threads of their own that cost nothing while they wait. A runner that cannot start a job yet
+(RunTask throttled past its backoff) hands it back: queued again, not before a delay, its attempt not
+counted."""
 
 from __future__ import annotations
 
@@ -33,6 +39,7 @@ from fmu_gateway_api.kit.bus import RESYNC
 from fmu_gateway_api.kit.uow import after_commit, unit_of_work
 from fmu_gateway_api.observability import RUNS, request_id_var
 from fmu_gateway_api.runners.base import JobSpec, Runner, RunOutcome
+from fmu_gateway_api.runners.scaffold import pid_alive
 from fmu_gateway_api.simulations.repository import SimulationRepository
 from fmu_gateway_api.simulations.results import compute_kpis, encode, result_document
 from fmu_gateway_api.tables import Simulation, utcnow
@@ -56,9 +63,13 @@ Ready = tuple[Simulation, Mapping[str, str], dict[str, float]]
 
 
 class Dispatcher:
-    def __init__(self, ctx: Context, runner: Runner) -> None:
+    def __init__(self, ctx: Context, runner: Runner, heavy: Runner | None = None) -> None:
         self.ctx = ctx
         self.runner = runner
+        self.heavy = heavy
+        self._runner_of: dict[str, Runner] = {}  # running jobs -> the runner that runs them
+        self._heavy_busy = 0
+        self._timers: list[threading.Timer] = []
         self.worker_id = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
         self.lease = timedelta(seconds=ctx.settings.job_lease_s)
         self._wake = threading.Condition()
@@ -82,6 +93,13 @@ class Dispatcher:
         ctx.bus.subscribe("started", self._on_started)
         ctx.bus.subscribe("done", self._on_done)
         ctx.bus.subscribe("ingested", lambda payload: self._on_done(f"ingest:{payload}"))
+        on_report = getattr(heavy or runner, "on_report", None)
+        if on_report is not None:  # an ECS task reported to another process (internal/endpoints.py)
+            def report(payload: str) -> None:
+                if payload != RESYNC:
+                    threading.Thread(target=on_report, args=(payload,), name="ecs-report", daemon=True).start()
+
+            ctx.bus.subscribe("report", report)
 
     # -- lifecycle -------------------------------------------------------------------------------------
     def start(self) -> None:
@@ -93,6 +111,14 @@ class Dispatcher:
         watcher = threading.Thread(target=self._watch, name="dispatcher-watch", daemon=True)
         watcher.start()
         self._threads.append(watcher)
+        if self.heavy is not None:
+            heavy = threading.Thread(target=self._heavy_loop, name="dispatcher-heavy", daemon=True)
+            heavy.start()
+            self._threads.append(heavy)
+
+    def _runner(self, sim_id: str) -> Runner:
+        with self._lock:
+            return self._runner_of.get(sim_id, self.runner)
 
     def _watch(self) -> None:
         """While jobs run here: their progress, and their leases renewed a few times per lease. Whenever a
@@ -111,8 +137,7 @@ class Dispatcher:
                 if not ids and not shas:
                     last_progress.clear()
                     continue
-                progress_of = getattr(self.runner, "progress", None)
-                progress = {i: p for i in ids if progress_of and (p := progress_of(i)) is not None
+                progress = {i: p for i in ids if (p := _progress(self._runner(i), i)) is not None
                             and p != last_progress.get(i)}
                 renew = time.monotonic() >= next_renewal
                 if not progress and not renew:
@@ -129,7 +154,7 @@ class Dispatcher:
                     else:
                         held, cancel = set(ids), []
                 for sim_id in [*cancel, *(set(ids) - held)]:  # asked to stop, or taken from us: stop it
-                    self.runner.cancel(sim_id)
+                    self._runner(sim_id).cancel(sim_id)
             except Exception:
                 log.exception("watching running jobs failed")
 
@@ -156,10 +181,14 @@ class Dispatcher:
             leftover = list(self._running)
             self._requeue.update(leftover)
         for sim_id in leftover:
-            self.runner.cancel(sim_id)
+            self._runner(sim_id).cancel(sim_id)
         for t in self._threads:
             t.join(timeout=10)
+        for timer in self._timers:
+            timer.cancel()
         self.runner.close()
+        if self.heavy is not None:
+            self.heavy.close()
 
     def recover(self) -> None:
         """At start: take back what died with an earlier process, and learn which jobs others run."""
@@ -204,6 +233,8 @@ class Dispatcher:
                     requeued = True
             if requeued:
                 self.ctx.bus.publish(session, "jobs")
+            if at_start and (due := _aware(repo.next_not_before())) is not None:
+                self._wake_at(due)  # jobs put off by an earlier process: someone has to look again
         with self._lock:
             self._others = tracked
 
@@ -219,7 +250,7 @@ class Dispatcher:
         with self._lock:
             here = payload in self._running
         if here:
-            self.runner.cancel(payload)
+            self._runner(payload).cancel(payload)
 
     def _on_started(self, payload: str) -> None:
         if payload == RESYNC:
@@ -228,6 +259,25 @@ class Dispatcher:
         with self._lock:
             if payload not in self._running and payload.removeprefix("ingest:") not in self._ingesting:
                 self._others[payload] = time.monotonic() + self.lease.total_seconds() + 0.5
+
+    def _wake_at(self, moment: datetime) -> None:
+        """Tell every dispatcher to look at the queue at `moment` (a job put off until then)."""
+        def publish() -> None:
+            if self._stop.is_set():
+                return
+            try:
+                with unit_of_work(self.ctx.sessions) as session:
+                    self.ctx.bus.publish(session, "jobs")
+            except Exception:
+                log.exception("waking the dispatchers failed")
+                self.wake()
+
+        delay = max(0.0, (moment - utcnow()).total_seconds()) + 0.05
+        timer = threading.Timer(delay, publish)
+        timer.daemon = True
+        with self._lock:
+            self._timers = [t for t in self._timers if t.is_alive()] + [timer]
+        timer.start()
 
     def _on_done(self, payload: str) -> None:
         with self._lock:
@@ -300,12 +350,52 @@ class Dispatcher:
             finally:
                 self.release()
 
-    def _claim(self) -> Ready | None:
-        """The next job, read in the transaction that claims it (with what its result needs)."""
+    def _heavy_loop(self) -> None:
+        """Claims heavy jobs while fewer than heavy_concurrency wait here, each on a thread of its own."""
+        assert self.heavy is not None
+        limit = self.ctx.settings.heavy_concurrency
+        while not self._stop.is_set():
+            with self._wake:
+                seen = self._signals
+            claimed: Ready | None = None
+            with self._lock:
+                room = self._heavy_busy < limit
+            if room:
+                try:
+                    claimed = self._claim(lane="heavy")
+                except Exception:
+                    log.exception("claiming a heavy job failed")
+            if claimed is None:
+                with self._wake:
+                    while self._signals == seen and not self._stop.is_set():
+                        self._wake.wait()
+                continue
+            with self._lock:
+                self._heavy_busy += 1
+            threading.Thread(target=self._run_heavy, args=(claimed,), name=f"heavy-{claimed[0].id}",
+                             daemon=True).start()
+
+    def _run_heavy(self, claimed: Ready) -> None:
+        sim, units, phases = claimed
+        assert self.heavy is not None
+        try:
+            self._execute(sim, units, phases, self.heavy)
+        except Exception:
+            log.exception("heavy job %s failed in the dispatcher", sim.id)
+            self._fail(sim, {"type": "internal-error", "detail": "the service failed while running "
+                             "this simulation", "platform": True})
+        finally:
+            with self._lock:
+                self._heavy_busy -= 1
+            self.wake()
+
+    def _claim(self, lane: str = "standard") -> Ready | None:
+        """The next job of the lane, read in the transaction that claims it (with what its result needs)."""
         limits = {name: tier.concurrent_runs for name, tier in self.ctx.pricing.tiers.items()}
         with unit_of_work(self.ctx.sessions) as session:
             now = utcnow()
-            sim_id = SimulationRepository(session).claim_next(self.worker_id, now, self.lease_until(now), limits)
+            sim_id = SimulationRepository(session).claim_next(self.worker_id, now, self.lease_until(now), limits,
+                                                              lane=lane)
             if sim_id is None:
                 return None
             phases = {"claimed": time.perf_counter()}
@@ -337,8 +427,10 @@ class Dispatcher:
             with self._lock:
                 self._ingesting.discard(sha256)
 
-    def _execute(self, sim: Simulation, units: Mapping[str, str], phases: dict[str, float]) -> None:
+    def _execute(self, sim: Simulation, units: Mapping[str, str], phases: dict[str, float],
+                 runner: Runner | None = None) -> None:
         sim_id = sim.id
+        runner = runner or self.runner
         request_id_var.set(sim.request_id)  # this thread's log lines carry the request that started the job
         assert self.ctx.sandbox is not None
         fmus = self.ctx.sandbox.fmus
@@ -346,15 +438,20 @@ class Dispatcher:
         try:
             with self._lock:
                 self._running.add(sim_id)
+                self._runner_of[sim_id] = runner
             spec = self._spec(sim)
             phases["run"] = time.perf_counter()
-            outcome = self.runner.run(spec)
+            outcome = runner.run(spec)
         finally:
             fmus.drop(sim.fmu_sha256)
             with self._lock:
                 self._running.discard(sim_id)
+                self._runner_of.pop(sim_id, None)
         phases["ran"] = time.perf_counter()
-        self._store(sim_id, sim, outcome, units, phases)
+        if outcome.failure is not None and outcome.failure.retry_after_s is not None:
+            self._put_off(sim_id, outcome.failure.retry_after_s, outcome.failure.detail)
+            return
+        self._store(sim_id, sim, outcome, units, phases, runner.name)
 
     def _spec(self, sim: Simulation) -> JobSpec:
         r = sim.request
@@ -370,8 +467,18 @@ class Dispatcher:
             timeout_s=sim.timeout_s,
         )
 
+    def _put_off(self, sim_id: str, delay_s: float, why: str) -> None:
+        """The runner could not start the job yet: back to the queue, not before the delay, its attempt not
+        counted (nothing ran, nothing is charged again: the debit stays with the job)."""
+        not_before = utcnow() + timedelta(seconds=delay_s)
+        with unit_of_work(self.ctx.sessions) as session:
+            if SimulationRepository(session).requeue(sim_id, worker=self.worker_id, not_before=not_before,
+                                                     attempt_counts=False):
+                log.warning("simulation %s put back in the queue for %.1f s: %s", sim_id, delay_s, why)
+        self._wake_at(not_before)
+
     def _store(self, sim_id: str, sim: Simulation, outcome: RunOutcome, units: Mapping[str, str],
-               phases: dict[str, float]) -> None:
+               phases: dict[str, float], runner_name: str = "") -> None:
         r = sim.request
         provenance: dict[str, Any] = {
             "fmu_sha256": sim.fmu_sha256,
@@ -412,7 +519,7 @@ class Dispatcher:
                 self.ctx.bus.publish(session, "done", sim_id)
         if ended:
             phases["stored"] = time.perf_counter()
-            RUNS.labels(values["status"], self.runner.name).inc()
+            RUNS.labels(values["status"], runner_name or self.runner.name).inc()
             log.info("simulation %s %s in %.3f s", sim_id, values["status"],
                      outcome.provenance.get("total_wall_time_s", 0.0))
         else:
@@ -435,6 +542,11 @@ class Dispatcher:
                 self.ctx.bus.publish(session, "done", sim.id)
 
 
+def _progress(runner: Runner, sim_id: str) -> float | None:
+    progress_of = getattr(runner, "progress", None)
+    return progress_of(sim_id) if progress_of is not None else None
+
+
 def _aware(moment: datetime | None) -> datetime | None:
     if moment is not None and moment.tzinfo is None:
         return moment.replace(tzinfo=utcnow().tzinfo)
@@ -449,13 +561,7 @@ def _dead_on_this_host(worker: str, me: str) -> bool:
         return False
     if int(pid) == os.getpid():
         return True  # an earlier dispatcher of this very process (its jobs died with it)
-    try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:
-        return False
-    return False
+    return not pid_alive(int(pid))
 
 
 def fmu_units(ctx: Context, session: Session, sim: Simulation) -> Mapping[str, str]:

@@ -85,7 +85,7 @@ def _admit(ctx: Context, caller: Caller, body: SimulationCreate, idempotency_key
         fresh = sim.status == "queued" and not admission.replayed
         key = ("simulation", sim.id)
         waiter = ctx.waiters.expect(key, loop) if sim.status not in TERMINAL else None  # before anything ends
-        reserved = fresh and dispatcher is not None and dispatcher.reserve()
+        reserved = fresh and sim.lane == "standard" and dispatcher is not None and dispatcher.reserve()
         try:
             now = utcnow()
             here = False

@@ -33,13 +33,14 @@ def _limit_params(limits: dict[str, int]) -> dict[str, Any]:
 
 
 def _next_queued(limits: dict[str, int], extra: str = "") -> str:
-    """The oldest queued job (id, account, tier) whose account runs fewer jobs than its tier allows."""
+    """The oldest queued job of the lane (id, account, tier) that may start now and whose account runs fewer
+    jobs than its tier allows."""
     limit = "1000000"
     if limits:
         limit = "CASE a.tier " + " ".join(f"WHEN :t{i} THEN :l{i}" for i in range(len(limits))) + " ELSE 1 END"
     return f"""
         SELECT s.id, s.account_id, a.tier FROM simulations s JOIN accounts a ON a.id = s.account_id
-        WHERE s.status = 'queued' {extra}
+        WHERE s.status = 'queued' AND s.lane = :lane AND (s.not_before IS NULL OR s.not_before <= :now) {extra}
           AND (SELECT count(*) FROM simulations r WHERE r.account_id = s.account_id AND r.status = 'running')
               < {limit}
         ORDER BY s.created_at LIMIT 1"""
@@ -78,7 +79,7 @@ class SimulationRepository(Repository):
         return self.session.scalars(query.order_by(Simulation.created_at).limit(1)).first()
 
     def claim_next(self, worker: str, now: datetime, lease: datetime,
-                   concurrency: dict[str, int] | None = None) -> str | None:
+                   concurrency: dict[str, int] | None = None, lane: str = "standard") -> str | None:
         """Take the oldest queued job whose account is under its tier's concurrent-run limit.
 
         SQLite: BEGIN IMMEDIATE serialises claimers, so one statement is safe. PostgreSQL: many dispatcher
@@ -87,12 +88,13 @@ class SimulationRepository(Repository):
         jobs, so that two claimers cannot both see room for one more run."""
         limits = concurrency or {}
         if not self.postgres:
-            return self._claim_in_one_statement(worker, now, lease, limits)
+            return self._claim_in_one_statement(worker, now, lease, limits, lane)
         skip: list[str] = []
         for _ in range(8):  # accounts found full after locking are passed over, a few at a time
             exclude = "AND s.account_id <> ALL(:skip)" if skip else ""
             candidate = self.session.execute(text(f"{_next_queued(limits, exclude)} FOR UPDATE OF s SKIP LOCKED"),
-                                        {"skip": skip, **_limit_params(limits)}).first()
+                                             {"skip": skip, "lane": lane, "now": now,
+                                              **_limit_params(limits)}).first()
             if candidate is None:
                 return None
             sim_id, account_id, tier = str(candidate[0]), str(candidate[1]), str(candidate[2])
@@ -131,14 +133,14 @@ class SimulationRepository(Repository):
         return sim_id
 
     def _claim_in_one_statement(self, worker: str, now: datetime, lease: datetime,
-                                limits: dict[str, int]) -> str | None:
+                                limits: dict[str, int], lane: str) -> str | None:
         row = self.session.execute(
             text(f"""
                 UPDATE simulations SET {_SET_RUNNING}
                 WHERE id = (SELECT id FROM ({_next_queued(limits)}) AS oldest) AND status = 'queued'
                 RETURNING id
             """),
-            {"worker": worker, "now": now, "lease": lease, **_limit_params(limits)},
+            {"worker": worker, "now": now, "lease": lease, "lane": lane, **_limit_params(limits)},
         ).first()
         return str(row[0]) if row else None
 
@@ -165,12 +167,18 @@ class SimulationRepository(Repository):
             .values(lease_expires_at=until).returning(Simulation.id))
         return set(held)
 
-    def requeue(self, sim_id: str, worker: str | None = None) -> bool:
+    def requeue(self, sim_id: str, worker: str | None = None, *, not_before: datetime | None = None,
+                attempt_counts: bool = True) -> bool:
+        """Put a running job back in the queue. `attempt_counts=False`: it never started (a runner could
+        not start it yet), so it does not use up one of its attempts; `not_before`: no claim before then."""
         query = update(Simulation).where(Simulation.id == sim_id, Simulation.status == "running")
         if worker is not None:
             query = query.where(Simulation.worker == worker)
-        result = self.session.execute(query.values(status="queued", worker=None, started_at=None,
-                                                   lease_expires_at=None, progress=None))
+        values: dict[str, Any] = {"status": "queued", "worker": None, "started_at": None, "lease_expires_at": None,
+                                  "progress": None, "not_before": not_before}
+        if not attempt_counts:
+            values["attempts"] = Simulation.attempts - 1
+        result = self.session.execute(query.values(**values))
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
     def status_of(self, sim_id: str) -> str | None:
@@ -205,6 +213,12 @@ class SimulationRepository(Repository):
         rows = self.session.execute(select(Simulation.status, func.count()).where(Simulation.status.in_(statuses))
                                     .group_by(Simulation.status)).all()
         return {str(status): int(n) for status, n in rows}
+
+    def next_not_before(self) -> datetime | None:
+        """The earliest time a queued job put off by its runner may be claimed again."""
+        found: datetime | None = self.session.scalar(select(func.min(Simulation.not_before))
+                                                     .where(Simulation.status == "queued"))
+        return found
 
     def oldest_queued(self) -> datetime | None:
         found: datetime | None = self.session.scalar(select(func.min(Simulation.created_at))

@@ -239,6 +239,7 @@ def submit(session: Session, ctx: Context, caller: Caller, req: SimulationCreate
         id=new_id("sim"), account_id=caller.account_id, fmu_id=fmu.fmu_id, fmu_sha256=fmu.sha256,
         request=canonical, request_hash=digest, status="queued", timeout_s=canonical["timeout_s"],
         created_at=utcnow(), cached=False, attempts=0, request_id=request_id_var.get(),
+        lane=lane_of(ctx, canonical["timeout_s"]),
     )
     if hit is not None:
         now = utcnow()
@@ -252,6 +253,14 @@ def submit(session: Session, ctx: Context, caller: Caller, req: SimulationCreate
     SimulationRepository(session).add(sim)
     key.remember(session, sim.id)
     return Admission(simulation=sim, fmu=fmu, tier=tier)
+
+
+def lane_of(ctx: Context, timeout_s: float) -> str:
+    """Long runs go to the heavy tier (one ECS task each) when there is one; the rest to the workers."""
+    settings = ctx.settings
+    heavy = (settings.heavy_runner is not None and settings.heavy_runner != settings.runner
+             and timeout_s >= settings.heavy_min_timeout_s)
+    return "heavy" if heavy else "standard"
 
 
 def start_here(session: Session, admission: Admission, worker: str, now: datetime, lease: datetime) -> bool:
