@@ -12,7 +12,8 @@ INFRA  := deploy/infra
 INFRA_STAMP := $(VENV)/.infra-$(shell cat $(INFRA)/requirements.txt $(INFRA)/package-lock.json | cksum | cut -d' ' -f1)
 RUFF   := $(VENV)/bin/ruff check --select E,F,I,UP,B,PT,T20 --line-length 110
 
-.PHONY: install models run test bench lint clean sdk sdk-ts runner-image api-image deploy deploy-tools contract-check
+PHONY_CHECKS := typecheck deps-check check
+.PHONY: install models run test bench lint $(PHONY_CHECKS) clean sdk sdk-ts runner-image api-image deploy deploy-tools contract-check
 
 install: $(STAMP)
 
@@ -75,6 +76,19 @@ lint: install
 	$(VENV)/bin/ruff check private-api models bench testkit
 	$(RUFF) deploy tools api
 	cd open-sdk && ../$(VENV)/bin/ruff check . ../examples
+
+# mypy strict on the service and the SDK (the generated client excepted), as their pyproject.toml configure it.
+typecheck: install
+	cd private-api && ../$(VENV)/bin/mypy
+	cd open-sdk && ../$(VENV)/bin/mypy
+
+# Every import declared, every declared package used (deptry), for the service and the SDK.
+deps-check: install
+	cd private-api && ../$(VENV)/bin/deptry src
+	cd open-sdk && ../$(VENV)/bin/deptry src
+
+# The quality gates .ci/run applies before the tests.
+check: lint typecheck deps-check
 
 clean:
 	rm -rf $(VENV) build var

@@ -37,6 +37,8 @@ WITH_CC="${FMU_GATEWAY_API_WITH_CC:-1}"
 # async-timeout: redis needs it below Python 3.11.3 (bookworm ships 3.11.2); pip evaluates environment
 # markers with the host's interpreter, and `pip check` in the image build catches any other such gap.
 EXTRA_REQS="${FMU_GATEWAY_API_EXTRA_REQUIREMENTS-async-timeout}"
+# The service's optional backends the image carries: every one (the deployment chooses by settings).
+APP_EXTRAS="docker,ecs,redis,sentry"
 CACHE_DIR="${FMU_GATEWAY_CACHE_DIR:-/var/cache/fmu-gateway}"
 if ! mkdir -p "$CACHE_DIR" 2>/dev/null || [ ! -w "$CACHE_DIR" ]; then
     CACHE_DIR="${XDG_CACHE_HOME:-$HOME/.cache}/fmu-gateway"
@@ -93,7 +95,7 @@ APP_WHEEL="$(ls "$CTX"/wheels/app/fmu_gateway_api-*.whl)"
 ARCH="$(uname -m)"
 read -r -a EXTRA <<<"$EXTRA_REQS"
 DEPS_KEY="$( { unzip -p "$APP_WHEEL" '*.dist-info/METADATA' | grep -E '^Requires-Dist:'; \
-    cat "$CTX/constraints.txt"; echo "$EXTRA_REQS cp311 $ARCH"; } | sha256sum | cut -c1-16)"
+    cat "$CTX/constraints.txt"; echo "$EXTRA_REQS $APP_EXTRAS cp311 $ARCH"; } | sha256sum | cut -c1-16)"
 DEPS="$CACHE_DIR/api-wheels/$DEPS_KEY"
 if [ ! -f "$DEPS/.complete" ]; then
     t=$(date +%s.%N)
@@ -102,7 +104,8 @@ if [ ! -f "$DEPS/.complete" ]; then
             --python-version 3.11 --implementation cp --abi cp311 --abi abi3 --abi none \
             --platform "manylinux_2_36_$ARCH" --platform "manylinux_2_28_$ARCH" --platform "manylinux_2_17_$ARCH" \
             --platform "manylinux2014_$ARCH" --platform "linux_$ARCH" --platform any \
-            --constraint "$CTX/constraints.txt" --dest "$DEPS" "$APP_WHEEL" "${EXTRA[@]}" \
+            --constraint "$CTX/constraints.txt" --dest "$DEPS" "fmu-gateway-api[$APP_EXTRAS] @ file://$APP_WHEEL" \
+            "${EXTRA[@]}" \
             >"$CACHE_DIR/api-wheels.log" 2>&1; then
         tail -n 30 "$CACHE_DIR/api-wheels.log" >&2
         fail "pip download of the dependency wheels failed, see $CACHE_DIR/api-wheels.log"

@@ -72,6 +72,15 @@ def test_image_configuration(docker_client: Any, api_image: str) -> None:
     assert env["FMU_GATEWAY_CONTRACT"].endswith("openapi.yaml")
 
 
+def test_the_image_carries_every_optional_backend(docker_client: Any, api_image: str) -> None:
+    """The extras docker, ecs, redis and sentry: a deployment picks its backends by settings alone."""
+    out = docker_client.containers.run(
+        api_image, ["/opt/venv/bin/python", "-c", "import boto3, docker, redis, sentry_sdk; print('ok')"],
+        remove=True, network_mode="none",
+    )
+    assert out.decode().strip() == "ok"
+
+
 def test_api_container_is_healthy_and_ready_on_postgres(
     docker_client: Any, api_image: str, database: str
 ) -> None:

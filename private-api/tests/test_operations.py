@@ -118,3 +118,17 @@ def test_the_make_run_defaults_run_simulations(tmp_path: Path, monkeypatch: pyte
         for body in ({"fmu_id": "lib:BouncingBall", "stop_time": 1.0}, {"fmu_id": "lib:VanDerPol"}):
             sim = client.post("/v1/simulations", headers=auth, json=body).json()
             assert sim["status"] == "succeeded", (sim["error"], sim.get("log"))
+
+
+def test_a_backend_whose_extra_is_missing_stops_the_service_with_the_pip_command(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib.util
+
+    from fmu_gateway_api.kit.extras import MissingExtra, require
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "docker" else real(name, *a))
+    with pytest.raises(MissingExtra, match=r"FMU_GATEWAY_RUNNER=docker needs the 'docker' extra: "
+                                           r"pip install 'fmu-gateway-api\[docker\]'"):
+        require("docker", "docker", "FMU_GATEWAY_RUNNER=docker")
+    require("yaml", "none", "always there")  # an installed module passes

@@ -33,6 +33,8 @@ OUTBOX_PENDING = Gauge("fmu_gateway_outbox_pending", "Usage events not yet deliv
                        registry=REGISTRY)
 OUTBOX_LAG = Gauge("fmu_gateway_outbox_lag_seconds", "Age of the oldest undelivered usage event",
                    registry=REGISTRY)
+RUNTASK_THROTTLES = Counter("fmu_gateway_runtask_throttles_total", "ECS RunTask calls refused as throttled "
+                            "(the run was retried or requeued, never failed)", registry=REGISTRY)
 OLDEST_QUEUED_AGE = Gauge("fmu_gateway_oldest_queued_age_seconds", "Age of the oldest queued simulation",
                           registry=REGISTRY)
 WORKERS = Gauge("fmu_gateway_workers", "Processes that run jobs (workers, all-in-one services) on this database",
@@ -136,6 +138,15 @@ class QueueSignals:
         self.workers = 1
         self.oldest_queued: datetime | None = None
         self.outbox_oldest: datetime | None = None
+        self.throttles = 0  # RunTask calls ECS throttled, since the last publication to CloudWatch
+
+    def throttled(self) -> None:
+        self.throttles += 1
+        RUNTASK_THROTTLES.inc()
+
+    def take_throttles(self) -> int:
+        taken, self.throttles = self.throttles, 0
+        return taken
 
     def oldest_age_s(self) -> float:
         return _age(self.oldest_queued)
@@ -238,11 +249,14 @@ class GaugeRefresher:
 
 
 def cloudwatch_data() -> list[dict[str, Any]]:
-    """The four autoscaling signals as CloudWatch metric data (no dimensions)."""
+    """The autoscaling signals and what the stack's alarms watch, as CloudWatch metric data (no dimensions;
+    deploy/infra/fmu_gateway_infra/monitoring.py names the same metrics)."""
     return [{"MetricName": "QueueDepth", "Value": float(SIGNALS.queued), "Unit": "Count"},
             {"MetricName": "OldestQueuedAgeSeconds", "Value": SIGNALS.oldest_age_s(), "Unit": "Seconds"},
             {"MetricName": "RunningJobs", "Value": float(SIGNALS.running), "Unit": "Count"},
-            {"MetricName": "BacklogPerWorker", "Value": SIGNALS.backlog_per_worker(), "Unit": "Count"}]
+            {"MetricName": "BacklogPerWorker", "Value": SIGNALS.backlog_per_worker(), "Unit": "Count"},
+            {"MetricName": "RunTaskThrottles", "Value": float(SIGNALS.take_throttles()), "Unit": "Count"},
+            {"MetricName": "OutboxLagSeconds", "Value": _age(SIGNALS.outbox_oldest), "Unit": "Seconds"}]
 
 
 def render_metrics() -> bytes:

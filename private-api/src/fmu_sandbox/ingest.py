@@ -90,7 +90,7 @@ def _build(unpacked: Path, build_dir: Path, fmi_version: str) -> None:
         fh.seek(max(0, os.path.getsize(log_path) - BUILD_OUTPUT_CAP))
         output = fh.read().decode("utf-8", "replace")
     reason = str(failure).replace(str(unpacked.parent) + "/", "")[:300]
-    exc = ArchiveRejected("fmu-build-failed", f"building the binary from sources failed after "
-                          f"{time.monotonic() - t0:.1f} s ({type(failure).__name__}: {reason})")
-    exc.extra = {"build_output": output}
-    raise exc
+    rejected = ArchiveRejected("fmu-build-failed", f"building the binary from sources failed after "
+                               f"{time.monotonic() - t0:.1f} s ({type(failure).__name__}: {reason})")
+    rejected.extra = {"build_output": output}
+    raise rejected

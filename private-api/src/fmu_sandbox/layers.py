@@ -84,7 +84,7 @@ class Layers:
 
 # -- namespaces ---------------------------------------------------------------------------------------------
 def unshare(flags: int) -> bool:
-    return _libc.unshare(ctypes.c_int(flags)) == 0
+    return bool(_libc.unshare(ctypes.c_int(flags)) == 0)
 
 
 def _write(path: str, text: str) -> None:
@@ -264,12 +264,13 @@ class RulesetTemplate:
         self.static: list[tuple[int, int]] = []
         if self.abi <= 0:
             return
-        from py_landlock.abi import get_supported_fs, get_supported_net, get_supported_scope
+        from py_landlock.abi import ABIVersion, get_supported_fs, get_supported_net, get_supported_scope
 
         # Plain ints, computed once: what every run's ruleset handles.
-        self.handled_fs = int(get_supported_fs(self.abi))
-        self.handled_net = int(get_supported_net(self.abi))  # handled, no rule: TCP bind/connect denied
-        self.scoped = int(get_supported_scope(self.abi))  # signals and abstract unix sockets stay in the run
+        abi = ABIVersion(self.abi)
+        self.handled_fs = int(get_supported_fs(abi))
+        self.handled_net = int(get_supported_net(abi))  # handled, no rule: TCP bind/connect denied
+        self.scoped = int(get_supported_scope(abi))  # signals and abstract unix sockets stay in the run
         real_protected = [os.path.realpath(p) for p in protected]
         for path in runtime_paths():
             real = os.path.realpath(path)
@@ -320,7 +321,7 @@ class RulesetTemplate:
 
         ruleset = self._build(rules)
         try:
-            landlock_sys.restrict_self(ruleset, None)
+            landlock_sys.restrict_self(landlock_sys.RulesetFd(ruleset), None)
         finally:
             os.close(ruleset)
         report.landlock_abi = self.abi

@@ -319,7 +319,8 @@ class Template:
         """The job process, forked straight into new namespaces: the template enters them for the fork (its
         children's pid namespace, mount, IPC, UTS, network) and goes back to its own at once."""
         if not layers.unshare(layers.NS_ALL):
-            os.close(job_r), os.close(job_w), os.close(events_r), os.close(events_w)
+            for fd in (job_r, job_w, events_r, events_w):
+                os.close(fd)
             raise OSError("unshare(namespaces) failed")
         try:
             pid = os.fork()

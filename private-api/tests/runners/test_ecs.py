@@ -520,6 +520,11 @@ def test_a_throttled_runtask_is_retried_and_the_run_succeeds(eclient: ContractCl
     assert sim["status"] == "succeeded", sim["error"]
     assert stub.calls == 4
     assert balance(eclient, eauth) == before - 1
+    from fmu_gateway_api.observability import cloudwatch_data
+
+    published = {d["MetricName"]: d["Value"] for d in cloudwatch_data()}
+    assert published["RunTaskThrottles"] >= 3  # what the stack's RunTask-throttles alarm watches
+    assert {d["MetricName"] for d in cloudwatch_data()} >= {"QueueDepth", "BacklogPerWorker", "OutboxLagSeconds"}
 
 
 def test_throttling_past_the_budget_puts_the_run_back_in_the_queue_never_fails_it(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+from typing import Any
 
 import pytest
 
@@ -77,6 +78,25 @@ def test_identical_request_is_served_from_the_cache(client: ContractClient, auth
     assert prov["fmu_sha256"] == first["fmu_sha256"] and prov["fmpy_version"] == "0.3.32"
     assert prov["runner"] == "local" and prov["wall_time_s"] > 0 and prov["cpu_time_s"] >= 0
     assert prov["solver"]["relative_tolerance"] == first["request"]["relative_tolerance"]
+
+
+def test_a_result_made_by_another_fmpy_is_not_served_from_the_cache(
+        raw_client: Any, client: ContractClient, auth: dict[str, str]) -> None:
+    """The cache key names the FMPy installed here; a stored result whose runner reported another FMPy
+    version (a runner image out of step) never answers: the request runs again."""
+    from fmu_gateway_api.kit.uow import unit_of_work
+    from fmu_gateway_api.simulations.repository import SimulationRepository
+
+    body = {"fmu_id": "lib:MassSpringDamper", "stop_time": 3.5, "start_values": {"m": 1.25}}
+    first = simulate(client, auth, **body)
+    ctx = raw_client.app.state.ctx
+    with unit_of_work(ctx.sessions) as session:
+        row = SimulationRepository(session).get(first["id"])
+        assert row is not None
+        row.provenance = {**(row.provenance or {}), "fmpy_version": "0.0.1"}
+    again = simulate(client, auth, **body)
+    assert (first["cached"], again["cached"]) == (False, False)
+    assert again["result"] == first["result"]
 
 
 def test_result_as_json_and_csv(client: ContractClient, auth: dict[str, str]) -> None:

@@ -69,6 +69,9 @@ class MemoryRateLimiter:
 
 class RedisRateLimiter:
     def __init__(self, url: str) -> None:
+        from fmu_gateway_api.kit.extras import require
+
+        require("redis", "redis", "REDIS_URL")
         import redis
 
         self._redis = redis.Redis.from_url(url, socket_timeout=2)

@@ -215,6 +215,11 @@ class S3BlobStore:
 
 def make_blob_store(settings: Any, scratch: Path) -> BlobStore:
     if settings.blob_store == "s3":
+        from fmu_gateway_api.kit.extras import require
+
+        require("boto3", "ecs", "FMU_GATEWAY_BLOB_STORE=s3")
+        if not settings.s3_bucket:
+            raise ValueError("FMU_GATEWAY_BLOB_STORE=s3 needs FMU_GATEWAY_S3_BUCKET")
         import boto3
 
         client = boto3.client("s3", region_name=settings.aws_region, endpoint_url=settings.aws_endpoint_url)

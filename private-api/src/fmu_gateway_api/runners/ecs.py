@@ -49,6 +49,7 @@ from pathlib import Path
 from typing import Any
 
 from fmu_gateway_api.auth.tokens import AUDIENCE_RUNNER, TokenService, load_signing_keys
+from fmu_gateway_api.observability import SIGNALS
 from fmu_gateway_api.runners import ecs_task
 from fmu_gateway_api.runners import outcome as oc
 from fmu_gateway_api.runners.base import JobSpec, RunFailure, RunOutcome
@@ -317,6 +318,7 @@ class EcsRunner:
             left = deadline - time.monotonic()
             if left <= 0 or entry.cancelled:
                 raise Throttled(reason)
+            SIGNALS.throttled()
             log.warning("RunTask throttled for %s (%s); trying again", job.job_id, reason)
             self._sleep(min(left, random.uniform(0, delay)))
             delay = min(delay * 2, 8.0)

@@ -7,7 +7,7 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal, cast
 
 from fastapi import APIRouter, Header, Path, Query, Request, Response, status
 from fastapi.responses import StreamingResponse
@@ -26,6 +26,7 @@ from fmu_gateway_api.simulations.dispatcher import Dispatcher, Finished
 from fmu_gateway_api.simulations.schemas import (
     ResultData,
     SimulationCreate,
+    SimulationError,
     SimulationList,
     SimulationOut,
     SimulationSummary,
@@ -35,15 +36,25 @@ from fmu_gateway_api.tables import Simulation, utcnow
 router = APIRouter(tags=["simulations"])
 SimId = Annotated[str, Path(pattern=r"^sim_[0-9a-f]{32}$")]
 TERMINAL = ("succeeded", "failed", "cancelled")
+Status = Literal["queued", "running", "succeeded", "failed", "cancelled"]
+
+
+def _error(sim: Simulation) -> SimulationError | None:
+    """What the caller sees of a failure: its problem type and detail (never the internal flags)."""
+    if not sim.error:
+        return None
+    return SimulationError(type=str(sim.error.get("type", "error")), detail=str(sim.error.get("detail", "")))
+
+
+def _status(sim: Simulation) -> Status:
+    assert sim.status in TERMINAL or sim.status in ("queued", "running"), sim.status
+    return cast(Status, sim.status)
 
 
 def simulation_out(sim: Simulation, result: dict[str, Any] | None = None) -> SimulationOut:
-    error = None
-    if sim.error:
-        error = {"type": sim.error.get("type", "error"), "detail": sim.error.get("detail", "")}
     return SimulationOut(
-        id=sim.id, status=sim.status, fmu_id=sim.fmu_id, fmu_sha256=sim.fmu_sha256,  # type: ignore[arg-type]
-        cached=sim.cached, request=sim.request, kpis=sim.kpis, provenance=sim.provenance, error=error,
+        id=sim.id, status=_status(sim), fmu_id=sim.fmu_id, fmu_sha256=sim.fmu_sha256,
+        cached=sim.cached, request=sim.request, kpis=sim.kpis, provenance=sim.provenance, error=_error(sim),
         created_at=sim.created_at, started_at=sim.started_at, finished_at=sim.finished_at,
         progress=1.0 if sim.status == "succeeded" else sim.progress,
         result_url=f"/v1/simulations/{sim.id}/result" if sim.status == "succeeded" else None,
@@ -193,12 +204,9 @@ def server_timing(marks: dict[str, float]) -> str:
 
 
 def simulation_summary(sim: Simulation) -> SimulationSummary:
-    error = None
-    if sim.error:
-        error = {"type": sim.error.get("type", "error"), "detail": sim.error.get("detail", "")}
     return SimulationSummary(
-        id=sim.id, status=sim.status, fmu_id=sim.fmu_id, fmu_sha256=sim.fmu_sha256, cached=sim.cached,
-        kpis=sim.kpis, error=error, created_at=sim.created_at,  # type: ignore[arg-type]
+        id=sim.id, status=_status(sim), fmu_id=sim.fmu_id, fmu_sha256=sim.fmu_sha256, cached=sim.cached,
+        kpis=sim.kpis, error=_error(sim), created_at=sim.created_at,
         started_at=sim.started_at, finished_at=sim.finished_at,
         progress=1.0 if sim.status == "succeeded" else sim.progress, url=f"/v1/simulations/{sim.id}",
         result_url=f"/v1/simulations/{sim.id}/result" if sim.status == "succeeded" else None)

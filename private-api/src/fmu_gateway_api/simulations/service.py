@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import json
 import math
 from dataclasses import dataclass
@@ -26,7 +27,10 @@ from fmu_gateway_api.simulations.results import kpi_key
 from fmu_gateway_api.simulations.schemas import SimulationCreate
 from fmu_gateway_api.tables import Simulation, utcnow
 
-FMPY_VERSION = "0.3.32"
+# The FMPy this service is installed with (the workers' image is the API's; the runner images are built from
+# the same pinned wheels). A cached result serves a request only when the runner that made it reported this
+# same version: an upgrade of FMPy on either side never answers with numbers of the other.
+FMPY_VERSION = importlib.metadata.version("fmpy")
 _REAL = {"Real", "Float64", "Float32"}
 _INT = {"Integer", "Int8", "UInt8", "Int16", "UInt16", "Int32", "UInt32", "Int64", "UInt64", "Enumeration"}
 
@@ -205,7 +209,8 @@ def _prepare(session: Session, ctx: Context, caller: Caller, req: SimulationCrea
         # An account's results are its own; library models are ours, so their results may serve anyone.
         shared = fmu.source == "library"
         hit = SimulationRepository(session).find_cached(digest, None if shared else caller.account_id)
-        if hit is not None and not ctx.blobs.exists(hit.result_sha256 or ""):
+        if hit is not None and ((hit.provenance or {}).get("fmpy_version") != FMPY_VERSION
+                                or not ctx.blobs.exists(hit.result_sha256 or "")):
             hit = None
     return fmu, canonical, digest, tier, hit
 
