@@ -9,10 +9,14 @@ import tempfile
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, BinaryIO
 
 from python_multipart.multipart import MultipartParser, parse_options_header
 
 from fmu_gateway_api.errors import InvalidRequest, PayloadTooLarge, UnsupportedMediaType
+
+if TYPE_CHECKING:
+    from python_multipart.multipart import MultipartCallbacks
 
 
 @dataclass
@@ -27,6 +31,62 @@ class _TooLarge(Exception):
     pass
 
 
+class _FilePart:
+    """The parser's callbacks: headers of each part, and the bytes of the first part named `field` written to
+    `out` and hashed, up to `max_bytes`."""
+
+    def __init__(self, field: str, out: BinaryIO, max_bytes: int) -> None:
+        self.field, self.out, self.max_bytes = field, out, max_bytes
+        self.digest = hashlib.sha256()
+        self.size = 0
+        self.found = False
+        self.filename = "model.fmu"
+        self._in_file = False
+        self._name = bytearray()
+        self._value = bytearray()
+        self._headers: dict[bytes, bytes] = {}
+
+    def callbacks(self) -> MultipartCallbacks:
+        return {"on_part_begin": self.part_begin, "on_header_field": self.header_field,
+                "on_header_value": self.header_value, "on_header_end": self.header_end,
+                "on_headers_finished": self.headers_finished, "on_part_data": self.part_data,
+                "on_part_end": self.part_end}
+
+    def part_begin(self) -> None:
+        self._headers.clear()
+        self._in_file = False
+
+    def header_field(self, data: bytes, start: int, end: int) -> None:
+        self._name.extend(data[start:end])
+
+    def header_value(self, data: bytes, start: int, end: int) -> None:
+        self._value.extend(data[start:end])
+
+    def header_end(self) -> None:
+        self._headers[bytes(self._name).lower()] = bytes(self._value)
+        self._name.clear()
+        self._value.clear()
+
+    def headers_finished(self) -> None:
+        _disposition, opts = parse_options_header(self._headers.get(b"content-disposition", b""))
+        if opts.get(b"name", b"").decode("utf-8", "replace") == self.field and not self.found:
+            self._in_file = self.found = True
+            self.filename = opts.get(b"filename", b"model.fmu").decode("utf-8", "replace")
+
+    def part_data(self, data: bytes, start: int, end: int) -> None:
+        if not self._in_file:
+            return
+        chunk = data[start:end]
+        if self.size + len(chunk) > self.max_bytes:
+            raise _TooLarge
+        self.size += len(chunk)
+        self.digest.update(chunk)
+        self.out.write(chunk)
+
+    def part_end(self) -> None:
+        self._in_file = False
+
+
 async def receive_file(content_type: str | None, stream: AsyncIterator[bytes], directory: Path,
                        max_bytes: int, field: str = "file") -> ReceivedFile:
     """Write the part named `field` to a temporary file in `directory`; the caller owns (and deletes) it."""
@@ -35,61 +95,13 @@ async def receive_file(content_type: str | None, stream: AsyncIterator[bytes], d
         raise UnsupportedMediaType("Upload the FMU as multipart/form-data with a part named 'file'.")
     directory.mkdir(parents=True, exist_ok=True)
     fd, name = tempfile.mkstemp(dir=directory, prefix="upload-", suffix=".fmu")
-    out = os.fdopen(fd, "wb")
-    digest = hashlib.sha256()
-    state: dict[str, object] = {"size": 0, "field": None, "filename": None, "found": False, "in_file": False}
-    header_field = bytearray()
-    header_value = bytearray()
-    headers: dict[bytes, bytes] = {}
-
-    def on_part_begin() -> None:
-        headers.clear()
-        state["in_file"] = False
-
-    def on_header_field(data: bytes, start: int, end: int) -> None:
-        header_field.extend(data[start:end])
-
-    def on_header_value(data: bytes, start: int, end: int) -> None:
-        header_value.extend(data[start:end])
-
-    def on_header_end() -> None:
-        headers[bytes(header_field).lower()] = bytes(header_value)
-        header_field.clear()
-        header_value.clear()
-
-    def on_headers_finished() -> None:
-        _disp, opts = parse_options_header(headers.get(b"content-disposition", b""))
-        if opts.get(b"name", b"").decode("utf-8", "replace") == field and not state["found"]:
-            state["in_file"] = True
-            state["found"] = True
-            state["filename"] = opts.get(b"filename", b"model.fmu").decode("utf-8", "replace")
-
-    def on_part_data(data: bytes, start: int, end: int) -> None:
-        if not state["in_file"]:
-            return
-        chunk = data[start:end]
-        size = int(state["size"]) + len(chunk)  # type: ignore[call-overload]
-        if size > max_bytes:
-            raise _TooLarge
-        state["size"] = size
-        digest.update(chunk)
-        out.write(chunk)
-
-    def on_part_end() -> None:
-        state["in_file"] = False
-
-    parser = MultipartParser(params[b"boundary"], {
-        "on_part_begin": on_part_begin, "on_header_field": on_header_field,
-        "on_header_value": on_header_value, "on_header_end": on_header_end,
-        "on_headers_finished": on_headers_finished, "on_part_data": on_part_data, "on_part_end": on_part_end,
-    })
     try:
-        try:
+        with os.fdopen(fd, "wb") as out:
+            part = _FilePart(field, out, max_bytes)
+            parser = MultipartParser(params[b"boundary"], part.callbacks())
             async for chunk in stream:
                 parser.write(chunk)
             parser.finalize()
-        finally:
-            out.close()
     except _TooLarge:
         Path(name).unlink(missing_ok=True)
         raise PayloadTooLarge(f"The FMU is larger than the limit of {max_bytes} bytes.",
@@ -99,8 +111,8 @@ async def receive_file(content_type: str | None, stream: AsyncIterator[bytes], d
         if isinstance(exc, PayloadTooLarge | UnsupportedMediaType):
             raise
         raise InvalidRequest(f"The multipart body could not be read: {exc}", slug="malformed-upload") from exc
-    if not state["found"]:
+    if not part.found:
         Path(name).unlink(missing_ok=True)
         raise InvalidRequest(f"The multipart body has no part named '{field}'.", slug="malformed-upload")
-    filename = os.path.basename(str(state["filename"]).replace("\\", "/"))[:255] or "model.fmu"
-    return ReceivedFile(Path(name), filename, int(state["size"]), digest.hexdigest())  # type: ignore[call-overload]
+    filename = os.path.basename(part.filename.replace("\\", "/"))[:255] or "model.fmu"
+    return ReceivedFile(Path(name), filename, part.size, part.digest.hexdigest())
