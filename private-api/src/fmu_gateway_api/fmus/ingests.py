@@ -23,6 +23,7 @@ from fmu_gateway_api.tables import utcnow
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 2
+INGEST_JOB = "ingest"  # the payload of a "jobs" notification for an ingest (dispatchers look there only then)
 _QUEUE_MARGIN_S = 120.0  # on top of the build timeout: a worker has to take the job first
 
 
@@ -78,7 +79,7 @@ def _describe_by_a_worker(ctx: Context, sha256: str, source: str) -> Described:
                                       status=int(error.get("status") or 422))
                 if not queued:
                     repo.enqueue(sha256, source, utcnow())
-                    ctx.bus.publish(session, "jobs")
+                    ctx.bus.publish(session, "jobs", INGEST_JOB)
                     queued = True
             remaining = deadline - time.monotonic()
             if remaining <= 0:
@@ -117,7 +118,7 @@ def run_claimed(ctx: Context, sha256: str, worker: str) -> None:
             log.warning("ingest of %s failed on our side (%s); queued again", sha256, exc.detail)
             with unit_of_work(ctx.sessions) as session:
                 if IngestRepository(session).requeue(sha256):
-                    ctx.bus.publish(session, "jobs")
+                    ctx.bus.publish(session, "jobs", INGEST_JOB)
             return
         values = {"status": "failed", "error": {"type": exc.slug, "detail": exc.detail, "status": exc.status}}
     except BlobMissing:

@@ -88,7 +88,11 @@ class Dispatcher:
         self._capacity = ctx.settings.runner_concurrency
         self._busy = 0
         self._ready: deque[Ready] = deque()
-        ctx.bus.subscribe("jobs", lambda _payload: self.wake())
+        # Ingests are looked for when one may be there (at start, after an "ingest" job notification or a
+        # resync); a simulation's enqueue-to-start pays no extra transaction for them.
+        self._ingests_maybe = threading.Event()
+        self._ingests_maybe.set()
+        ctx.bus.subscribe("jobs", self._on_jobs)
         ctx.bus.subscribe("cancel", self._on_cancel)
         ctx.bus.subscribe("started", self._on_started)
         ctx.bus.subscribe("done", self._on_done)
@@ -231,6 +235,7 @@ class Dispatcher:
                     continue
                 if ingest_repo.requeue(row.sha256):
                     requeued = True
+                    self.ctx.bus.publish(session, "jobs", ingests.INGEST_JOB)
             if requeued:
                 self.ctx.bus.publish(session, "jobs")
             if at_start and (due := _aware(repo.next_not_before())) is not None:
@@ -242,6 +247,11 @@ class Dispatcher:
         with self._wake:
             self._signals += 1
             self._wake.notify_all()
+
+    def _on_jobs(self, payload: str) -> None:
+        if payload in (ingests.INGEST_JOB, RESYNC):
+            self._ingests_maybe.set()
+        self.wake()
 
     def _on_cancel(self, payload: str) -> None:
         if payload == RESYNC:
@@ -407,16 +417,23 @@ class Dispatcher:
             return sim, fmu_units(self.ctx, session, sim), phases
 
     def _claim_ingest(self) -> str | None:
-        if self.ctx.sandbox is None:
+        if self.ctx.sandbox is None or not self._ingests_maybe.is_set():
             return None
-        with unit_of_work(self.ctx.sessions) as session:
-            now = utcnow()
-            sha = IngestRepository(session).claim_next(self.worker_id, now, self.lease_until(now))
-            if sha is not None:
-                with self._lock:
-                    self._ingesting.add(sha)
-                self.ctx.bus.publish(session, "started", f"ingest:{sha}")
-            return sha
+        self._ingests_maybe.clear()  # before looking: a notification that comes meanwhile sets it again
+        try:
+            with unit_of_work(self.ctx.sessions) as session:
+                now = utcnow()
+                sha = IngestRepository(session).claim_next(self.worker_id, now, self.lease_until(now))
+                if sha is not None:
+                    with self._lock:
+                        self._ingesting.add(sha)
+                    self.ctx.bus.publish(session, "started", f"ingest:{sha}")
+        except BaseException:
+            self._ingests_maybe.set()  # not looked at after all
+            raise
+        if sha is not None:
+            self._ingests_maybe.set()  # there may be more
+        return sha
 
     def _ingest(self, sha256: str) -> None:
         try:
