@@ -135,6 +135,9 @@ def run(message: dict[str, Any], out: str, events: int) -> int:
         return _failed(out, "memory", "the model ran out of memory "
                        f"(limit {limits.get('memory_mb', '?')} MiB)", "", log)
     except BaseException as exc:  # noqa: BLE001 - any FMU or FMPy failure is the model's own
+        load = _load_failure(exc, str(message["fmu_dir"]))
+        if load is not None:
+            return _failed(out, "load", load, _trace(), log)
         kind = "memory" if _near_memory_limit(message) else "model"
         return _failed(out, kind, _message(exc), _trace(), log)
     wall, cpu = time.perf_counter() - wall0, time.process_time() - cpu0
@@ -167,6 +170,17 @@ def _near_memory_limit(message: dict[str, Any]) -> bool:
     peak_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     peak_vm = start["vm_kb"] + max(0, peak_rss - start["rss_kb"])
     return bool(peak_vm >= 0.9 * float(limit_mb) * 1024)
+
+
+def _load_failure(exc: BaseException, fmu_dir: str) -> str | None:
+    """The loader's message when the model's binary did not load (a library it needs is missing, a symbol
+    is undefined), with the FMU's own paths relative to the FMU; None for any other failure. FMPy wraps
+    the loader's OSError in a bare Exception (and leaves the working directory in binaries/<platform>)."""
+    text = _message(exc)
+    loaded = isinstance(exc.__context__, OSError) and text.startswith("Failed to load shared library")
+    if not loaded and not text.startswith("Cannot find shared library"):
+        return None
+    return text.replace(fmu_dir.rstrip("/") + "/", "")
 
 
 def _message(exc: BaseException) -> str:
