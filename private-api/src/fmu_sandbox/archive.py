@@ -78,6 +78,7 @@ class FmuDescription:
     default_experiment: DefaultExperiment | None
     variables: tuple[Variable, ...]
     states: tuple[str, ...]
+    warnings: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """The description as JSON-able data (lists, dicts, str, numbers, bools, None)."""
@@ -241,6 +242,7 @@ def _describe(xml: bytes, names: list[str], limits: ArchiveLimits) -> FmuDescrip
         default_experiment=md.default_experiment,
         variables=md.variables,
         states=md.states,
+        warnings=md.warnings,
     )
 
 
