@@ -87,9 +87,9 @@ class Progress:
             self.last = now
             fraction = min(max((t - self.start) / self.span, 0.0), 1.0)
             try:
-                os.write(self.events, f"p {fraction:.4f}\n".encode("ascii"))
-            except OSError:
-                pass  # progress is a courtesy
+                os.write(self.events, b"p %.4f\n" % fraction)
+            except Exception:  # noqa: BLE001 - progress is a courtesy: never the reason a run fails
+                pass
         return True
 
 
@@ -198,11 +198,15 @@ def _trace() -> str:
 
 
 def _failed(out: str, kind: str, message: str, trace: str, log: LogTail) -> int:
+    path = os.path.join(out, "error.json")
     try:
-        write_json(os.path.join(out, "error.json"), {"kind": kind, "message": message[:4000], "trace": trace,
-                                                     "log": log.text()})
-    except BaseException:  # noqa: BLE001 - the exit code still says "model error"
-        pass
+        write_json(path, {"kind": kind, "message": message[:4000], "trace": trace, "log": log.text()})
+    except BaseException:  # noqa: BLE001 - then the kind and the message's ASCII part, in bytes of our own
+        try:
+            text = message[:4000].encode("ascii", "replace").decode("ascii")
+            write_file(path, json.dumps({"kind": kind, "message": text}).encode("ascii", "replace"))
+        except BaseException:  # noqa: BLE001 - the exit code still says "model error"
+            pass
     return EXIT_MODEL_ERROR
 
 
