@@ -107,8 +107,14 @@ def _build(unpacked: Path, build_dir: Path, fmi_version: str, binary: str, names
     with open(log_path, "rb") as fh:
         fh.seek(max(0, os.path.getsize(log_path) - BUILD_OUTPUT_CAP))
         output = fh.read().decode("utf-8", "replace")
-    reason = str(failure).replace(str(unpacked.parent) + "/", "")[:300]
-    exc = ArchiveRejected("fmu-build-failed", f"building the binary from sources failed after "
-                          f"{time.monotonic() - t0:.1f} s ({type(failure).__name__}: {reason})")
+    import subprocess
+
+    if isinstance(failure, subprocess.CalledProcessError):  # the compiler's own words follow (build_output)
+        command = failure.cmd if isinstance(failure.cmd, list) else [str(failure.cmd)]
+        reason = f"`{' '.join(str(c) for c in command[:2])}` exited with status {failure.returncode}"
+    else:
+        reason = f"{type(failure).__name__}: " + str(failure).replace(str(unpacked.parent) + "/", "")[:300]
+    exc = ArchiveRejected("fmu-build-failed", f"building the binary from sources with FMPy's build helper "
+                          f"failed after {time.monotonic() - t0:.1f} s ({reason})")
     exc.extra = {"build_output": output}
     raise exc
