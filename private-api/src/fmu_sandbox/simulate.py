@@ -178,7 +178,8 @@ def _load_failure(exc: BaseException, fmu_dir: str) -> str | None:
     the loader's OSError in a bare Exception (and leaves the working directory in binaries/<platform>)."""
     text = _message(exc)
     loaded = isinstance(exc.__context__, OSError) and text.startswith("Failed to load shared library")
-    if not loaded and not text.startswith("Cannot find shared library"):
+    missing = isinstance(exc, AttributeError) and ": undefined symbol: " in text  # an FMI function ctypes lacks
+    if not (loaded or missing or text.startswith("Cannot find shared library")):
         return None
     return text.replace(fmu_dir.rstrip("/") + "/", "")
 

@@ -133,3 +133,37 @@ def test_a_library_that_does_not_load_is_model_load_failed(gw: Gateway, name: st
     assert gw.balance(auth) == before - 1  # the model's own failure: charged
     again = gw.simulate(auth, "lib:BouncingBall")
     assert again["status"] == "succeeded"
+
+
+def _raised(make: Any) -> BaseException:
+    try:
+        make()
+    except BaseException as exc:  # noqa: BLE001
+        return exc
+    raise AssertionError("nothing raised")
+
+
+def _fmpy_style(path: str) -> None:
+    try:
+        raise OSError("libx.so: cannot open shared object file: No such file or directory")
+    except Exception as e:
+        raise Exception(f"Failed to load shared library {path}. {e}")  # noqa: B904 - FMPy's own way
+
+
+def test_what_counts_as_a_load_failure() -> None:
+    from fmu_sandbox.simulate import _load_failure
+
+    fmu = "/var/fmus/abc"
+    assert _load_failure(_raised(lambda: _fmpy_style(f"{fmu}/binaries/linux64/M.so")), fmu) == (
+        "Failed to load shared library binaries/linux64/M.so. libx.so: cannot open shared object file: "
+        "No such file or directory")
+    missing = _raised(lambda: (_ for _ in ()).throw(AttributeError(f"{fmu}/binaries/linux64/M.so: undefined "
+                                                                   "symbol: fmi2Instantiate")))
+    assert _load_failure(missing, fmu) == "binaries/linux64/M.so: undefined symbol: fmi2Instantiate"
+    # a model's own error that merely says so is not a load failure
+    assert _load_failure(_raised(lambda: _fail("Failed to load shared library x")), fmu) is None
+    assert _load_failure(_raised(lambda: _fail("fmi2DoStep failed with status 3 (error)")), fmu) is None
+
+
+def _fail(message: str) -> None:
+    raise Exception(message)
