@@ -72,6 +72,16 @@ def test_payment_required_with_a_checkout_exits_4(capsys: pytest.CaptureFixture[
         "  or buy credits: fmu-gateway pricing, then fmu-gateway checkout buy PACK"]
 
 
+def test_upload_shows_the_fmus_warnings_even_when_quiet(capsys: pytest.CaptureFixture[str],
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    quirk = "schema (line 40): Element 'Annotation', attribute 'order': The attribute 'order' is not allowed."
+    fmu_doc = {"id": "f" * 64, "sha256": "f" * 64, "source": "upload", "filename": "Quirky.fmu", "size": 1,
+               "created_at": None, "model": model_info(), "warnings": [quirk]}
+    mock_cli(monkeypatch, lambda r: httpx.Response(200, json=fmu_doc))
+    code, out, err = run(capsys, "--api-key", "k", "fmus", "upload", str(library_fmu("VanDerPol")))
+    assert (code, out, err) == (0, "f" * 64 + "\n", f"warning: {quirk}\n")
+
+
 ACCOUNT_ID = "acc_" + "2" * 32
 ACCOUNT = {"account_id": ACCOUNT_ID, "name": None, "tier": "free", "billing": "prepaid", "balance_credits": 0,
            "currency": "usd", "run_price_credits": 1, "created_at": "2026-01-01T00:00:00Z", "ledger": []}

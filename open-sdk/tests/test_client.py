@@ -136,7 +136,7 @@ def test_a_failed_model_raises_simulation_failed() -> None:
 def test_upload_of_a_known_fmu_sends_no_bytes() -> None:
     seen: list[tuple[str, str]] = []
     fmu_doc = {"id": "x", "sha256": "x", "source": "upload", "filename": "VanDerPol.fmu", "size": 1,
-               "created_at": None, "model": model_info()}
+               "created_at": None, "model": model_info(), "warnings": []}
 
     def handler(request: httpx.Request) -> httpx.Response:
         seen.append((request.method, request.url.path))
@@ -151,7 +151,7 @@ def test_upload_of_a_known_fmu_sends_no_bytes() -> None:
 def test_upload_of_a_new_fmu_posts_it() -> None:
     seen: list[httpx.Request] = []
     fmu_doc = {"id": "x", "sha256": "x", "source": "upload", "filename": "VanDerPol.fmu", "size": 1,
-               "created_at": None, "model": model_info()}
+               "created_at": None, "model": model_info(), "warnings": []}
 
     def handler(request: httpx.Request) -> httpx.Response:
         seen.append(request)

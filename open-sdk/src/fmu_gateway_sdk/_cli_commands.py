@@ -180,6 +180,8 @@ def cmd_fmus_upload(gw: Gateway, args: argparse.Namespace) -> int:
     fmu = gw.upload(args.path)
     print(fmu.id)
     note(args, f"{fmu.model.model_name} (FMI {fmu.model.fmi_version}, {', '.join(fmu.model.interfaces)})")
+    for warning in fmu.warnings:  # accepted, but the user should know (even with --quiet)
+        print(f"warning: {warning}", file=sys.stderr)
     return EXIT_OK
 
 

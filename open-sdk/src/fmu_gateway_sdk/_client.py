@@ -115,7 +115,10 @@ class Gateway(GatewayBase):
         self._call(delete_fmu, fmu_id=self._fmu_id(fmu))
 
     def upload(self, path: str | Path) -> Fmu:
-        """Upload an FMU file, unless the gateway already has it (asked by sha256: then no bytes are sent)."""
+        """Upload an FMU file, unless the gateway already has it (asked by sha256: then no bytes are sent).
+
+        The FMU's `warnings` list what validation accepted but found (schema quirks of tool exports that
+        FMPy simulates through); an FMU the gateway refuses raises instead."""
         path = Path(path)
         sha256 = _sha256(path)
         self._paths[sha256] = path

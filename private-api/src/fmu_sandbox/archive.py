@@ -28,6 +28,7 @@ __all__ = [
     "DefaultExperiment",
     "FmuDescription",
     "Variable",
+    "expected_binary",
     "extract",
     "inspect_archive",
     "inspect_tree",
@@ -78,6 +79,7 @@ class FmuDescription:
     default_experiment: DefaultExperiment | None
     variables: tuple[Variable, ...]
     states: tuple[str, ...]
+    warnings: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """The description as JSON-able data (lists, dicts, str, numbers, bools, None)."""
@@ -221,12 +223,9 @@ def _describe(xml: bytes, names: list[str], limits: ArchiveLimits) -> FmuDescrip
     buildable = any(n.lower().endswith(_SOURCE_SUFFIXES) for n in source_files) or (
         major == "3" and "sources/buildDescription.xml" in name_set)
     if not has_binary and not buildable:
-        wanted = " or ".join(sorted({f"binaries/{linux}/{mid}.so" for mid in md.model_identifiers.values()}))
-        present = sorted(n.rpartition("/")[2] for n in names if n.startswith(f"binaries/{linux}/"))
-        hint = (f"; binaries/{linux}/ holds {', '.join(present)}, which is not named after the model identifier"
-                if present else "")
-        raise ArchiveRejected("fmu-no-linux-binary", f"the FMU has no Linux binary ({wanted}) and no sources "
-                              f"to build one from{hint}")
+        raise ArchiveRejected("fmu-no-linux-binary", f"the FMU has no Linux binary "
+                              f"({expected_binary(names, md.fmi_version, md.model_identifiers)}) and no sources "
+                              "to build one from")
     return FmuDescription(
         fmi_version=md.fmi_version,
         model_name=md.model_name,
@@ -241,7 +240,21 @@ def _describe(xml: bytes, names: list[str], limits: ArchiveLimits) -> FmuDescrip
         default_experiment=md.default_experiment,
         variables=md.variables,
         states=md.states,
+        warnings=md.warnings,
     )
+
+
+def expected_binary(names: list[str], fmi_version: str, model_identifiers: dict[str, str]) -> str:
+    """The Linux binary this FMU would need, and what its binaries/ folder holds instead (a tool that
+    names the file after something else than the model identifier)."""
+    linux = _LINUX_PLATFORM[fmi_version.split(".", 1)[0]]
+    identifiers = sorted(set(model_identifiers.values()))
+    wanted = " or ".join(f"binaries/{linux}/{mid}.so" for mid in identifiers)
+    present = sorted(n.rpartition("/")[2] for n in names if n.startswith(f"binaries/{linux}/"))
+    if not present:
+        return f"expected {wanted}"
+    return (f"expected {wanted}; binaries/{linux}/ holds {', '.join(present[:10])}, which is not named after "
+            f"the model identifier {' or '.join(identifiers)}")
 
 
 def extract(fmu: Path, dest: Path, limits: ArchiveLimits) -> None:

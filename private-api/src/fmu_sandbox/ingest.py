@@ -21,7 +21,14 @@ import time
 from pathlib import Path
 from typing import Any
 
-from fmu_sandbox.archive import ArchiveLimits, ArchiveRejected, extract, inspect_archive, inspect_tree
+from fmu_sandbox.archive import (
+    ArchiveLimits,
+    ArchiveRejected,
+    expected_binary,
+    extract,
+    inspect_archive,
+    inspect_tree,
+)
 from fmu_sandbox.simulate import write_json
 
 EXIT_OK = 0
@@ -40,11 +47,13 @@ def run(message: dict[str, Any], out: str, events: int) -> int:
         extract(run_dir / "upload.fmu", unpacked, limits)
         built = False
         if info.needs_build:
-            _build(unpacked, run_dir / "build", info.fmi_version)
+            names = _names(unpacked)
+            _build(unpacked, run_dir / "build", info.fmi_version,
+                   expected_binary(names, info.fmi_version, info.model_identifiers), names)
             info = inspect_tree(unpacked, limits)
             if info.needs_build:
-                raise ArchiveRejected("fmu-build-failed", "the build finished but produced no Linux binary "
-                                      f"for {', '.join(sorted(set(info.model_identifiers.values())))}")
+                raise ArchiveRejected("fmu-build-failed", "the build finished but produced no Linux binary ("
+                                      f"{expected_binary(_names(unpacked), info.fmi_version, info.model_identifiers)})")
             built = True
         description = info.to_dict()
         write_json(os.path.join(out, "description.json"),
@@ -56,18 +65,27 @@ def run(message: dict[str, Any], out: str, events: int) -> int:
         return EXIT_REJECTED
 
 
-def _build(unpacked: Path, build_dir: Path, fmi_version: str) -> None:
-    """FMPy's own build helper (CMake and the system compiler), its output captured for the supervisor."""
+def _names(root: Path) -> list[str]:
+    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file() and not p.is_symlink())
+
+
+def _build(unpacked: Path, build_dir: Path, fmi_version: str, binary: str, names: list[str]) -> None:
+    """FMPy's own build helper (CMake and the system compiler), its output captured for the supervisor.
+    It compiles the files the FMU names (FMI 2: <SourceFiles>; FMI 3: sources/buildDescription.xml), so an
+    FMU that names none is refused with what it would have needed."""
     from fmpy import read_model_description
     from fmpy.build import build_platform_binary
 
     md = read_model_description(str(unpacked), validate=False)
     configs = getattr(md, "buildConfigurations", None) or []
     if not configs or not configs[0].sourceFileSets or not configs[0].sourceFileSets[0].sourceFiles:
-        where = ("a <SourceFiles> list in <ModelExchange>/<CoSimulation>" if fmi_version.startswith("2.")
+        where = ("a <SourceFiles> list in <ModelExchange> or <CoSimulation>" if fmi_version.startswith("2.")
                  else "sources/buildDescription.xml with a <SourceFileSet>")
-        raise ArchiveRejected("fmu-build-failed", f"the FMU ships sources but no binary, and names no sources to "
-                              f"compile: FMI {fmi_version} needs {where}")
+        shipped = [n for n in names if n.startswith("sources/") and n.lower().endswith((".c", ".cc", ".cpp"))]
+        listing = f" (it ships {', '.join(shipped[:20])})" if shipped else ""
+        raise ArchiveRejected("fmu-build-failed", f"the FMU has no Linux binary ({binary}) and its sources cannot "
+                              f"be built: they are not listed; FMI {fmi_version} needs {where} naming the "
+                              f"files to compile{listing}")
     build_dir.mkdir()
     log_path = build_dir.parent / "build.log"
     log = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
@@ -89,8 +107,14 @@ def _build(unpacked: Path, build_dir: Path, fmi_version: str) -> None:
     with open(log_path, "rb") as fh:
         fh.seek(max(0, os.path.getsize(log_path) - BUILD_OUTPUT_CAP))
         output = fh.read().decode("utf-8", "replace")
-    reason = str(failure).replace(str(unpacked.parent) + "/", "")[:300]
-    rejected = ArchiveRejected("fmu-build-failed", f"building the binary from sources failed after "
-                               f"{time.monotonic() - t0:.1f} s ({type(failure).__name__}: {reason})")
+    import subprocess
+
+    if isinstance(failure, subprocess.CalledProcessError):  # the compiler's own words follow (build_output)
+        command = failure.cmd if isinstance(failure.cmd, list) else [str(failure.cmd)]
+        reason = f"`{' '.join(str(c) for c in command[:2])}` exited with status {failure.returncode}"
+    else:
+        reason = f"{type(failure).__name__}: " + str(failure).replace(str(unpacked.parent) + "/", "")[:300]
+    rejected = ArchiveRejected("fmu-build-failed", f"building the binary from sources with FMPy's build helper "
+                               f"failed after {time.monotonic() - t0:.1f} s ({reason})")
     rejected.extra = {"build_output": output}
     raise rejected

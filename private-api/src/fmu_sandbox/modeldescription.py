@@ -15,6 +15,7 @@ from lxml import etree
 SUPPORTED_FMI_VERSIONS = ("2.0", "3.0")
 INTERFACES = ("ModelExchange", "CoSimulation")
 _MAX_FMPY_MESSAGE = 2000
+MAX_WARNINGS = 50
 
 Start = float | int | bool | str | None
 
@@ -64,6 +65,7 @@ class ParsedModelDescription:
     default_experiment: DefaultExperiment | None
     variables: tuple[Variable, ...]
     states: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
 
 
 class ModelTooLarge(ModelDescriptionError):
@@ -91,6 +93,10 @@ def check_xml(xml: bytes, max_variables: int | None = None) -> str:
     lxml without `huge_tree` also bounds nesting (256 levels) and single text nodes (10 MB).
     Raises ModelDescriptionError (`fmu-invalid-model-description`, `fmu-unsupported-fmi-version` or
     `model-too-large`)."""
+    return _checked_root(xml, max_variables)[1]
+
+
+def _checked_root(xml: bytes, max_variables: int | None) -> tuple[Any, str]:
     if _has_dtd(xml):
         raise _invalid("modelDescription.xml contains a DOCTYPE or ENTITY declaration, which is not allowed")
     parser = etree.XMLParser(resolve_entities=False, load_dtd=False, no_network=True, huge_tree=False,
@@ -122,7 +128,40 @@ def check_xml(xml: bytes, max_variables: int | None = None) -> str:
         if count > max_variables:
             raise ModelTooLarge(f"the model has {count} variables, more than this gateway's limit of "
                                 f"{max_variables}")
-    return version
+    return root, version
+
+
+_SCHEMAS: dict[str, Any] = {}
+
+
+def load_schemas() -> None:
+    """FMPy's FMI 2 and 3 XSD files, parsed once (the sandbox template does it before any upload)."""
+    import os
+
+    import fmpy
+
+    for major in ("2", "3"):
+        if major not in _SCHEMAS:
+            path = os.path.join(os.path.dirname(fmpy.__file__), "schema", f"fmi{major}",
+                                f"fmi{major}ModelDescription.xsd")
+            _SCHEMAS[major] = etree.XMLSchema(file=path)
+
+
+def _schema_problems(root: Any, version: str) -> list[str]:
+    """Where the XML departs from the FMI schema (FMPy's own XSD files, as `validate=True` uses them)."""
+    load_schemas()
+    schema = _SCHEMAS[version.split(".", 1)[0]]
+    if schema.validate(root):
+        return []
+    return [f"schema (line {e.line}): {e.message}" for e in schema.error_log]
+
+
+def _warnings(problems: list[str]) -> tuple[str, ...]:
+    """At most MAX_WARNINGS, each at most _MAX_FMPY_MESSAGE characters."""
+    capped = [p if len(p) <= _MAX_FMPY_MESSAGE else p[:_MAX_FMPY_MESSAGE] + " …" for p in problems]
+    if len(capped) > MAX_WARNINGS:
+        capped = capped[:MAX_WARNINGS - 1] + [f"... and {len(capped) - MAX_WARNINGS + 1} more"]
+    return tuple(capped)
 
 
 def _float(value: object) -> float | None:
@@ -169,19 +208,27 @@ def _variable(sv: Any) -> Variable:
 
 
 def parse_model_description(xml: bytes, max_variables: int | None = None) -> ParsedModelDescription:
-    """Check `xml` (the bytes of modelDescription.xml) and read it with FMPy, validating against the schema,
-    so that what we report is exactly what FMPy will later simulate.
+    """Check `xml` (the bytes of modelDescription.xml) and read it with FMPy as a run reads it, so that what
+    we report is exactly what FMPy will later simulate.
 
-    Raises ModelDescriptionError with `fmu-invalid-model-description`, `fmu-unsupported-fmi-version` or
-    `fmu-no-interface` (or `model-too-large` beyond `max_variables`)."""
-    check_xml(xml, max_variables)
+    Two levels. Refused (ModelDescriptionError): hostile or malformed XML, an unsupported FMI version,
+    a missing modelName or guid/instantiationToken, a description FMPy cannot read, no ModelExchange or
+    CoSimulation, a variable name used twice (`fmu-invalid-model-description`,
+    `fmu-unsupported-fmi-version`, `fmu-no-interface`; `model-too-large` beyond `max_variables`).
+    Accepted with `warnings`: what FMPy's validation (the FMI XML schema and its rules) finds beyond
+    that, which tool exports often have and FMPy simulates through (`validate=False`, as every run does)."""
+    root, version = _checked_root(xml, max_variables)
     from fmpy import read_model_description
+    from fmpy.validation import validate_model_description
 
+    problems = _schema_problems(root, version)
+    del root
     with tempfile.TemporaryDirectory(prefix="fmu-md-") as tmp:
         xml_path = Path(tmp) / "modelDescription.xml"
         xml_path.write_bytes(xml)
         try:
-            md = read_model_description(str(xml_path), validate=True)
+            md = read_model_description(str(xml_path), validate=False)
+            problems += validate_model_description(md)
         except Exception as exc:  # FMPy signals every problem with a bare Exception or ValidationError
             message = str(exc).strip() or type(exc).__name__
             if message.startswith("Unsupported FMI version"):
@@ -192,6 +239,11 @@ def parse_model_description(xml: bytes, max_variables: int | None = None) -> Par
                 message = message[:_MAX_FMPY_MESSAGE] + " …"
             raise _invalid(f"modelDescription.xml was rejected by FMPy: {message}") from None
 
+    names: set[str] = set()
+    for sv in md.modelVariables:
+        if sv.name in names:  # the service finds variables by name: which one would a request mean?
+            raise _invalid(f"the variable name {sv.name!r} (line {sv.sourceline}) is used more than once")
+        names.add(sv.name)
     identifiers: dict[str, str] = {}
     for interface, impl in (("ModelExchange", md.modelExchange), ("CoSimulation", md.coSimulation)):
         if impl is not None:
@@ -221,6 +273,7 @@ def parse_model_description(xml: bytes, max_variables: int | None = None) -> Par
         default_experiment=experiment,
         variables=tuple(_variable(sv) for sv in md.modelVariables),
         states=tuple(_states(md)),
+        warnings=_warnings([p for p in problems if "is not unique" not in p]),
     )
 
 

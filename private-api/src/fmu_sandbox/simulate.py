@@ -87,9 +87,9 @@ class Progress:
             self.last = now
             fraction = min(max((t - self.start) / self.span, 0.0), 1.0)
             try:
-                os.write(self.events, f"p {fraction:.4f}\n".encode("ascii"))
-            except OSError:
-                pass  # progress is a courtesy
+                os.write(self.events, b"p %.4f\n" % fraction)
+            except Exception:  # noqa: BLE001 - progress is a courtesy: never the reason a run fails
+                pass
         return True
 
 
@@ -135,6 +135,9 @@ def run(message: dict[str, Any], out: str, events: int) -> int:
         return _failed(out, "memory", "the model ran out of memory "
                        f"(limit {limits.get('memory_mb', '?')} MiB)", "", log)
     except BaseException as exc:  # noqa: BLE001 - any FMU or FMPy failure is the model's own
+        load = _load_failure(exc, str(message["fmu_dir"]))
+        if load is not None:
+            return _failed(out, "load", load, _trace(), log)
         kind = "memory" if _near_memory_limit(message) else "model"
         return _failed(out, kind, _message(exc), _trace(), log)
     wall, cpu = time.perf_counter() - wall0, time.process_time() - cpu0
@@ -169,6 +172,18 @@ def _near_memory_limit(message: dict[str, Any]) -> bool:
     return bool(peak_vm >= 0.9 * float(limit_mb) * 1024)
 
 
+def _load_failure(exc: BaseException, fmu_dir: str) -> str | None:
+    """The loader's message when the model's binary did not load (a library it needs is missing, a symbol
+    is undefined), with the FMU's own paths relative to the FMU; None for any other failure. FMPy wraps
+    the loader's OSError in a bare Exception (and leaves the working directory in binaries/<platform>)."""
+    text = _message(exc)
+    loaded = isinstance(exc.__context__, OSError) and text.startswith("Failed to load shared library")
+    missing = isinstance(exc, AttributeError) and ": undefined symbol: " in text  # an FMI function ctypes lacks
+    if not (loaded or missing or text.startswith("Cannot find shared library")):
+        return None
+    return text.replace(fmu_dir.rstrip("/") + "/", "")
+
+
 def _message(exc: BaseException) -> str:
     try:
         return str(exc) or type(exc).__name__
@@ -184,11 +199,15 @@ def _trace() -> str:
 
 
 def _failed(out: str, kind: str, message: str, trace: str, log: LogTail) -> int:
+    path = os.path.join(out, "error.json")
     try:
-        write_json(os.path.join(out, "error.json"), {"kind": kind, "message": message[:4000], "trace": trace,
-                                                     "log": log.text()})
-    except BaseException:  # noqa: BLE001 - the exit code still says "model error"
-        pass
+        write_json(path, {"kind": kind, "message": message[:4000], "trace": trace, "log": log.text()})
+    except BaseException:  # noqa: BLE001 - then the kind and the message's ASCII part, in bytes of our own
+        try:
+            text = message[:4000].encode("ascii", "replace").decode("ascii")
+            write_file(path, json.dumps({"kind": kind, "message": text}).encode("ascii", "replace"))
+        except BaseException:  # noqa: BLE001 - the exit code still says "model error"
+            pass
     return EXIT_MODEL_ERROR
 
 

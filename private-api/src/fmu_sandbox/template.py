@@ -68,6 +68,9 @@ def preload() -> None:
 
     for name in PRELOAD:
         importlib.import_module(name)
+    from fmu_sandbox.modeldescription import load_schemas
+
+    load_schemas()  # upload validation reads FMPy's XSD files: before any uid drop or model code
     # Lazily built tables a run would otherwise build after the uid drop.
     "x".encode("ascii"), "x".encode("latin-1"), b"x".decode("utf-16", "ignore")
 

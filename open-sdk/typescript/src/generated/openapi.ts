@@ -325,6 +325,10 @@ export interface paths {
          *     safe paths, no links, entry-count and size caps, a valid modelDescription.xml (FMI 2 or 3), and
          *     a Linux x86-64 binary or C sources that compile. An FMU this account already has is answered
          *     with 200 and its record; new ones with 201.
+         *     Validation has two levels: what makes an FMU unsafe or unrunnable is refused (422 or 413, nothing
+         *     stored, nothing charged); schema quirks that FMPy simulates through are accepted and listed in
+         *     the FMU's `warnings`. A source build that fails says which of the FMU's files failed and why
+         *     (`fmu-build-failed`), or which source list or binary name it expected.
          */
         post: operations["uploadFmu"];
         delete?: never;
@@ -718,6 +722,12 @@ export interface components {
             /** Format: date-time */
             created_at: string | null;
             model: components["schemas"]["ModelInfo"];
+            /**
+             * @description What upload validation found but accepted: schema quirks of tool exports that FMPy simulates
+             *     through (e.g. an Enumeration declared continuous). Empty for a clean FMU. Anything that makes
+             *     an FMU unsafe or unrunnable is refused instead (see uploadFmu).
+             */
+            warnings: string[];
         };
         FmuList: {
             items: components["schemas"]["Fmu"][];
@@ -836,7 +846,7 @@ export interface components {
             cache?: boolean;
         };
         SimulationError: {
-            /** @description model-error, model-crashed, model-killed, model-out-of-memory, simulation-timeout, output-too-large, sandbox-failed, ... */
+            /** @description model-error, model-load-failed (the binary or a library it needs would not load; the loader's message is in detail), model-crashed, model-killed, model-out-of-memory, simulation-timeout, output-too-large, sandbox-failed, ... */
             type: string;
             detail: string;
         };

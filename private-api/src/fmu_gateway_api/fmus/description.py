@@ -52,6 +52,8 @@ class StoredDescription(_Strict):
     default_experiment: StoredExperiment | None = None
     variables: list[StoredVariable]
     states: list[Name] = []
+    # schema quirks the upload was accepted with (see fmu_sandbox.modeldescription)
+    warnings: Annotated[list[Annotated[str, Field(max_length=2000)]], Field(max_length=50)] = []
 
 
 class DescriptionInvalid(Exception):

@@ -36,7 +36,8 @@ def model_info(fmu: service.ResolvedFmu) -> ModelInfo:
 
 def fmu_out(fmu: service.ResolvedFmu) -> FmuOut:
     return FmuOut(id=fmu.fmu_id, sha256=fmu.sha256, source=fmu.source,  # type: ignore[arg-type]
-                  filename=fmu.filename, size=fmu.size, created_at=fmu.created_at, model=model_info(fmu))
+                  filename=fmu.filename, size=fmu.size, created_at=fmu.created_at, model=model_info(fmu),
+                  warnings=list(fmu.description.get("warnings") or []))
 
 
 @router.post("/v1/fmus", status_code=status.HTTP_201_CREATED, operation_id="uploadFmu",

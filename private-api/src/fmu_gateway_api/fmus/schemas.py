@@ -59,6 +59,7 @@ class FmuOut(BaseModel):
     size: int
     created_at: datetime | None
     model: ModelInfo
+    warnings: list[str]
 
 
 class FmuList(BaseModel):

@@ -39,6 +39,8 @@ def collect(code: int, out: Path, stream_log: str, *, memory_mb: int, max_output
         message = str(err.get("message", "unknown error"))[:4000]
         if err.get("kind") == "memory":
             slug, detail = "model-out-of-memory", f"the model ran out of memory (limit {memory_mb} MiB): {message}"
+        elif err.get("kind") == "load":
+            slug, detail = "model-load-failed", f"the model's binary could not be loaded: {message}"
         else:
             slug, detail = "model-error", f"the model failed: {message}"
         return RunOutcome(None, RunFailure(slug, detail), log=(err.get("log") or "") + stream_log)

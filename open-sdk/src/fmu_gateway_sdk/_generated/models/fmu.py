@@ -27,6 +27,10 @@ class Fmu:
         size (int):
         created_at (datetime.datetime | None):
         model (ModelInfo):
+        warnings (list[str]): What upload validation found but accepted: schema quirks of tool exports that FMPy
+            simulates
+            through (e.g. an Enumeration declared continuous). Empty for a clean FMU. Anything that makes
+            an FMU unsafe or unrunnable is refused instead (see uploadFmu).
     """
 
     id: str
@@ -36,6 +40,7 @@ class Fmu:
     size: int
     created_at: datetime.datetime | None
     model: ModelInfo
+    warnings: list[str]
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -57,6 +62,8 @@ class Fmu:
 
         model = self.model.to_dict()
 
+        warnings = self.warnings
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -68,6 +75,7 @@ class Fmu:
                 "size": size,
                 "created_at": created_at,
                 "model": model,
+                "warnings": warnings,
             }
         )
 
@@ -105,6 +113,8 @@ class Fmu:
 
         model = ModelInfo.from_dict(d.pop("model"))
 
+        warnings = cast(list[str], d.pop("warnings"))
+
         fmu = cls(
             id=id,
             sha256=sha256,
@@ -113,6 +123,7 @@ class Fmu:
             size=size,
             created_at=created_at,
             model=model,
+            warnings=warnings,
         )
 
         fmu.additional_properties = d

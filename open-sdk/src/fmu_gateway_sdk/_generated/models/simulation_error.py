@@ -13,8 +13,9 @@ T = TypeVar("T", bound="SimulationError")
 class SimulationError:
     """
     Attributes:
-        type_ (str): model-error, model-crashed, model-killed, model-out-of-memory, simulation-timeout, output-too-
-            large, sandbox-failed, ...
+        type_ (str): model-error, model-load-failed (the binary or a library it needs would not load; the loader's
+            message is in detail), model-crashed, model-killed, model-out-of-memory, simulation-timeout, output-too-large,
+            sandbox-failed, ...
         detail (str):
     """
 

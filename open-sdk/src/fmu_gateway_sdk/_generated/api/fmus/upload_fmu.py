@@ -97,6 +97,10 @@ def sync_detailed(
     safe paths, no links, entry-count and size caps, a valid modelDescription.xml (FMI 2 or 3), and
     a Linux x86-64 binary or C sources that compile. An FMU this account already has is answered
     with 200 and its record; new ones with 201.
+    Validation has two levels: what makes an FMU unsafe or unrunnable is refused (422 or 413, nothing
+    stored, nothing charged); schema quirks that FMPy simulates through are accepted and listed in
+    the FMU's `warnings`. A source build that fails says which of the FMU's files failed and why
+    (`fmu-build-failed`), or which source list or binary name it expected.
 
     Args:
         body (UploadFmuBody):
@@ -131,6 +135,10 @@ def sync(
     safe paths, no links, entry-count and size caps, a valid modelDescription.xml (FMI 2 or 3), and
     a Linux x86-64 binary or C sources that compile. An FMU this account already has is answered
     with 200 and its record; new ones with 201.
+    Validation has two levels: what makes an FMU unsafe or unrunnable is refused (422 or 413, nothing
+    stored, nothing charged); schema quirks that FMPy simulates through are accepted and listed in
+    the FMU's `warnings`. A source build that fails says which of the FMU's files failed and why
+    (`fmu-build-failed`), or which source list or binary name it expected.
 
     Args:
         body (UploadFmuBody):
@@ -160,6 +168,10 @@ async def asyncio_detailed(
     safe paths, no links, entry-count and size caps, a valid modelDescription.xml (FMI 2 or 3), and
     a Linux x86-64 binary or C sources that compile. An FMU this account already has is answered
     with 200 and its record; new ones with 201.
+    Validation has two levels: what makes an FMU unsafe or unrunnable is refused (422 or 413, nothing
+    stored, nothing charged); schema quirks that FMPy simulates through are accepted and listed in
+    the FMU's `warnings`. A source build that fails says which of the FMU's files failed and why
+    (`fmu-build-failed`), or which source list or binary name it expected.
 
     Args:
         body (UploadFmuBody):
@@ -192,6 +204,10 @@ async def asyncio(
     safe paths, no links, entry-count and size caps, a valid modelDescription.xml (FMI 2 or 3), and
     a Linux x86-64 binary or C sources that compile. An FMU this account already has is answered
     with 200 and its record; new ones with 201.
+    Validation has two levels: what makes an FMU unsafe or unrunnable is refused (422 or 413, nothing
+    stored, nothing charged); schema quirks that FMPy simulates through are accepted and listed in
+    the FMU's `warnings`. A source build that fails says which of the FMU's files failed and why
+    (`fmu-build-failed`), or which source list or binary name it expected.
 
     Args:
         body (UploadFmuBody):
