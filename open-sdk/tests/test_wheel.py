@@ -40,8 +40,7 @@ def test_wheel_installs_cleanly_and_the_cli_runs(tmp_path: Path) -> None:
     assert not [n for n in names if "fmu_gateway_api" in n or "/tests/" in n]
     assert "License-Expression: Apache-2.0" in metadata
     core = [m.group(1).strip() for m in re.finditer(r"^Requires-Dist: ([^;\n]+)$", metadata, re.M)]
-    assert sorted(re.split(r"[<>=!~ ]", c)[0] for c in core) == ["attrs", "httpx", "platformdirs",
-                                                                 "python-dateutil"]
+    assert sorted(re.split(r"[<>=!~ ]", c)[0] for c in core) == ["attrs", "httpx", "platformdirs"]
 
     env_dir = tmp_path / "venv"
     venv.EnvBuilder(with_pip=True).create(env_dir)
