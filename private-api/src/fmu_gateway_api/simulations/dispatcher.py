@@ -88,10 +88,12 @@ class Dispatcher:
         self._capacity = ctx.settings.runner_concurrency
         self._busy = 0
         self._ready: deque[Ready] = deque()
-        # Ingests are looked for when one may be there (at start, after an "ingest" job notification or a
-        # resync); a simulation's enqueue-to-start pays no extra transaction for them.
-        self._ingests_maybe = threading.Event()
-        self._ingests_maybe.set()
+        # Each queue (standard and heavy simulations, ingests) is looked at only when a job may be there: at
+        # start, after a "jobs" notification for it, a resync, or a finished run whose account has queued
+        # jobs. A run handed over in memory costs no claim transaction, and no idle thread queries.
+        self._maybe = {queue: threading.Event() for queue in ("standard", "heavy", "ingest")}
+        for flag in self._maybe.values():
+            flag.set()
         ctx.bus.subscribe("jobs", self._on_jobs)
         ctx.bus.subscribe("cancel", self._on_cancel)
         ctx.bus.subscribe("started", self._on_started)
@@ -223,6 +225,7 @@ class Dispatcher:
                                  error={"type": "worker-lost", "detail": "the worker running this simulation "
                                         "stopped twice; it was not run again", "platform": True}):
                     billing.finalize(session, self.ctx, sim, refund=True)
+                    self._freed(session, sim.account_id)
                     self.ctx.bus.publish(session, "done", sim.id)
             ingest_repo = IngestRepository(session)
             for row in ingest_repo.running():
@@ -249,8 +252,9 @@ class Dispatcher:
             self._wake.notify_all()
 
     def _on_jobs(self, payload: str) -> None:
-        if payload in (ingests.INGEST_JOB, RESYNC):
-            self._ingests_maybe.set()
+        queues = {ingests.INGEST_JOB: ("ingest",), RESYNC: tuple(self._maybe)}.get(payload, ("standard", "heavy"))
+        for queue in queues:
+            self._maybe[queue].set()
         self.wake()
 
     def _on_cancel(self, payload: str) -> None:
@@ -310,7 +314,9 @@ class Dispatcher:
         """Run a job admitted as running for this process (its transaction has committed)."""
         with self._lock:
             self._ready.append((sim, units, {"claimed": time.perf_counter()}))
-        self.wake()
+        with self._wake:  # one thread takes it; the others sleep on
+            self._signals += 1
+            self._wake.notify()
 
     def lease_until(self, now: datetime) -> datetime:
         return now + self.lease
@@ -399,27 +405,42 @@ class Dispatcher:
                 self._heavy_busy -= 1
             self.wake()
 
+    def _looking(self, queue: str) -> bool:
+        """Whether to look at `queue` now (and the flag taken down first: a notification that comes while
+        we look puts it back up)."""
+        flag = self._maybe[queue]
+        if not flag.is_set():
+            return False
+        flag.clear()
+        return True
+
     def _claim(self, lane: str = "standard") -> Ready | None:
         """The next job of the lane, read in the transaction that claims it (with what its result needs)."""
+        if not self._looking(lane):
+            return None
         limits = {name: tier.concurrent_runs for name, tier in self.ctx.pricing.tiers.items()}
-        with unit_of_work(self.ctx.sessions) as session:
-            now = utcnow()
-            sim_id = SimulationRepository(session).claim_next(self.worker_id, now, self.lease_until(now), limits,
-                                                              lane=lane)
-            if sim_id is None:
-                return None
-            phases = {"claimed": time.perf_counter()}
-            sim = SimulationRepository(session).get(sim_id)
-            assert sim is not None
-            with self._lock:
-                self._running.add(sim_id)
-            self.ctx.bus.publish(session, "started", sim_id)
-            return sim, fmu_units(self.ctx, session, sim), phases
+        try:
+            with unit_of_work(self.ctx.sessions) as session:
+                now = utcnow()
+                sim_id = SimulationRepository(session).claim_next(self.worker_id, now, self.lease_until(now),
+                                                                  limits, lane=lane)
+                if sim_id is None:
+                    return None
+                self._maybe[lane].set()  # there may be more
+                phases = {"claimed": time.perf_counter()}
+                sim = SimulationRepository(session).get(sim_id)
+                assert sim is not None
+                with self._lock:
+                    self._running.add(sim_id)
+                self.ctx.bus.publish(session, "started", sim_id)
+                return sim, fmu_units(self.ctx, session, sim), phases
+        except BaseException:
+            self._maybe[lane].set()  # not looked at after all
+            raise
 
     def _claim_ingest(self) -> str | None:
-        if self.ctx.sandbox is None or not self._ingests_maybe.is_set():
+        if self.ctx.sandbox is None or not self._looking("ingest"):
             return None
-        self._ingests_maybe.clear()  # before looking: a notification that comes meanwhile sets it again
         try:
             with unit_of_work(self.ctx.sessions) as session:
                 now = utcnow()
@@ -429,10 +450,10 @@ class Dispatcher:
                         self._ingesting.add(sha)
                     self.ctx.bus.publish(session, "started", f"ingest:{sha}")
         except BaseException:
-            self._ingests_maybe.set()  # not looked at after all
+            self._maybe["ingest"].set()  # not looked at after all
             raise
         if sha is not None:
-            self._ingests_maybe.set()  # there may be more
+            self._maybe["ingest"].set()  # there may be more
         return sha
 
     def _ingest(self, sha256: str) -> None:
@@ -530,6 +551,7 @@ class Dispatcher:
             if ended:
                 # The cost is settled in the same transaction that ends the run: a refund when we failed.
                 billing.finalize(session, self.ctx, sim, refund=platform)
+                self._freed(session, sim.account_id)
                 # In this order, once committed: the waiting request here gets the run in memory, then
                 # every other process hears that it ended.
                 after_commit(session, lambda: self._hand_off(sim, values, doc, phases))
@@ -549,6 +571,12 @@ class Dispatcher:
             setattr(sim, key, value)
         self.ctx.waiters.resolve(("simulation", sim.id), Finished(sim, doc, phases))
 
+    def _freed(self, session: Session, account_id: str) -> None:
+        """A run of this account ended: its queued jobs (held back by its tier's concurrent-run limit) may
+        start now; say so, in the transaction that ends the run."""
+        if SimulationRepository(session).has_queued(account_id):
+            self.ctx.bus.publish(session, "jobs")
+
     def _fail(self, sim: Simulation, error: dict[str, Any]) -> None:
         with unit_of_work(self.ctx.sessions) as session:
             if SimulationRepository(session).finish(sim.id, worker=self.worker_id, status="failed",
@@ -556,6 +584,7 @@ class Dispatcher:
                 found = SimulationRepository(session).get(sim.id)
                 assert found is not None
                 billing.finalize(session, self.ctx, found, refund=bool(error.get("platform")))
+                self._freed(session, sim.account_id)
                 self.ctx.bus.publish(session, "done", sim.id)
 
 

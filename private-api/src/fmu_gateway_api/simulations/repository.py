@@ -214,6 +214,10 @@ class SimulationRepository(Repository):
                                     .group_by(Simulation.status)).all()
         return {str(status): int(n) for status, n in rows}
 
+    def has_queued(self, account_id: str) -> bool:
+        return self.session.scalar(select(Simulation.id).where(Simulation.account_id == account_id,
+                                                                Simulation.status == "queued").limit(1)) is not None
+
     def next_not_before(self) -> datetime | None:
         """The earliest time a queued job put off by its runner may be claimed again."""
         found: datetime | None = self.session.scalar(select(func.min(Simulation.not_before))
