@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import html
+import itertools
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -16,6 +17,11 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 Value = float | int | bool | None
+Cell = Value | str | list[Any]  # a String/Binary value, or an FMI 3 array's (nested) values
+# How the gateway spells non-finite numbers in JSON (Float columns only).
+NON_FINITE = {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf}
+_NUMPY = {"Float64": "f8", "Float32": "f4", "Int8": "i1", "UInt8": "u1", "Int16": "i2", "UInt16": "u2",
+          "Int32": "i4", "UInt32": "u4", "Int64": "i8", "UInt64": "u8", "Boolean": "?"}
 
 
 HEAD_ROWS = 5
@@ -26,7 +32,9 @@ HEAD_COLUMNS = 12
 class SimulationResult:
     """What `Gateway.simulate` returns.
 
-    `columns` lists the recorded variables, time first; `data` holds one list per column; `kpis` the
+    `columns` lists the recorded variables, time first; `data` holds one list per column (non-finite numbers
+    as floats; an FMI 3 array's values as nested lists, its sizes in `dimensions`; `types` the FMI type of
+    each column); `kpis` the
     figures asked for; `provenance` where and how it ran (FMU sha256, FMPy version, runner, solver, times);
     `request` the request as the gateway completed it (start values, inputs, every default); `model` a
     name to show (the library id or the FMU file's name).
@@ -40,7 +48,9 @@ class SimulationResult:
     provenance: dict[str, Any] = field(default_factory=dict)
     columns: list[str] = field(default_factory=list)
     units: dict[str, str] = field(default_factory=dict)
-    data: dict[str, list[Value]] = field(default_factory=dict)
+    data: dict[str, list[Any]] = field(default_factory=dict)
+    types: dict[str, str] = field(default_factory=dict)
+    dimensions: dict[str, list[int]] = field(default_factory=dict)
     request: dict[str, Any] = field(default_factory=dict)
     error: dict[str, Any] | None = None
     model: str = ""
@@ -51,12 +61,16 @@ class SimulationResult:
         """From a Simulation document and, when not inline, its Result document."""
         data = result if result is not None else (simulation.get("result") or {})
         fmu_id = str(simulation.get("fmu_id", ""))
+        types = {str(k): str(v) for k, v in (data.get("types") or {}).items()}
         return cls(
             id=str(simulation.get("id", "")), status=str(simulation.get("status", "")),
             fmu_id=str(simulation.get("fmu_id", "")), cached=bool(simulation.get("cached", False)),
             kpis=dict(simulation.get("kpis") or {}), provenance=dict(simulation.get("provenance") or {}),
             columns=list(data.get("columns") or []), units=dict(data.get("units") or {}),
-            data={k: list(v) for k, v in (data.get("data") or {}).items()},
+            data={k: _numbers(v) if types.get(k, "Float64") in ("Float64", "Float32") else list(v)
+                  for k, v in (data.get("data") or {}).items()},
+            types=types,
+            dimensions={str(k): [int(n) for n in v] for k, v in (data.get("dimensions") or {}).items()},
             request=dict(simulation.get("request") or {}), error=simulation.get("error"),
             model=model or short_model_name(fmu_id),
         )
@@ -106,18 +120,35 @@ class SimulationResult:
         unit = self.units.get(column)
         return f"{column} [{unit}]" if unit else column
 
-    def __getitem__(self, column: str) -> list[Value]:
+    def __getitem__(self, column: str) -> list[Any]:
         return self.data[column]
 
     @property
     def time(self) -> list[Value]:
         return self.data[self.columns[0]] if self.columns else []
 
+    def flat_columns(self) -> dict[str, list[Cell]]:
+        """One list per scalar column, an FMI 3 array split into its elements `y[1]`, `y[2]`, ... (row-major),
+        as in the gateway's CSV."""
+        flat: dict[str, list[Cell]] = {}
+        for c in self.columns:
+            dims = self.dimensions.get(c)
+            if not dims:
+                flat[c] = self.data[c]
+                continue
+            labels = [f"{c}[{','.join(str(i + 1) for i in index)}]"
+                      for index in itertools.product(*map(range, dims))]
+            rows = [_flat(v) for v in self.data[c]]
+            for j, label in enumerate(labels):
+                flat[label] = [row[j] for row in rows]
+        return flat
+
     def to_pandas(self) -> pd.DataFrame:
-        """One column per variable, `time` included (extra `pandas`)."""
+        """One column per variable, `time` included, an array as one column per element (extra `pandas`)."""
         import pandas as pd
 
-        frame = pd.DataFrame({c: self.data[c] for c in self.columns}, columns=self.columns)
+        flat = self.flat_columns()
+        frame = pd.DataFrame(flat, columns=list(flat))
         frame.attrs["units"] = dict(self.units)
         frame.attrs["simulation_id"] = self.id
         return frame
@@ -126,12 +157,17 @@ class SimulationResult:
         """A structured array like FMPy's `simulate_fmu` result (extra `pandas`, which brings NumPy)."""
         import numpy as np
 
-        dtypes = [(c, "f8" if i == 0 else _column_dtype(self.data[c])) for i, c in enumerate(self.columns)]
+        dtypes: list[Any] = []
+        for i, c in enumerate(self.columns):
+            kind = "f8" if i == 0 else _NUMPY.get(self.types.get(c, "")) or (
+                "O" if self.types.get(c) in ("String", "Binary") else _column_dtype(self.data[c]))
+            dims = self.dimensions.get(c)
+            dtypes.append((c, kind, tuple(dims)) if dims else (c, kind))
         n = len(self.time)
         array = np.zeros(n, dtype=dtypes)
-        for name, dtype in dtypes:
+        for name, kind, *_shape in dtypes:
             values = self.data[name]
-            if dtype == "f8":
+            if kind.startswith("f"):
                 array[name] = [math.nan if v is None else v for v in values]
             else:
                 array[name] = values
@@ -142,9 +178,10 @@ class SimulationResult:
         path = Path(path)
         with path.open("w", newline="") as fh:
             writer = csv.writer(fh)
-            writer.writerow(self.columns)
-            for row in zip(*(self.data[c] for c in self.columns), strict=True):
-                writer.writerow(["" if v is None else (int(v) if isinstance(v, bool) else v) for v in row])
+            flat = self.flat_columns()
+            writer.writerow(list(flat))
+            for row in zip(*flat.values(), strict=True):
+                writer.writerow(["" if v is None else _csv_cell(v) for v in row])
         return path
 
     def plot(self, path: str | Path | None = None, *, variables: Sequence[str] | None = None,
@@ -217,6 +254,31 @@ def _html_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
 
 def _number(value: Any) -> str:
     return f"{value:.6g}" if isinstance(value, float) else str(value)
+
+
+def _numbers(values: Sequence[Any]) -> list[Any]:
+    """A Float column with the gateway's spelled-out non-finite numbers as floats (nested lists kept)."""
+    return [_number_of(v) for v in values]
+
+
+def _number_of(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_number_of(v) for v in value]
+    return NON_FINITE.get(value, value) if isinstance(value, str) else value
+
+
+def _flat(value: Any) -> list[Any]:
+    if isinstance(value, list):
+        return [x for v in value for x in _flat(v)]
+    return [value]
+
+
+def _csv_cell(value: Any) -> Any:
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, float) and not math.isfinite(value):
+        return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
+    return value
 
 
 def _column_dtype(values: Sequence[Value]) -> str:

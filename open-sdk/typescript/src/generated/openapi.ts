@@ -757,10 +757,16 @@ export interface components {
             variability: string;
             /** @description FMI type: Real/Integer/Boolean/String/Enumeration (FMI 2), Float64/Int32/... (FMI 3) */
             type: string;
-            start: number | boolean | string | null;
+            /** @description An array variable's start values: one list of all elements, row-major. */
+            start: (number | boolean | string | null) | (number | boolean | string)[];
             unit: string | null;
             description: string | null;
             initial?: string | null;
+            /**
+             * @description FMI 3 array variables: the size of each dimension (a structural parameter's start value when
+             *     the size is one); null for a scalar. Elements are named one-based, row-major: `y[2]`, `A[1,3]`.
+             */
+            dimensions?: number[] | null;
         };
         VariableList: {
             items: components["schemas"]["Variable"][];
@@ -771,17 +777,20 @@ export interface components {
          * @description Input signals: one time vector and, per input variable, one value per time point. Real inputs
          *     are interpolated linearly between points and held constant before the first and after the last
          *     point; integer and boolean inputs are piecewise constant. A repeated time point makes a step.
+         *     An FMI 3 array input takes one list of all its elements (row-major) per time point.
          */
         InputSeries: {
             time: number[];
             signals: {
-                [key: string]: number[];
+                [key: string]: (number | number[])[];
             };
         };
         /**
          * @description A figure computed from the result. min, max and final are taken from the samples; mean and rms
          *     are time-weighted (trapezoidal integral divided by the simulated interval); integral is the
-         *     trapezoidal integral over time.
+         *     trapezoidal integral over time. `variable` names a variable or one element of an FMI 3 array
+         *     (`y[2]`, one-based); a whole array gives one figure per element, keyed by element (`max(y[1])`,
+         *     or `<name>[1]` when named). A figure that is not finite (NaN or an infinity) is null.
          */
         KpiSpec: {
             variable: string;
@@ -817,9 +826,12 @@ export interface components {
             relative_tolerance?: number | null;
             /** @description Fixed step of the Euler solver. */
             step_size?: number | null;
-            /** @description Start values by variable name, typed as the model declares them. */
+            /**
+             * @description Start values by variable name, typed as the model declares them. An FMI 3 array variable takes a
+             *     list of all its elements (row-major), or nested lists of its shape.
+             */
             start_values?: {
-                [key: string]: number | boolean | string;
+                [key: string]: (number | boolean | string) | unknown[];
             };
             inputs?: components["schemas"]["InputSeries"] | null;
             /** @description Variables to record. Default: the model's outputs, else its states. */
@@ -840,15 +852,31 @@ export interface components {
             type: string;
             detail: string;
         };
+        /**
+         * @description One entry per recorded variable (a column), time first. Numbers are written exactly (shortest
+         *     round-trip form); in a Float column the non-finite numbers are the strings `"NaN"`, `"Infinity"`
+         *     and `"-Infinity"` (JSON has no literal for them). An FMI 3 array variable is one column whose values
+         *     are nested arrays of its `dimensions` (row-major). String outputs are strings; Binary outputs are
+         *     base64 strings. In CSV an array is one column per element (`y[1]`, `y[2]`, ... ; `A[1,2]` for a
+         *     matrix), non-finite numbers are spelled as in JSON, booleans are 0/1.
+         */
         ResultData: {
             /** @description time first */
             columns: string[];
             units: {
                 [key: string]: string;
             };
-            /** @description One array per column; non-finite numbers are null. */
+            /** @description Each column's FMI type: Float64, Float32, Int32, ..., Boolean, String, Binary (FMI 2 Real is Float64, Integer and Enumeration are Int32). Sent with every result since 0.8; absent from older stored results. */
+            types?: {
+                [key: string]: string;
+            };
+            /** @description The array columns only, with the size of each dimension (sent with every result since 0.8). */
+            dimensions?: {
+                [key: string]: number[];
+            };
+            /** @description One array per column, one value per time point. */
             data: {
-                [key: string]: (number | boolean | null)[];
+                [key: string]: ((number | boolean | string | null) | unknown[])[];
             };
         };
         Result: components["schemas"]["ResultData"] & {

@@ -17,7 +17,6 @@ import threading
 import time
 import uuid
 from collections import deque
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -27,6 +26,7 @@ from sqlalchemy.orm import Session
 from fmu_gateway_api.billing import service as billing
 from fmu_gateway_api.context import Context
 from fmu_gateway_api.fmus import ingests
+from fmu_gateway_api.fmus.models import Model
 from fmu_gateway_api.fmus.repository import IngestRepository
 from fmu_gateway_api.fmus.service import fmu_archive, library_model, uploaded_model
 from fmu_gateway_api.kit.bus import RESYNC
@@ -52,7 +52,7 @@ class Finished:
     phases: dict[str, float] = field(default_factory=dict)
 
 
-Ready = tuple[Simulation, Mapping[str, str], dict[str, float]]
+Ready = tuple[Simulation, Model | None, dict[str, float]]
 
 
 class Dispatcher:
@@ -246,10 +246,10 @@ class Dispatcher:
         with self._lock:
             self._busy -= 1
 
-    def hand(self, sim: Simulation, units: Mapping[str, str]) -> None:
+    def hand(self, sim: Simulation, model: Model | None) -> None:
         """Run a job admitted as running for this process (its transaction has committed)."""
         with self._lock:
-            self._ready.append((sim, units, {"claimed": time.perf_counter()}))
+            self._ready.append((sim, model, {"claimed": time.perf_counter()}))
         self.wake()
 
     def lease_until(self, now: datetime) -> datetime:
@@ -290,9 +290,9 @@ class Dispatcher:
                 finally:
                     self.release()
                 continue
-            sim, units, phases = claimed
+            sim, model, phases = claimed
             try:
-                self._execute(sim, units, phases)
+                self._execute(sim, model, phases)
             except Exception:
                 log.exception("job %s failed in the dispatcher", sim.id)
                 self._fail(sim, {"type": "internal-error", "detail": "the service failed while running "
@@ -314,7 +314,7 @@ class Dispatcher:
             with self._lock:
                 self._running.add(sim_id)
             self.ctx.bus.publish(session, "started", sim_id)
-            return sim, fmu_units(self.ctx, session, sim), phases
+            return sim, fmu_model(self.ctx, session, sim), phases
 
     def _claim_ingest(self) -> str | None:
         if self.ctx.sandbox is None:
@@ -337,7 +337,7 @@ class Dispatcher:
             with self._lock:
                 self._ingesting.discard(sha256)
 
-    def _execute(self, sim: Simulation, units: Mapping[str, str], phases: dict[str, float]) -> None:
+    def _execute(self, sim: Simulation, model: Model | None, phases: dict[str, float]) -> None:
         sim_id = sim.id
         request_id_var.set(sim.request_id)  # this thread's log lines carry the request that started the job
         assert self.ctx.sandbox is not None
@@ -354,7 +354,7 @@ class Dispatcher:
             with self._lock:
                 self._running.discard(sim_id)
         phases["ran"] = time.perf_counter()
-        self._store(sim_id, sim, outcome, units, phases)
+        self._store(sim_id, sim, outcome, model, phases)
 
     def _spec(self, sim: Simulation) -> JobSpec:
         r = sim.request
@@ -370,7 +370,7 @@ class Dispatcher:
             timeout_s=sim.timeout_s,
         )
 
-    def _store(self, sim_id: str, sim: Simulation, outcome: RunOutcome, units: Mapping[str, str],
+    def _store(self, sim_id: str, sim: Simulation, outcome: RunOutcome, model: Model | None,
                phases: dict[str, float]) -> None:
         r = sim.request
         provenance: dict[str, Any] = {
@@ -385,7 +385,8 @@ class Dispatcher:
         doc = None
         if outcome.ok:
             assert outcome.result is not None
-            doc = result_document(outcome.result, units)
+            doc = result_document(outcome.result, model.units if model else {}, outcome.text,
+                                  model.by_name if model else {})
             values.update(status="succeeded", result_sha256=self.ctx.blobs.put_bytes(encode(doc)),
                           kpis=compute_kpis(doc, r.get("kpis") or []))
         else:
@@ -458,11 +459,11 @@ def _dead_on_this_host(worker: str, me: str) -> bool:
     return False
 
 
-def fmu_units(ctx: Context, session: Session, sim: Simulation) -> Mapping[str, str]:
-    """Units from the description kept at upload (never a re-parse of the model)."""
+def fmu_model(ctx: Context, session: Session, sim: Simulation) -> Model | None:
+    """The description kept at upload, for units and types (never a re-parse of the model)."""
     if sim.fmu_id.startswith("lib:"):
         entry = ctx.library.get(sim.fmu_id)
         model = library_model(ctx, entry) if entry is not None else None
     else:
         model = uploaded_model(session, ctx, sim.fmu_sha256)
-    return model.units if model is not None else {}
+    return model

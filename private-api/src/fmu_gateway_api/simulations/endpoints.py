@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any
@@ -19,6 +18,7 @@ from fmu_gateway_api.billing import service as billing
 from fmu_gateway_api.context import Context
 from fmu_gateway_api.deps import ContextDep, CurrentAccount, SessionDep, json_body
 from fmu_gateway_api.errors import Conflict, NotAcceptable
+from fmu_gateway_api.fmus.models import Model
 from fmu_gateway_api.kit import uow
 from fmu_gateway_api.kit.waiters import Waiter
 from fmu_gateway_api.simulations import results, service
@@ -98,8 +98,8 @@ def _admit(ctx: Context, caller: Caller, body: SimulationCreate, idempotency_key
                     reserved = False
             if here:
                 assert dispatcher is not None
-                units = admission.fmu.model.units
-                uow.after_commit(session, lambda: _start_here(session, dispatcher, sim, now, units))
+                model = admission.fmu.model
+                uow.after_commit(session, lambda: _start_here(session, dispatcher, sim, now, model))
                 ctx.bus.publish(session, "started", sim.id)
             elif fresh:
                 ctx.bus.publish(session, "jobs")
@@ -115,11 +115,11 @@ def _admit(ctx: Context, caller: Caller, body: SimulationCreate, idempotency_key
 
 
 def _start_here(session: Session, dispatcher: Dispatcher, sim: Simulation, now: datetime,
-                units: Mapping[str, str]) -> None:
+                model: Model) -> None:
     """After the admission committed: hand the job to this process's dispatcher (admitted running here)."""
     session.expunge(sim)  # the dispatcher owns it now; this request's session must not write it
     sim.status, sim.worker, sim.attempts, sim.started_at = "running", dispatcher.worker_id, 1, now
-    dispatcher.hand(sim, units)
+    dispatcher.hand(sim, model)
 
 
 def _read(ctx: Context, caller: Caller, sim_id: str) -> Simulation:

@@ -50,6 +50,8 @@ from .receive_stripe_webhook_body import ReceiveStripeWebhookBody
 from .result import Result
 from .result_data import ResultData
 from .result_data_data import ResultDataData
+from .result_data_dimensions import ResultDataDimensions
+from .result_data_types import ResultDataTypes
 from .result_data_units import ResultDataUnits
 from .simulation import Simulation
 from .simulation_create import SimulationCreate
@@ -125,6 +127,8 @@ __all__ = (
     "Result",
     "ResultData",
     "ResultDataData",
+    "ResultDataDimensions",
+    "ResultDataTypes",
     "ResultDataUnits",
     "Simulation",
     "SimulationCreate",

@@ -41,7 +41,8 @@ class SimulationCreate:
         relative_tolerance (float | None | Unset):
         step_size (float | None | Unset): Fixed step of the Euler solver.
         start_values (SimulationCreateStartValues | Unset): Start values by variable name, typed as the model declares
-            them.
+            them. An FMI 3 array variable takes a
+            list of all its elements (row-major), or nested lists of its shape.
         inputs (InputSeries | None | Unset):
         outputs (list[str] | None | Unset): Variables to record. Default: the model's outputs, else its states.
         kpis (list[KpiSpec] | Unset):
