@@ -40,6 +40,7 @@ bench: install models
 	$(PY) bench/bench_core.py
 	$(PY) bench/bench_runners.py
 	$(PY) bench/bench_edge.py
+	$(PY) bench/bench_results.py
 
 sdk: install
 	$(PY) open-sdk/scripts/generate.py

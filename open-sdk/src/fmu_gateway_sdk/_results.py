@@ -7,7 +7,7 @@ import html
 import itertools
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -51,6 +51,7 @@ class SimulationResult:
     data: dict[str, list[Any]] = field(default_factory=dict)
     types: dict[str, str] = field(default_factory=dict)
     dimensions: dict[str, list[int]] = field(default_factory=dict)
+    table: Any = field(default=None, compare=False)  # the Arrow table, when the result came as Arrow
     request: dict[str, Any] = field(default_factory=dict)
     error: dict[str, Any] | None = None
     model: str = ""
@@ -74,6 +75,36 @@ class SimulationResult:
             request=dict(simulation.get("request") or {}), error=simulation.get("error"),
             model=model or short_model_name(fmu_id),
         )
+
+    @classmethod
+    def from_arrow(cls, simulation: Mapping[str, Any], table: Any, *,
+                   model: str | None = None) -> SimulationResult:
+        """From a Simulation document and its result as an Arrow table (extra `arrow`)."""
+        base = cls.from_api(simulation, {}, model=model)
+        types: dict[str, str] = {}
+        dimensions: dict[str, list[int]] = {}
+        units: dict[str, str] = {}
+        data: dict[str, list[Any]] = {}
+        for i, f in enumerate(table.schema):
+            meta = {k.decode(): v.decode() for k, v in (f.metadata or {}).items()}
+            types[f.name] = meta.get("fmi_type", str(f.type))
+            if meta.get("unit"):
+                units[f.name] = meta["unit"]
+            column = table.column(i)
+            if meta.get("dimensions"):
+                dims = [int(n) for n in meta["dimensions"].split(",")]
+                dimensions[f.name] = dims
+                flat = column.combine_chunks().flatten()
+                values = flat.to_numpy(zero_copy_only=False) if _fixed(flat.type) else flat.to_pylist()
+                import numpy as np
+
+                data[f.name] = np.asarray(values).reshape(len(column), *dims).tolist()
+            elif _fixed(f.type):
+                data[f.name] = column.to_numpy().tolist()
+            else:
+                data[f.name] = column.to_pylist()
+        return replace(base, columns=list(table.column_names), units=units, data=data, types=types,
+                       dimensions=dimensions, table=table)
 
     def __repr__(self) -> str:
         """One line: model, status, size and KPIs (the data stays out of it)."""
@@ -147,15 +178,22 @@ class SimulationResult:
         """One column per variable, `time` included, an array as one column per element (extra `pandas`)."""
         import pandas as pd
 
-        flat = self.flat_columns()
-        frame = pd.DataFrame(flat, columns=list(flat))
+        if self.table is not None and not self.dimensions:
+            frame = self.table.to_pandas()  # Arrow to pandas without Python objects in between
+        else:
+            flat = self.flat_columns()
+            frame = pd.DataFrame(flat, columns=list(flat))
         frame.attrs["units"] = dict(self.units)
         frame.attrs["simulation_id"] = self.id
         return frame
 
     def to_numpy(self) -> np.ndarray:
-        """A structured array like FMPy's `simulate_fmu` result (extra `pandas`, which brings NumPy)."""
+        """A structured array like FMPy's `simulate_fmu` result (extra `pandas`, which brings NumPy); from the
+        Arrow columns when the result came as Arrow."""
         import numpy as np
+
+        if self.table is not None:
+            return _numpy_from_arrow(self.table)
 
         dtypes: list[Any] = []
         for i, c in enumerate(self.columns):
@@ -241,6 +279,16 @@ class SimulationResult:
         return signals
 
 
+def arrow_available() -> bool:
+    """Is pyarrow installed (extra `arrow`)? Then results travel as Arrow."""
+    import importlib.util
+
+    try:
+        return importlib.util.find_spec("pyarrow") is not None
+    except (ImportError, ValueError):  # an import guard, a broken install: JSON then
+        return False
+
+
 def short_model_name(fmu_id: str) -> str:
     """A library id as it is; an uploaded FMU's sha256 cut to 12 characters."""
     return fmu_id[:12] if len(fmu_id) == 64 and not fmu_id.startswith("lib:") else fmu_id
@@ -254,6 +302,41 @@ def _html_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
 
 def _number(value: Any) -> str:
     return f"{value:.6g}" if isinstance(value, float) else str(value)
+
+
+def _fixed(arrow_type: Any) -> bool:
+    """A fixed-width Arrow type (numbers, booleans): NumPy takes it as it is."""
+    try:
+        return bool(arrow_type.bit_width) and arrow_type.num_fields == 0
+    except ValueError:  # strings, binaries
+        return False
+
+
+def _numpy_from_arrow(table: Any) -> np.ndarray:
+    import numpy as np
+
+    dtypes: list[Any] = []
+    columns = []
+    for i, f in enumerate(table.schema):
+        meta = {k.decode(): v.decode() for k, v in (f.metadata or {}).items()}
+        column = table.column(i).combine_chunks()
+        if meta.get("dimensions"):
+            dims = tuple(int(n) for n in meta["dimensions"].split(","))
+            flat = column.flatten()
+            values = np.asarray(flat.to_numpy(zero_copy_only=False) if _fixed(flat.type)
+                                else np.array(flat.to_pylist(), dtype=object)).reshape(len(column), *dims)
+            dtypes.append((f.name, values.dtype, dims))
+        elif _fixed(f.type):
+            values = column.to_numpy(zero_copy_only=False)
+            dtypes.append((f.name, values.dtype))
+        else:
+            values = np.array(column.to_pylist(), dtype=object)
+            dtypes.append((f.name, "O"))
+        columns.append(values)
+    array = np.zeros(table.num_rows, dtype=dtypes)
+    for (name, *_rest), values in zip(dtypes, columns, strict=True):
+        array[name] = values
+    return array
 
 
 def _numbers(values: Sequence[Any]) -> list[Any]:

@@ -11,6 +11,8 @@ from typing import Any
 
 import fmpy
 import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 from fmu_gateway_testkit import hostile_fmu
 
@@ -62,6 +64,18 @@ def csv_columns(client: ContractClient, auth: dict[str, str], sim_id: str) -> di
     return {name: [row[i] for row in rows[1:]] for i, name in enumerate(rows[0])}
 
 
+def fetch_table(client: ContractClient, auth: dict[str, str], sim_id: str, kind: str) -> pa.Table:
+    """The result as Arrow (by Accept) or Parquet (by format=)."""
+    if kind == "arrow":
+        response = client.get(f"/v1/simulations/{sim_id}/result",
+                              headers={**auth, "Accept": "application/vnd.apache.arrow.stream"})
+        assert response.headers["content-type"] == "application/vnd.apache.arrow.stream"
+        return pa.ipc.open_stream(response.content).read_all()
+    response = client.get(f"/v1/simulations/{sim_id}/result", headers=auth, params={"format": "parquet"})
+    assert response.headers["content-type"] == "application/vnd.apache.parquet"
+    return pq.read_table(io.BytesIO(response.content))
+
+
 def test_array_variables_are_listed_with_their_dimensions(client: ContractClient, auth: dict[str, str]) -> None:
     fmu = upload(client, auth, "StateSpace", 3)
     items = {v["name"]: v for v in client.get(f"/v1/fmus/{fmu}/variables", headers=auth).json()["items"]}
@@ -103,6 +117,17 @@ def test_state_space_equals_fmpy_bit_for_bit_through_json_and_csv(client: Contra
     for i in range(3):
         assert [float(v) for v in columns[f"y[{i + 1}]"]] == expected["y"][:, i].tolist()
     assert [float(v) for v in columns["energy"]] == expected["energy"].tolist()
+    # Arrow and Parquet: the same bits, the array as a fixed-size list with its dimensions
+    for kind in ("arrow", "parquet"):
+        table = fetch_table(client, auth, sim["id"], kind)
+        assert table.column_names == ["time", "y", "energy"]
+        y = table.schema.field("y")
+        assert y.metadata[b"dimensions"] == b"3"
+        assert y.metadata[b"fmi_type"] == b"Float64"
+        assert y.metadata[b"unit"] == b"1"
+        got = np.asarray(table.column("y").combine_chunks().flatten()).reshape(-1, 3)
+        assert got.tobytes() == np.ascontiguousarray(expected["y"]).tobytes()
+        assert np.asarray(table.column("time")).tobytes() == expected["time"].tobytes()
     # KPIs per element, on a named element, and on a scalar
     kpis = sim["kpis"]
     assert set(kpis) == {"max(y[1])", "max(y[2])", "max(y[3])", "y2_end", "mean(energy)"}
@@ -152,6 +177,9 @@ def test_string_outputs_come_back(client: ContractClient, auth: dict[str, str], 
     assert result["data"]["tag_length"] == [len(echo.encode()) - 6] * 3
     columns = csv_columns(client, auth, response.json()["id"])
     assert columns["echo"] == [echo] * 3
+    table = fetch_table(client, auth, response.json()["id"], "parquet")
+    assert table.column("echo").to_pylist() == [echo] * 3
+    assert table.schema.field("echo").metadata[b"fmi_type"] == b"String"
 
 
 @pytest.mark.parametrize("fmi", [2, 3])
@@ -177,3 +205,23 @@ def test_nan_and_infinities_are_spelled_out(client: ContractClient, auth: dict[s
         assert np.array_equal(parsed, expected[name], equal_nan=True), name
     assert columns["pinf_out"][-1] == "Infinity" and columns["nan_out"][-1] == "NaN"
     assert math.isinf(float(columns["ninf_out"][-1]))
+    table = fetch_table(client, auth, sim["id"], "arrow")
+    for name in ("nan_out", "pinf_out", "ninf_out"):
+        assert np.asarray(table.column(name)).tobytes() == expected[name].tobytes(), name
+
+
+def test_a_result_can_be_left_out_of_the_answer_and_fetched_as_arrow(client: ContractClient,
+                                                                     auth: dict[str, str]) -> None:
+    response = client.post("/v1/simulations", headers=auth, json={
+        "fmu_id": "lib:VanDerPol", "stop_time": 2.0, "output_interval": 0.001, "inline_result": False})
+    assert response.status_code == 200, response.text
+    sim = response.json()
+    assert sim["status"] == "succeeded"
+    assert "result" not in sim or sim["result"] is None
+    table = fetch_table(client, auth, sim["id"], "arrow")
+    assert table.num_rows == 2001
+    doc = client.get(f"/v1/simulations/{sim['id']}/result", headers=auth).json()
+    assert doc["data"]["x0"] == table.column("x0").to_pylist()
+    refused = client.get(f"/v1/simulations/{sim['id']}/result", headers={**auth, "Accept": "image/png"})
+    assert refused.status_code == 406
+    assert "application/vnd.apache.arrow.stream" in refused.json()["detail"]

@@ -456,8 +456,13 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The result as JSON columns or CSV
-         * @description JSON by default; CSV when the Accept header prefers `text/csv` or `format=csv` is given.
+         * The result as JSON columns, CSV, Apache Arrow or Parquet
+         * @description A result is stored once as an Apache Arrow table and rendered as asked: JSON by default; CSV, an
+         *     Arrow IPC stream (`application/vnd.apache.arrow.stream`) or Parquet (`application/vnd.apache.parquet`,
+         *     zstd) when the Accept header prefers one, or by `format`. Arrow and Parquet keep the FMI types, NaN
+         *     and the infinities as they are: one field per column, time first, with field metadata `fmi_type`,
+         *     `unit` and, for an FMI 3 array (a fixed-size list of its elements, row-major), `dimensions`
+         *     (`"3"`, `"3,3"`); String is utf8, Binary is binary. JSON and CSV are as `ResultData` says.
          */
         get: operations["getSimulationResult"];
         put?: never;
@@ -846,6 +851,12 @@ export interface components {
              * @default true
              */
             cache?: boolean;
+            /**
+             * @description false: the answer carries no `result` (fetch it from `result_url` as JSON, CSV, Arrow or Parquet),
+             *     which saves rendering a large result as JSON.
+             * @default true
+             */
+            inline_result?: boolean;
         };
         SimulationError: {
             /** @description model-error, model-crashed, model-killed, model-out-of-memory, simulation-timeout, output-too-large, sandbox-failed, ... */
@@ -1823,7 +1834,7 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Overrides content negotiation. */
-                format?: "json" | "csv";
+                format?: "json" | "csv" | "arrow" | "parquet";
             };
             header?: never;
             path: {
@@ -1841,6 +1852,8 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Result"];
                     "text/csv": unknown;
+                    "application/vnd.apache.arrow.stream": unknown;
+                    "application/vnd.apache.parquet": unknown;
                 };
             };
             401: components["responses"]["Unauthorized"];

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+import pyarrow as pa
 from sqlalchemy.orm import Session
 
 from fmu_gateway_api.billing import service as billing
@@ -32,9 +33,9 @@ from fmu_gateway_api.fmus.service import fmu_archive, library_model, uploaded_mo
 from fmu_gateway_api.kit.bus import RESYNC
 from fmu_gateway_api.kit.uow import after_commit, unit_of_work
 from fmu_gateway_api.observability import RUNS, request_id_var
-from fmu_gateway_api.runners.base import JobSpec, Runner, RunOutcome
+from fmu_gateway_api.runners.base import JobSpec, RunFailure, Runner, RunOutcome
+from fmu_gateway_api.simulations import columnar
 from fmu_gateway_api.simulations.repository import SimulationRepository
-from fmu_gateway_api.simulations.results import compute_kpis, encode, result_document
 from fmu_gateway_api.tables import Simulation, utcnow
 
 log = logging.getLogger(__name__)
@@ -45,10 +46,10 @@ _WATCH_S = 0.5
 @dataclass
 class Finished:
     """A run that ended in this process, handed to the request waiting for it (no database round trip):
-    the simulation as stored, its encoded result document, and when each phase happened."""
+    the simulation as stored, its result table, and when each phase happened."""
 
     simulation: Simulation
-    result: dict[str, Any] | None
+    result: pa.Table | None
     phases: dict[str, float] = field(default_factory=dict)
 
 
@@ -86,6 +87,7 @@ class Dispatcher:
     # -- lifecycle -------------------------------------------------------------------------------------
     def start(self) -> None:
         self.recover()
+        columnar.warm_up()
         for i in range(self.ctx.settings.runner_concurrency):
             t = threading.Thread(target=self._loop, name=f"dispatcher-{i}", daemon=True)
             t.start()
@@ -385,10 +387,17 @@ class Dispatcher:
         doc = None
         if outcome.ok:
             assert outcome.result is not None
-            doc = result_document(outcome.result, model.units if model else {}, outcome.text,
-                                  model.by_name if model else {})
-            values.update(status="succeeded", result_sha256=self.ctx.blobs.put_bytes(encode(doc)),
-                          kpis=compute_kpis(doc, r.get("kpis") or []))
+            try:
+                doc = columnar.build_table(outcome.result, model.units if model else {}, outcome.text,
+                                           model.by_name if model else {})
+            except (ValueError, TypeError, pa.ArrowException) as exc:  # the sandbox's output is the model's
+                outcome = RunOutcome(None, RunFailure("model-error", f"the sandbox wrote a result that cannot "
+                                                      f"be stored: {str(exc)[:500]}"), outcome.provenance,
+                                     outcome.log)
+        if doc is not None:
+            values.update(status="succeeded",
+                          result_sha256=self.ctx.blobs.put_bytes(columnar.encode(doc), kind="results"),
+                          kpis=columnar.compute_kpis(doc, r.get("kpis") or []))
         else:
             failure = outcome.failure
             assert failure is not None
@@ -419,7 +428,7 @@ class Dispatcher:
         else:
             log.warning("simulation %s ended here but is no longer this worker's; its outcome is dropped", sim_id)
 
-    def _hand_off(self, sim: Simulation, values: dict[str, Any], doc: dict[str, Any] | None,
+    def _hand_off(self, sim: Simulation, values: dict[str, Any], doc: pa.Table | None,
                   phases: dict[str, float]) -> None:
         phases["stored"] = time.perf_counter()
         for key, value in values.items():  # the row as committed (sim is detached: nothing is written)

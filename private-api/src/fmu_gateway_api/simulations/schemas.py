@@ -51,6 +51,7 @@ class SimulationCreate(BaseModel):
     timeout_s: float | None = Field(default=None, gt=0)
     wait_s: float | None = Field(default=None, ge=0)
     cache: bool = True
+    inline_result: bool = True
 
 
 class SimulationError(BaseModel):
