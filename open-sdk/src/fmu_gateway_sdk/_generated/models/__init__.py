@@ -41,6 +41,8 @@ from .problem import Problem
 from .problem_checks import ProblemChecks
 from .problem_credit_packs_item import ProblemCreditPacksItem
 from .problem_errors_item import ProblemErrorsItem
+from .problem_type import ProblemType
+from .problem_type_list import ProblemTypeList
 from .quote import Quote
 from .quote_billing import QuoteBilling
 from .readiness import Readiness
@@ -118,6 +120,8 @@ __all__ = (
     "ProblemChecks",
     "ProblemCreditPacksItem",
     "ProblemErrorsItem",
+    "ProblemType",
+    "ProblemTypeList",
     "Quote",
     "QuoteBilling",
     "Readiness",
