@@ -131,6 +131,8 @@ class TextColumns:
                 self.text_info = [(t, self.info[t]) for t in ("String", "Binary") if t in self.info]
                 self.text_rows: list[list[Any]] = []
                 columns.recorders.append(self)
+                if not self.text_info:  # nothing to add: FMPy's own sample, without a frame per row
+                    self.sample = base.sample.__get__(self)
 
             def sample(self, time: float, force: bool = False) -> None:
                 super().sample(time, force)
