@@ -132,7 +132,7 @@ class TextColumns:
                 self.text_rows: list[list[Any]] = []
                 columns.recorders.append(self)
                 if not self.text_info:  # nothing to add: FMPy's own sample, without a frame per row
-                    self.sample = base.sample.__get__(self)
+                    self.__dict__["sample"] = base.sample.__get__(self)  # type: ignore[attr-defined]
 
             def sample(self, time: float, force: bool = False) -> None:
                 super().sample(time, force)
