@@ -69,3 +69,37 @@ def test_show_plot_opens_a_pyplot_window(monkeypatch: pytest.MonkeyPatch) -> Non
     assert shown == [True]
     assert plt.fignum_exists(figure.number)
     plt.close(figure)
+
+
+def typed_result() -> SimulationResult:
+    """A result as gateway 0.8 writes it: spelled-out non-finite numbers, an FMI 3 array, a String column."""
+    return SimulationResult.from_api({
+        "id": SIM_ID, "status": "succeeded", "fmu_id": "a" * 64,
+        "result": {"columns": ["time", "y", "x", "n", "s"], "units": {},
+                   "types": {"time": "Float64", "y": "Float64", "x": "Float64", "n": "Int32", "s": "String"},
+                   "dimensions": {"y": [2]},
+                   "data": {"time": [0.0, 0.5], "y": [[1.0, "NaN"], ["Infinity", 0.1]],
+                            "x": ["-Infinity", 2.0], "n": [1, 2], "s": ["NaN", "a,b"]}}})
+
+
+def test_non_finite_numbers_arrays_and_strings_convert_exactly(tmp_path: Path) -> None:
+    import math
+
+    import numpy as np
+
+    res = typed_result()
+    assert res["x"][0] == -math.inf
+    assert res["s"] == ["NaN", "a,b"]
+    array = res.to_numpy()
+    assert array.dtype["y"].shape == (2,)
+    assert array.dtype["n"] == np.dtype("i4")
+    assert np.isnan(array["y"][0, 1])
+    assert array["y"][1].tolist() == [math.inf, 0.1]
+    assert list(array["s"]) == ["NaN", "a,b"]
+    frame = res.to_pandas()
+    assert list(frame.columns) == ["time", "y[1]", "y[2]", "x", "n", "s"]
+    assert math.isnan(frame["y[2]"][0])
+    assert (frame["x"][0], frame["s"][0]) == (-math.inf, "NaN")
+    text = res.to_csv(tmp_path / "r.csv").read_text()
+    assert text.splitlines() == ["time,y[1],y[2],x,n,s", "0.0,1.0,NaN,-Infinity,1,NaN",
+                                 '0.5,Infinity,0.1,2.0,2,"a,b"']

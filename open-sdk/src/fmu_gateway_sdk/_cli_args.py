@@ -136,7 +136,8 @@ def build_parser(commands: dict[str, Handler]) -> argparse.ArgumentParser:
 
     run = command(sub, "run", "run a simulation")
     simulation_arguments(run)
-    run.add_argument("--out", metavar="CSV", help="write the result as CSV")
+    run.add_argument("--out", metavar="FILE",
+                     help="write the result: .parquet or .arrow (Arrow IPC stream) by extension, else CSV")
     run.add_argument("--plot", metavar="PNG", help="plot inputs and results to a PNG (extra 'plot')")
     run.add_argument("--show-plot", action="store_true", help="show the plot in a window (extra 'plot')")
     run.add_argument("--json", action="store_true", help="print id, status, KPIs and provenance as JSON")
@@ -167,7 +168,8 @@ def build_parser(commands: dict[str, Handler]) -> argparse.ArgumentParser:
         p = command(sims, name, help, f"simulations {name}")
         p.add_argument("simulation_id", metavar="ID")
         if name == "result":
-            p.add_argument("--out", metavar="CSV", help="write to a file instead of stdout")
+            p.add_argument("--out", metavar="FILE",
+                           help="write to a file instead of stdout (.parquet, .arrow by extension; else CSV)")
         if name == "show":
             p.add_argument("--json", action="store_true", help="as JSON")
 

@@ -42,7 +42,7 @@ def run_auto(args: argparse.Namespace, make_gateway: GatewayFactory) -> int:
                 raise  # payments off (or a bad token): reported with what to do instead
             token = pay(gw, args, exc.checkout_url, exc.session_id, exc)
             result = gw.simulate(args.fmu, payment_token=token, **options)
-        return show_result(result, args)
+        return show_result(result, args, gw)
 
 
 def quote_line(quote: Quote) -> str:

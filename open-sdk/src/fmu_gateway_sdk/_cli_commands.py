@@ -29,7 +29,7 @@ def note(args: argparse.Namespace, message: str) -> None:
 def cmd_run(gw: Gateway, args: argparse.Namespace) -> int:
     options = model_exchange_for_solver(gw, args, simulation_options(args))
     result = gw.simulate(args.fmu, payment_token=args.payment_token, **options)
-    return show_result(result, args)
+    return show_result(result, args, gw)
 
 
 def model_exchange_for_solver(gw: Gateway, args: argparse.Namespace,
@@ -44,9 +44,17 @@ def model_exchange_for_solver(gw: Gateway, args: argparse.Namespace,
     return options
 
 
-def show_result(result: SimulationResult, args: argparse.Namespace) -> int:
+# --out by extension: the gateway's own Arrow IPC stream or Parquet; anything else is CSV.
+BINARY_FORMATS = {".arrow": "arrow", ".arrows": "arrow", ".parquet": "parquet"}
+
+
+def show_result(result: SimulationResult, args: argparse.Namespace, gw: Gateway | None = None) -> int:
     if args.out:
-        result.to_csv(args.out)
+        binary = BINARY_FORMATS.get(Path(args.out).suffix.lower())
+        if binary and gw is not None:
+            Path(args.out).write_bytes(gw.result_bytes(result.id, binary))
+        else:
+            result.to_csv(args.out)
         note(args, f"wrote {args.out} ({len(result.time)} rows, {len(result.columns)} columns)")
     if args.plot or args.show_plot:
         result.plot(args.plot, show=args.show_plot)
@@ -115,6 +123,11 @@ def cmd_simulations_cancel(gw: Gateway, args: argparse.Namespace) -> int:
 
 
 def cmd_simulations_result(gw: Gateway, args: argparse.Namespace) -> int:
+    binary = BINARY_FORMATS.get(Path(args.out).suffix.lower()) if args.out else None
+    if binary:
+        Path(args.out).write_bytes(gw.result_bytes(args.simulation_id, binary))
+        note(args, f"wrote {args.out}")
+        return EXIT_OK
     text = gw.result_csv(args.simulation_id)
     if args.out:
         Path(args.out).write_text(text)

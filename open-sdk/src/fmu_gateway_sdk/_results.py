@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import csv
 import html
+import itertools
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -16,6 +17,11 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 Value = float | int | bool | None
+Cell = Value | str | list[Any]  # a String/Binary value, or an FMI 3 array's (nested) values
+# How the gateway spells non-finite numbers in JSON (Float columns only).
+NON_FINITE = {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf}
+_NUMPY = {"Float64": "f8", "Float32": "f4", "Int8": "i1", "UInt8": "u1", "Int16": "i2", "UInt16": "u2",
+          "Int32": "i4", "UInt32": "u4", "Int64": "i8", "UInt64": "u8", "Boolean": "?"}
 
 
 HEAD_ROWS = 5
@@ -26,7 +32,9 @@ HEAD_COLUMNS = 12
 class SimulationResult:
     """What `Gateway.simulate` returns.
 
-    `columns` lists the recorded variables, time first; `data` holds one list per column; `kpis` the
+    `columns` lists the recorded variables, time first; `data` holds one list per column (non-finite numbers
+    as floats; an FMI 3 array's values as nested lists, its sizes in `dimensions`; `types` the FMI type of
+    each column); `kpis` the
     figures asked for; `provenance` where and how it ran (FMU sha256, FMPy version, runner, solver, times);
     `request` the request as the gateway completed it (start values, inputs, every default); `model` a
     name to show (the library id or the FMU file's name).
@@ -40,7 +48,10 @@ class SimulationResult:
     provenance: dict[str, Any] = field(default_factory=dict)
     columns: list[str] = field(default_factory=list)
     units: dict[str, str] = field(default_factory=dict)
-    data: dict[str, list[Value]] = field(default_factory=dict)
+    data: dict[str, list[Any]] = field(default_factory=dict)
+    types: dict[str, str] = field(default_factory=dict)
+    dimensions: dict[str, list[int]] = field(default_factory=dict)
+    table: Any = field(default=None, compare=False)  # the Arrow table, when the result came as Arrow
     request: dict[str, Any] = field(default_factory=dict)
     error: dict[str, Any] | None = None
     model: str = ""
@@ -51,15 +62,49 @@ class SimulationResult:
         """From a Simulation document and, when not inline, its Result document."""
         data = result if result is not None else (simulation.get("result") or {})
         fmu_id = str(simulation.get("fmu_id", ""))
+        types = {str(k): str(v) for k, v in (data.get("types") or {}).items()}
         return cls(
             id=str(simulation.get("id", "")), status=str(simulation.get("status", "")),
             fmu_id=str(simulation.get("fmu_id", "")), cached=bool(simulation.get("cached", False)),
             kpis=dict(simulation.get("kpis") or {}), provenance=dict(simulation.get("provenance") or {}),
             columns=list(data.get("columns") or []), units=dict(data.get("units") or {}),
-            data={k: list(v) for k, v in (data.get("data") or {}).items()},
+            data={k: _numbers(v) if types.get(k, "Float64") in ("Float64", "Float32") else list(v)
+                  for k, v in (data.get("data") or {}).items()},
+            types=types,
+            dimensions={str(k): [int(n) for n in v] for k, v in (data.get("dimensions") or {}).items()},
             request=dict(simulation.get("request") or {}), error=simulation.get("error"),
             model=model or short_model_name(fmu_id),
         )
+
+    @classmethod
+    def from_arrow(cls, simulation: Mapping[str, Any], table: Any, *,
+                   model: str | None = None) -> SimulationResult:
+        """From a Simulation document and its result as an Arrow table (extra `arrow`)."""
+        base = cls.from_api(simulation, {}, model=model)
+        types: dict[str, str] = {}
+        dimensions: dict[str, list[int]] = {}
+        units: dict[str, str] = {}
+        data: dict[str, list[Any]] = {}
+        for i, f in enumerate(table.schema):
+            meta = {k.decode(): v.decode() for k, v in (f.metadata or {}).items()}
+            types[f.name] = meta.get("fmi_type", str(f.type))
+            if meta.get("unit"):
+                units[f.name] = meta["unit"]
+            column = table.column(i)
+            if meta.get("dimensions"):
+                dims = [int(n) for n in meta["dimensions"].split(",")]
+                dimensions[f.name] = dims
+                flat = column.combine_chunks().flatten()
+                values = flat.to_numpy(zero_copy_only=False) if _fixed(flat.type) else flat.to_pylist()
+                import numpy as np
+
+                data[f.name] = np.asarray(values).reshape(len(column), *dims).tolist()
+            elif _fixed(f.type):
+                data[f.name] = column.to_numpy().tolist()
+            else:
+                data[f.name] = column.to_pylist()
+        return replace(base, columns=list(table.column_names), units=units, data=data, types=types,
+                       dimensions=dimensions, table=table)
 
     def __repr__(self) -> str:
         """One line: model, status, size and KPIs (the data stays out of it)."""
@@ -106,32 +151,61 @@ class SimulationResult:
         unit = self.units.get(column)
         return f"{column} [{unit}]" if unit else column
 
-    def __getitem__(self, column: str) -> list[Value]:
+    def __getitem__(self, column: str) -> list[Any]:
         return self.data[column]
 
     @property
     def time(self) -> list[Value]:
         return self.data[self.columns[0]] if self.columns else []
 
+    def flat_columns(self) -> dict[str, list[Cell]]:
+        """One list per scalar column, an FMI 3 array split into its elements `y[1]`, `y[2]`, ... (row-major),
+        as in the gateway's CSV."""
+        flat: dict[str, list[Cell]] = {}
+        for c in self.columns:
+            dims = self.dimensions.get(c)
+            if not dims:
+                flat[c] = self.data[c]
+                continue
+            labels = [f"{c}[{','.join(str(i + 1) for i in index)}]"
+                      for index in itertools.product(*map(range, dims))]
+            rows = [_flat(v) for v in self.data[c]]
+            for j, label in enumerate(labels):
+                flat[label] = [row[j] for row in rows]
+        return flat
+
     def to_pandas(self) -> pd.DataFrame:
-        """One column per variable, `time` included (extra `pandas`)."""
+        """One column per variable, `time` included, an array as one column per element (extra `pandas`)."""
         import pandas as pd
 
-        frame = pd.DataFrame({c: self.data[c] for c in self.columns}, columns=self.columns)
+        if self.table is not None and not self.dimensions:
+            frame = self.table.to_pandas()  # Arrow to pandas without Python objects in between
+        else:
+            flat = self.flat_columns()
+            frame = pd.DataFrame(flat, columns=list(flat))
         frame.attrs["units"] = dict(self.units)
         frame.attrs["simulation_id"] = self.id
         return frame
 
     def to_numpy(self) -> np.ndarray:
-        """A structured array like FMPy's `simulate_fmu` result (extra `pandas`, which brings NumPy)."""
+        """A structured array like FMPy's `simulate_fmu` result (extra `pandas`, which brings NumPy); from the
+        Arrow columns when the result came as Arrow."""
         import numpy as np
 
-        dtypes = [(c, "f8" if i == 0 else _column_dtype(self.data[c])) for i, c in enumerate(self.columns)]
+        if self.table is not None:
+            return _numpy_from_arrow(self.table)
+
+        dtypes: list[Any] = []
+        for i, c in enumerate(self.columns):
+            kind = "f8" if i == 0 else _NUMPY.get(self.types.get(c, "")) or (
+                "O" if self.types.get(c) in ("String", "Binary") else _column_dtype(self.data[c]))
+            dims = self.dimensions.get(c)
+            dtypes.append((c, kind, tuple(dims)) if dims else (c, kind))
         n = len(self.time)
         array = np.zeros(n, dtype=dtypes)
-        for name, dtype in dtypes:
+        for name, kind, *_shape in dtypes:
             values = self.data[name]
-            if dtype == "f8":
+            if kind.startswith("f"):
                 array[name] = [math.nan if v is None else v for v in values]
             else:
                 array[name] = values
@@ -142,9 +216,10 @@ class SimulationResult:
         path = Path(path)
         with path.open("w", newline="") as fh:
             writer = csv.writer(fh)
-            writer.writerow(self.columns)
-            for row in zip(*(self.data[c] for c in self.columns), strict=True):
-                writer.writerow(["" if v is None else (int(v) if isinstance(v, bool) else v) for v in row])
+            flat = self.flat_columns()
+            writer.writerow(list(flat))
+            for row in zip(*flat.values(), strict=True):
+                writer.writerow(["" if v is None else _csv_cell(v) for v in row])
         return path
 
     def plot(self, path: str | Path | None = None, *, variables: Sequence[str] | None = None,
@@ -204,6 +279,16 @@ class SimulationResult:
         return signals
 
 
+def arrow_available() -> bool:
+    """Is pyarrow installed (extra `arrow`)? Then results travel as Arrow."""
+    import importlib.util
+
+    try:
+        return importlib.util.find_spec("pyarrow") is not None
+    except (ImportError, ValueError):  # an import guard, a broken install: JSON then
+        return False
+
+
 def short_model_name(fmu_id: str) -> str:
     """A library id as it is; an uploaded FMU's sha256 cut to 12 characters."""
     return fmu_id[:12] if len(fmu_id) == 64 and not fmu_id.startswith("lib:") else fmu_id
@@ -217,6 +302,66 @@ def _html_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
 
 def _number(value: Any) -> str:
     return f"{value:.6g}" if isinstance(value, float) else str(value)
+
+
+def _fixed(arrow_type: Any) -> bool:
+    """A fixed-width Arrow type (numbers, booleans): NumPy takes it as it is."""
+    try:
+        return bool(arrow_type.bit_width) and arrow_type.num_fields == 0
+    except ValueError:  # strings, binaries
+        return False
+
+
+def _numpy_from_arrow(table: Any) -> np.ndarray:
+    import numpy as np
+
+    dtypes: list[Any] = []
+    columns = []
+    for i, f in enumerate(table.schema):
+        meta = {k.decode(): v.decode() for k, v in (f.metadata or {}).items()}
+        column = table.column(i).combine_chunks()
+        if meta.get("dimensions"):
+            dims = tuple(int(n) for n in meta["dimensions"].split(","))
+            flat = column.flatten()
+            values = np.asarray(flat.to_numpy(zero_copy_only=False) if _fixed(flat.type)
+                                else np.array(flat.to_pylist(), dtype=object)).reshape(len(column), *dims)
+            dtypes.append((f.name, values.dtype, dims))
+        elif _fixed(f.type):
+            values = column.to_numpy(zero_copy_only=False)
+            dtypes.append((f.name, values.dtype))
+        else:
+            values = np.array(column.to_pylist(), dtype=object)
+            dtypes.append((f.name, "O"))
+        columns.append(values)
+    array = np.zeros(table.num_rows, dtype=dtypes)
+    for (name, *_rest), values in zip(dtypes, columns, strict=True):
+        array[name] = values
+    return array
+
+
+def _numbers(values: Sequence[Any]) -> list[Any]:
+    """A Float column with the gateway's spelled-out non-finite numbers as floats (nested lists kept)."""
+    return [_number_of(v) for v in values]
+
+
+def _number_of(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_number_of(v) for v in value]
+    return NON_FINITE.get(value, value) if isinstance(value, str) else value
+
+
+def _flat(value: Any) -> list[Any]:
+    if isinstance(value, list):
+        return [x for v in value for x in _flat(v)]
+    return [value]
+
+
+def _csv_cell(value: Any) -> Any:
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, float) and not math.isfinite(value):
+        return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
+    return value
 
 
 def _column_dtype(values: Sequence[Value]) -> str:

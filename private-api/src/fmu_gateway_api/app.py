@@ -15,6 +15,8 @@ from fmu_gateway_api.accounts.endpoints import router as keys_router
 from fmu_gateway_api.billing.endpoints import router as billing_router
 from fmu_gateway_api.billing.outbox import OutboxDispatcher
 from fmu_gateway_api.context import Context, Role
+from fmu_gateway_api.docs.endpoints import assets as docs_assets
+from fmu_gateway_api.docs.endpoints import router as docs_router
 from fmu_gateway_api.errors import install_error_handlers
 from fmu_gateway_api.fmus import ingests
 from fmu_gateway_api.fmus.endpoints import router as fmus_router
@@ -105,7 +107,8 @@ def create_app(settings: Settings | None = None, *, migrate: bool | None = None,
     install_error_handlers(app)
     routers = [health_router, internal_router]
     if role != "worker":
-        routers += [keys_router, billing_router, library_router, fmus_router, simulations_router]
+        routers += [keys_router, billing_router, library_router, fmus_router, simulations_router, docs_router]
+        app.mount("/docs/assets", docs_assets(), name="docs-assets")
     for router in routers:
         app.include_router(router)
     if settings.cors_origins:

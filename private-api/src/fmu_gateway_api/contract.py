@@ -4,6 +4,7 @@ schema generated from its routes; tests prove the two agree."""
 from __future__ import annotations
 
 import os
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -27,3 +28,23 @@ def contract_yaml() -> bytes:
 def contract_json() -> dict[str, Any]:
     doc: dict[str, Any] = yaml.safe_load(contract_yaml())
     return doc
+
+
+_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
+
+
+@lru_cache
+def _method_table() -> list[tuple[re.Pattern[str], tuple[str, ...]]]:
+    table = []
+    for path, item in contract_json().get("paths", {}).items():
+        pattern = re.sub(r"\\\{\w+\\\}", "[^/]+", re.escape(path))
+        table.append((re.compile(f"^{pattern}$"), tuple(sorted(m.upper() for m in item if m in _METHODS))))
+    return table
+
+
+def allowed_methods(path: str) -> list[str]:
+    """The methods the contract lists for this concrete path (with HEAD where GET is), for `Allow`."""
+    for pattern, methods in _method_table():
+        if pattern.match(path):
+            return sorted({*methods, *(("HEAD",) if "GET" in methods else ())})
+    return []

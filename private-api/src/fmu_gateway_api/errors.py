@@ -120,8 +120,17 @@ def install_error_handlers(app: FastAPI) -> None:
         slugs = {404: ("not-found", "Not found"), 405: ("method-not-allowed", "Method not allowed"),
                  401: ("unauthorized", "Unauthorized")}
         slug, title = slugs.get(exc.status_code, ("http-error", "HTTP error"))
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:
+            # Starlette names the methods of the first route that matched the path; a path served by
+            # several routes (one per method) supports them all, as the contract lists them.
+            from fmu_gateway_api.contract import allowed_methods
+
+            methods = allowed_methods(request.url.path)
+            if methods:
+                headers["Allow"] = ", ".join(methods)
         problem = ProblemError(str(exc.detail), slug=slug, status=exc.status_code, title=title,
-                               headers=dict(exc.headers or {}))
+                               headers=headers)
         return problem_response(problem, request)
 
     app.add_exception_handler(ProblemError, on_problem)

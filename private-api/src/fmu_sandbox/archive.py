@@ -122,13 +122,14 @@ def _check_entries(zf: zipfile.ZipFile, limits: ArchiveLimits) -> list[zipfile.Z
     for info in infos:
         # orig_filename: zipfile cuts `filename` at the first NUL, which is exactly the trick to catch.
         reason = _unsafe_reason(info.orig_filename)
-        earlier = first.get(info.filename)
+        key = info.filename.rstrip("/")  # `a/` and `a` are one path: a directory and a file cannot share it
+        earlier = first.get(key)
         if reason is None and earlier is not None and (
                 earlier.file_size != info.file_size or earlier.CRC != info.CRC or earlier.is_dir() != info.is_dir()):
             reason = "appears more than once with different contents"
         if reason is not None:
             raise ArchiveRejected("fmu-unsafe-path", f"entry {info.orig_filename!r} {reason}")
-        first.setdefault(info.filename, info)
+        first.setdefault(key, info)
     for info in infos:
         if _is_special(info):
             kind = "a symbolic link" if stat.S_ISLNK(info.external_attr >> 16) else "a special file"

@@ -17,7 +17,7 @@ INTERFACES = ("ModelExchange", "CoSimulation")
 _MAX_FMPY_MESSAGE = 2000
 MAX_WARNINGS = 50
 
-Start = float | int | bool | str | None
+Start = float | int | bool | str | list[float | int | bool | str] | None
 
 
 class ModelDescriptionError(Exception):
@@ -41,6 +41,7 @@ class Variable:
     description: str | None
     initial: str | None
     declared_type: str | None
+    dimensions: tuple[int, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -190,9 +191,28 @@ def _start(raw: object, vtype: str) -> Start:
     return text
 
 
+def _array_start(raw: object, vtype: str) -> Start:
+    """An array variable's start values (FMI 3: separated by whitespace), one list, row-major."""
+    if raw is None:
+        return None
+    parts = str(raw).split()
+    values = [_start(p, vtype) for p in parts]
+    if any(isinstance(v, str) or v is None or isinstance(v, list) for v in values):
+        return str(raw)  # strings, binaries: as written
+    return [v for v in values if isinstance(v, float | int | bool)]
+
+
 def _variable(sv: Any) -> Variable:
     declared = sv.declaredType
     unit = sv.unit if sv.unit is not None else getattr(declared, "unit", None)
+    shape = getattr(sv, "shape", None)
+    if shape:
+        return Variable(
+            name=str(sv.name), value_reference=int(sv.valueReference), causality=str(sv.causality or "local"),
+            variability=str(sv.variability or "continuous"), type=str(sv.type),
+            start=_array_start(sv.start, str(sv.type)), unit=unit, description=sv.description,
+            initial=sv.initial, declared_type=declared.name if declared is not None else None,
+            dimensions=tuple(int(n) for n in shape))
     return Variable(
         name=str(sv.name),
         value_reference=int(sv.valueReference),

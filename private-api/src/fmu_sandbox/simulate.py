@@ -4,13 +4,15 @@ Runs after the gate: everything here shares the process with model code. So ever
 model may chdir), every file is written as bytes we encoded ourselves (a model may call setlocale), every
 module was imported by the template, and reporting an error can never hide the model's own error.
 
-    out/result.npy     the structured array FMPy returned
+    out/result.npy     the structured array FMPy returned (numbers and booleans, arrays as subarray fields)
+    out/text.json      String and Binary (base64) outputs, which FMPy does not record: {name: [value per row]}
     out/outcome.json   FMPy version, wall and CPU time, peak memory, the FMU's log messages
     out/error.json     instead of both, when the model failed: {"kind", "message", "trace", "log"}
 """
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import resource
@@ -94,23 +96,91 @@ class Progress:
 
 
 def _input_array(inputs: dict[str, Any] | None) -> Any:
+    """FMPy's input signal: a structured array, time first; an FMI 3 array input is a subarray field of all
+    its elements (row-major), which FMPy sets in one call."""
     import numpy as np
 
     if not inputs:
         return None
     names = list(inputs["signals"])
-    dtype = [("time", np.float64)] + [(n, np.float64) for n in names]
-    rows = [tuple([t] + [inputs["signals"][n][i] for n in names]) for i, t in enumerate(inputs["time"])]
-    return np.array(rows, dtype=dtype)
+    dtype: list[Any] = [("time", np.float64)]
+    for n in names:
+        first = inputs["signals"][n][0] if inputs["signals"][n] else 0.0
+        dtype.append((n, np.float64, (len(first),)) if isinstance(first, list) else (n, np.float64))
+    array = np.zeros(len(inputs["time"]), dtype=dtype)
+    array["time"] = inputs["time"]
+    for n in names:
+        array[n] = inputs["signals"][n]
+    return array
+
+
+class TextColumns:
+    """Records String and Binary outputs beside FMPy's own recorder: FMPy collects them among the variables
+    to record but samples only numbers, so they would vanish. A subclass of FMPy's Recorder, put in place
+    for this run, reads them with the same getter at every sample (Binary as base64 text)."""
+
+    def __init__(self) -> None:
+        self.recorders: list[Any] = []
+
+    def recorder_class(self, base: type) -> type:
+        columns = self
+
+        class Recorder(base):  # type: ignore[misc]
+            def __init__(self, *args: Any, **kwargs: Any) -> None:
+                super().__init__(*args, **kwargs)
+                self.text_info = [(t, self.info[t]) for t in ("String", "Binary") if t in self.info]
+                self.text_rows: list[list[Any]] = []
+                columns.recorders.append(self)
+                if not self.text_info:  # nothing to add: FMPy's own sample, without a frame per row
+                    self.__dict__["sample"] = base.sample.__get__(self)  # type: ignore[attr-defined]
+
+            def sample(self, time: float, force: bool = False) -> None:
+                super().sample(time, force)
+                if self.text_info:
+                    self.text_rows.append(columns.read(self))
+
+        return Recorder
+
+    @staticmethod
+    def read(recorder: Any) -> list[Any]:
+        import numpy as np
+
+        fmi2 = recorder.modelDescription.fmiVersion in ("1.0", "2.0")
+        row: list[Any] = []
+        for kind, (_names, vrs, shapes, n_values, getter) in recorder.text_info:
+            values = list(getter(vr=vrs) if fmi2 else getter(vr=vrs, nValues=int(n_values)))
+            values = [_text(v) if kind == "String" else base64.b64encode(bytes(v or b"")).decode("ascii")
+                      for v in values]
+            i = 0
+            for shape in shapes:
+                if shape:
+                    size = int(np.prod(shape))
+                    row.append(np.array(values[i:i + size], dtype=object).reshape(shape).tolist())
+                    i += size
+                else:
+                    row.append(values[i])
+                    i += 1
+        return row
+
+    def document(self) -> dict[str, list[Any]]:
+        """The last recorder's columns (the run's own; FMPy makes one per simulation)."""
+        if not self.recorders or not self.recorders[-1].text_info:
+            return {}
+        recorder = self.recorders[-1]
+        names = [name for _kind, info in recorder.text_info for name in info[0]]
+        return {name: [row[i] for row in recorder.text_rows] for i, name in enumerate(names)}
 
 
 def run(message: dict[str, Any], out: str, events: int) -> int:
-    import fmpy
+    import fmpy  # its `simulation` module comes with it
     import numpy as np
 
     job = message["job"]
     limits = message.get("limits") or {}
     log = LogTail()
+    text = TextColumns()
+    fmpy_recorder = fmpy.simulation.Recorder
+    fmpy.simulation.Recorder = text.recorder_class(fmpy_recorder)
     wall0, cpu0 = time.perf_counter(), time.process_time()
     try:
         result = fmpy.simulate_fmu(
@@ -140,8 +210,14 @@ def run(message: dict[str, Any], out: str, events: int) -> int:
             return _failed(out, "load", load, _trace(), log)
         kind = "memory" if _near_memory_limit(message) else "model"
         return _failed(out, kind, _message(exc), _trace(), log)
+    finally:
+        fmpy.simulation.Recorder = fmpy_recorder
     wall, cpu = time.perf_counter() - wall0, time.process_time() - cpu0
     try:
+        columns = text.document()
+        if columns:
+            write_file(os.path.join(out, "text.json"),
+                       json.dumps(columns, ensure_ascii=True, allow_nan=False).encode("ascii"))
         fd = os.open(os.path.join(out, "result.npy.part"),
                      os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
         with os.fdopen(fd, "wb") as fh:

@@ -51,7 +51,7 @@ _KILL_GRACE_S = 5.0
 # may be out of reach (a pyenv under /root), and a model that changes the locale or the working directory
 # must find nothing left to import.
 PRELOAD = (
-    "bz2 ctypes fcntl ctypes.util datetime encodings.ascii encodings.latin_1 encodings.utf_8 encodings.utf_16 "
+    "base64 bz2 ctypes fcntl ctypes.util datetime encodings.ascii encodings.latin_1 encodings.utf_8 encodings.utf_16 "
     "encodings.utf_32 encodings.utf_16_le encodings.utf_16_be encodings.utf_32_le encodings.utf_32_be "
     "encodings.cp437 encodings.idna encodings.raw_unicode_escape encodings.unicode_escape "
     "gzip inspect ipaddress json linecache locale lzma pickle platform random shutil stringprep "

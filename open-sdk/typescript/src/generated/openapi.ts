@@ -93,6 +93,64 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/docs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Interactive documentation of this contract (Swagger UI; every asset served by the gateway) */
+        get: operations["getDocs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/problems": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every problem type this gateway answers with
+         * @description JSON, or one HTML page for a browser (Accept preferring text/html).
+         */
+        get: operations["listProblemTypes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/problems/{slug}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What a problem type means and what to do
+         * @description The page a problem's `type` (`https://fmu-gateway.dev/problems/<slug>`) names: JSON, or HTML for a
+         *     browser (Accept preferring text/html).
+         */
+        get: operations["getProblemType"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/keys": {
         parameters: {
             query?: never;
@@ -460,8 +518,13 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The result as JSON columns or CSV
-         * @description JSON by default; CSV when the Accept header prefers `text/csv` or `format=csv` is given.
+         * The result as JSON columns, CSV, Apache Arrow or Parquet
+         * @description A result is stored once as an Apache Arrow table and rendered as asked: JSON by default; CSV, an
+         *     Arrow IPC stream (`application/vnd.apache.arrow.stream`) or Parquet (`application/vnd.apache.parquet`,
+         *     zstd) when the Accept header prefers one, or by `format`. Arrow and Parquet keep the FMI types, NaN
+         *     and the infinities as they are: one field per column, time first, with field metadata `fmi_type`,
+         *     `unit` and, for an FMI 3 array (a fixed-size list of its elements, row-major), `dimensions`
+         *     (`"3"`, `"3,3"`); String is utf8, Binary is binary. JSON and CSV are as `ResultData` says.
          */
         get: operations["getSimulationResult"];
         put?: never;
@@ -551,6 +614,20 @@ export interface components {
             }[];
         } & {
             [key: string]: unknown;
+        };
+        ProblemType: {
+            /** @description The `type` of problems of this kind */
+            type: string;
+            slug: string;
+            /** @description The HTTP status; null for a failed simulation's error.type */
+            status: number | null;
+            title: string;
+            meaning: string;
+            /** @description What to do about it. */
+            action: string;
+        };
+        ProblemTypeList: {
+            items: components["schemas"]["ProblemType"][];
         };
         Health: {
             /** @enum {string} */
@@ -767,10 +844,16 @@ export interface components {
             variability: string;
             /** @description FMI type: Real/Integer/Boolean/String/Enumeration (FMI 2), Float64/Int32/... (FMI 3) */
             type: string;
-            start: number | boolean | string | null;
+            /** @description An array variable's start values: one list of all elements, row-major. */
+            start: (number | boolean | string | null) | (number | boolean | string)[];
             unit: string | null;
             description: string | null;
             initial?: string | null;
+            /**
+             * @description FMI 3 array variables: the size of each dimension (a structural parameter's start value when
+             *     the size is one); null for a scalar. Elements are named one-based, row-major: `y[2]`, `A[1,3]`.
+             */
+            dimensions?: number[] | null;
         };
         VariableList: {
             items: components["schemas"]["Variable"][];
@@ -781,17 +864,20 @@ export interface components {
          * @description Input signals: one time vector and, per input variable, one value per time point. Real inputs
          *     are interpolated linearly between points and held constant before the first and after the last
          *     point; integer and boolean inputs are piecewise constant. A repeated time point makes a step.
+         *     An FMI 3 array input takes one list of all its elements (row-major) per time point.
          */
         InputSeries: {
             time: number[];
             signals: {
-                [key: string]: number[];
+                [key: string]: (number | number[])[];
             };
         };
         /**
          * @description A figure computed from the result. min, max and final are taken from the samples; mean and rms
          *     are time-weighted (trapezoidal integral divided by the simulated interval); integral is the
-         *     trapezoidal integral over time.
+         *     trapezoidal integral over time. `variable` names a variable or one element of an FMI 3 array
+         *     (`y[2]`, one-based); a whole array gives one figure per element, keyed by element (`max(y[1])`,
+         *     or `<name>[1]` when named). A figure that is not finite (NaN or an infinity) is null.
          */
         KpiSpec: {
             variable: string;
@@ -827,9 +913,12 @@ export interface components {
             relative_tolerance?: number | null;
             /** @description Fixed step of the Euler solver. */
             step_size?: number | null;
-            /** @description Start values by variable name, typed as the model declares them. */
+            /**
+             * @description Start values by variable name, typed as the model declares them. An FMI 3 array variable takes a
+             *     list of all its elements (row-major), or nested lists of its shape.
+             */
             start_values?: {
-                [key: string]: number | boolean | string;
+                [key: string]: (number | boolean | string) | unknown[];
             };
             inputs?: components["schemas"]["InputSeries"] | null;
             /** @description Variables to record. Default: the model's outputs, else its states. */
@@ -844,21 +933,43 @@ export interface components {
              * @default true
              */
             cache?: boolean;
+            /**
+             * @description false: the answer carries no `result` (fetch it from `result_url` as JSON, CSV, Arrow or Parquet),
+             *     which saves rendering a large result as JSON.
+             * @default true
+             */
+            inline_result?: boolean;
         };
         SimulationError: {
             /** @description model-error, model-load-failed (the binary or a library it needs would not load; the loader's message is in detail), model-crashed, model-killed, model-out-of-memory, simulation-timeout, output-too-large, sandbox-failed, ... */
             type: string;
             detail: string;
         };
+        /**
+         * @description One entry per recorded variable (a column), time first. Numbers are written exactly (shortest
+         *     round-trip form); in a Float column the non-finite numbers are the strings `"NaN"`, `"Infinity"`
+         *     and `"-Infinity"` (JSON has no literal for them). An FMI 3 array variable is one column whose values
+         *     are nested arrays of its `dimensions` (row-major). String outputs are strings; Binary outputs are
+         *     base64 strings. In CSV an array is one column per element (`y[1]`, `y[2]`, ... ; `A[1,2]` for a
+         *     matrix), non-finite numbers are spelled as in JSON, booleans are 0/1.
+         */
         ResultData: {
             /** @description time first */
             columns: string[];
             units: {
                 [key: string]: string;
             };
-            /** @description One array per column; non-finite numbers are null. */
+            /** @description Each column's FMI type: Float64, Float32, Int32, ..., Boolean, String, Binary (FMI 2 Real is Float64, Integer and Enumeration are Int32). Sent with every result since 0.8; absent from older stored results. */
+            types?: {
+                [key: string]: string;
+            };
+            /** @description The array columns only, with the size of each dimension (sent with every result since 0.8). */
+            dimensions?: {
+                [key: string]: number[];
+            };
+            /** @description One array per column, one value per time point. */
             data: {
-                [key: string]: (number | boolean | null)[];
+                [key: string]: ((number | boolean | string | null) | unknown[])[];
             };
         };
         Result: components["schemas"]["ResultData"] & {
@@ -1168,6 +1279,72 @@ export interface operations {
                     "application/json": Record<string, unknown>;
                 };
             };
+        };
+    };
+    getDocs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description An HTML page; its scripts and styles come from /docs/assets/ on this gateway. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": unknown;
+                };
+            };
+        };
+    };
+    listProblemTypes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The problem types. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemTypeList"];
+                    "text/html": unknown;
+                };
+            };
+        };
+    };
+    getProblemType: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The problem type. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemType"];
+                    "text/html": unknown;
+                };
+            };
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["ValidationFailed"];
         };
     };
     listKeys: {
@@ -1805,7 +1982,7 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Overrides content negotiation. */
-                format?: "json" | "csv";
+                format?: "json" | "csv" | "arrow" | "parquet";
             };
             header?: never;
             path: {
@@ -1823,6 +2000,8 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Result"];
                     "text/csv": unknown;
+                    "application/vnd.apache.arrow.stream": unknown;
+                    "application/vnd.apache.parquet": unknown;
                 };
             };
             401: components["responses"]["Unauthorized"];

@@ -24,11 +24,12 @@ class StoredVariable(_Strict):
     causality: Annotated[str, Field(max_length=40)]
     variability: Annotated[str, Field(max_length=40)]
     type: Annotated[str, Field(max_length=40)]
-    start: float | int | bool | Text | None = None
+    start: float | int | bool | Text | Annotated[list[float | int | bool], Field(max_length=1 << 20)] | None = None
     unit: Name | None = None
     description: Text | None = None
     initial: Annotated[str, Field(max_length=40)] | None = None
     declared_type: Name | None = None
+    dimensions: Annotated[list[Annotated[int, Field(ge=0, le=1 << 20)]], Field(max_length=32)] | None = None
 
 
 class StoredExperiment(_Strict):

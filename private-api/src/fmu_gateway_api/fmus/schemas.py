@@ -14,10 +14,11 @@ class VariableOut(BaseModel):
     causality: str
     variability: str
     type: str
-    start: float | int | bool | str | None
+    start: float | int | bool | str | list[float | int | bool | str] | None
     unit: str | None
     description: str | None
     initial: str | None = None
+    dimensions: list[int] | None = None
 
 
 class VariableList(BaseModel):

@@ -67,6 +67,7 @@ class RunOutcome:
     failure: RunFailure | None
     provenance: dict[str, Any] = field(default_factory=dict)
     log: str = ""
+    text: dict[str, list[Any]] = field(default_factory=dict)  # String/Binary outputs, one value per row
 
     @property
     def ok(self) -> bool:

@@ -42,7 +42,7 @@ from typing import IO, Any
 
 from fmu_sandbox import once
 
-OUT_NAMES = ("result.npy", "outcome.json", "error.json")
+OUT_NAMES = ("result.npy", "text.json", "outcome.json", "error.json")
 JOB_ID_RE = re.compile(r"^[A-Za-z0-9_-]{1,100}$")
 LOG_CAP = 8000
 MANIFEST_CAP = 1 << 20

@@ -66,16 +66,45 @@ def collect(code: int, out: Path, stream_log: str, *, memory_mb: int, max_output
                         "output-too-large", f"the result is {size} bytes, above the limit of "
                         f"{max_output_bytes} bytes; use a longer output interval or fewer output variables"))
                 result = np.load(fh, allow_pickle=False, max_header_size=header_cap(outputs))
+            text = _read_text(out / "text.json", max_output_bytes - size, result, outputs)
         except (ValueError, OSError, EOFError) as exc:
             return RunOutcome(None, RunFailure("model-error",
                                                f"the sandbox wrote an unreadable result: {exc}"))
         provenance = {k: info[k] for k in PROVENANCE_KEYS if k in info}
-        return RunOutcome(result, None, provenance, log=str(info.get("log") or "") + stream_log)
+        return RunOutcome(result, None, provenance, log=str(info.get("log") or "") + stream_log, text=text)
     if code == 0:
         return RunOutcome(None, RunFailure("model-error", "the model ended the sandbox without a result "
                                            "(did it call exit()?)"), log=stream_log)
     return RunOutcome(None, RunFailure("model-crashed", f"the model ended the sandbox with exit code {code}"),
                       log=stream_log)
+
+
+def _read_text(path: Path, cap: int, result: np.ndarray, outputs: list[str]) -> dict[str, list[Any]]:
+    """The String and Binary columns (out/text.json), checked: requested outputs that FMPy's result does not
+    hold, one value per row, strings or nested lists of strings. Absent means there are none."""
+    if not path.exists() and not path.is_symlink():
+        return {}
+    raw = read_capped(path, cap + 1)
+    if raw is None:
+        raise ValueError("text.json is not a regular file")
+    if len(raw) > cap:
+        raise ValueError("text.json passes the output limit")
+    data = json.loads(raw)
+    names = set(result.dtype.names or ())
+    if not isinstance(data, dict):
+        raise ValueError("text.json is not an object")
+    for name, values in data.items():
+        if name not in outputs or name in names or not isinstance(values, list) or len(values) != len(result):
+            raise ValueError(f"text.json has an unexpected column {name[:100]!r}")
+        if not all(_strings(v) for v in values):
+            raise ValueError(f"text.json column {name[:100]!r} holds something else than strings")
+    return data
+
+
+def _strings(value: Any, depth: int = 0) -> bool:
+    if isinstance(value, str):
+        return True
+    return isinstance(value, list) and depth < 32 and all(_strings(v, depth + 1) for v in value)
 
 
 def timed_out(timeout_s: float, stream_log: str = "") -> RunOutcome:

@@ -23,25 +23,26 @@ import threading
 import time
 import uuid
 from collections import deque
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+import pyarrow as pa
 from sqlalchemy.orm import Session
 
 from fmu_gateway_api.billing import service as billing
 from fmu_gateway_api.context import Context
 from fmu_gateway_api.fmus import ingests
+from fmu_gateway_api.fmus.models import Model
 from fmu_gateway_api.fmus.repository import IngestRepository
 from fmu_gateway_api.fmus.service import fmu_archive, library_model, uploaded_model
 from fmu_gateway_api.kit.bus import RESYNC
 from fmu_gateway_api.kit.uow import after_commit, unit_of_work
 from fmu_gateway_api.observability import RUNS, request_id_var
-from fmu_gateway_api.runners.base import JobSpec, Runner, RunOutcome
+from fmu_gateway_api.runners.base import JobSpec, RunFailure, Runner, RunOutcome
 from fmu_gateway_api.runners.scaffold import pid_alive
+from fmu_gateway_api.simulations import columnar
 from fmu_gateway_api.simulations.repository import SimulationRepository
-from fmu_gateway_api.simulations.results import compute_kpis, encode, result_document
 from fmu_gateway_api.tables import Simulation, utcnow
 
 log = logging.getLogger(__name__)
@@ -52,14 +53,14 @@ _WATCH_S = 0.5
 @dataclass
 class Finished:
     """A run that ended in this process, handed to the request waiting for it (no database round trip):
-    the simulation as stored, its encoded result document, and when each phase happened."""
+    the simulation as stored, its result table, and when each phase happened."""
 
     simulation: Simulation
-    result: dict[str, Any] | None
+    result: pa.Table | None
     phases: dict[str, float] = field(default_factory=dict)
 
 
-Ready = tuple[Simulation, Mapping[str, str], dict[str, float]]
+Ready = tuple[Simulation, Model | None, dict[str, float]]
 
 
 class Dispatcher:
@@ -110,6 +111,7 @@ class Dispatcher:
     # -- lifecycle -------------------------------------------------------------------------------------
     def start(self) -> None:
         self.recover()
+        columnar.warm_up()
         for i in range(self.ctx.settings.runner_concurrency):
             t = threading.Thread(target=self._loop, name=f"dispatcher-{i}", daemon=True)
             t.start()
@@ -310,10 +312,10 @@ class Dispatcher:
         with self._lock:
             self._busy -= 1
 
-    def hand(self, sim: Simulation, units: Mapping[str, str]) -> None:
+    def hand(self, sim: Simulation, model: Model | None) -> None:
         """Run a job admitted as running for this process (its transaction has committed)."""
         with self._lock:
-            self._ready.append((sim, units, {"claimed": time.perf_counter()}))
+            self._ready.append((sim, model, {"claimed": time.perf_counter()}))
         with self._wake:  # one thread takes it; the others sleep on
             self._signals += 1
             self._wake.notify()
@@ -356,9 +358,9 @@ class Dispatcher:
                 finally:
                     self.release()
                 continue
-            sim, units, phases = claimed
+            sim, model, phases = claimed
             try:
-                self._execute(sim, units, phases)
+                self._execute(sim, model, phases)
             except Exception:
                 log.exception("job %s failed in the dispatcher", sim.id)
                 self._fail(sim, {"type": "internal-error", "detail": "the service failed while running "
@@ -392,10 +394,10 @@ class Dispatcher:
                              daemon=True).start()
 
     def _run_heavy(self, claimed: Ready) -> None:
-        sim, units, phases = claimed
+        sim, model, phases = claimed
         assert self.heavy is not None
         try:
-            self._execute(sim, units, phases, self.heavy)
+            self._execute(sim, model, phases, self.heavy)
         except Exception:
             log.exception("heavy job %s failed in the dispatcher", sim.id)
             self._fail(sim, {"type": "internal-error", "detail": "the service failed while running "
@@ -433,7 +435,7 @@ class Dispatcher:
                 with self._lock:
                     self._running.add(sim_id)
                 self.ctx.bus.publish(session, "started", sim_id)
-                return sim, fmu_units(self.ctx, session, sim), phases
+                return sim, fmu_model(self.ctx, session, sim), phases
         except BaseException:
             self._maybe[lane].set()  # not looked at after all
             raise
@@ -465,7 +467,7 @@ class Dispatcher:
             with self._lock:
                 self._ingesting.discard(sha256)
 
-    def _execute(self, sim: Simulation, units: Mapping[str, str], phases: dict[str, float],
+    def _execute(self, sim: Simulation, model: Model | None, phases: dict[str, float],
                  runner: Runner | None = None) -> None:
         sim_id = sim.id
         runner = runner or self.runner
@@ -489,7 +491,7 @@ class Dispatcher:
         if outcome.failure is not None and outcome.failure.retry_after_s is not None:
             self._put_off(sim_id, outcome.failure.retry_after_s, outcome.failure.detail)
             return
-        self._store(sim_id, sim, outcome, units, phases, runner.name)
+        self._store(sim_id, sim, outcome, model, phases, runner.name)
 
     def _spec(self, sim: Simulation) -> JobSpec:
         r = sim.request
@@ -515,7 +517,7 @@ class Dispatcher:
                 log.warning("simulation %s put back in the queue for %.1f s: %s", sim_id, delay_s, why)
         self._wake_at(not_before)
 
-    def _store(self, sim_id: str, sim: Simulation, outcome: RunOutcome, units: Mapping[str, str],
+    def _store(self, sim_id: str, sim: Simulation, outcome: RunOutcome, model: Model | None,
                phases: dict[str, float], runner_name: str = "") -> None:
         r = sim.request
         provenance: dict[str, Any] = {
@@ -530,9 +532,17 @@ class Dispatcher:
         doc = None
         if outcome.ok:
             assert outcome.result is not None
-            doc = result_document(outcome.result, units)
-            values.update(status="succeeded", result_sha256=self.ctx.blobs.put_bytes(encode(doc)),
-                          kpis=compute_kpis(doc, r.get("kpis") or []))
+            try:
+                doc = columnar.build_table(outcome.result, model.units if model else {}, outcome.text,
+                                           model.by_name if model else {})
+            except (ValueError, TypeError, pa.ArrowException) as exc:  # the sandbox's output is the model's
+                outcome = RunOutcome(None, RunFailure("model-error", f"the sandbox wrote a result that cannot "
+                                                      f"be stored: {str(exc)[:500]}"), outcome.provenance,
+                                     outcome.log)
+        if doc is not None:
+            values.update(status="succeeded",
+                          result_sha256=self.ctx.blobs.put_bytes(columnar.encode(doc), kind="results"),
+                          kpis=columnar.compute_kpis(doc, r.get("kpis") or []))
         else:
             failure = outcome.failure
             assert failure is not None
@@ -564,7 +574,7 @@ class Dispatcher:
         else:
             log.warning("simulation %s ended here but is no longer this worker's; its outcome is dropped", sim_id)
 
-    def _hand_off(self, sim: Simulation, values: dict[str, Any], doc: dict[str, Any] | None,
+    def _hand_off(self, sim: Simulation, values: dict[str, Any], doc: pa.Table | None,
                   phases: dict[str, float]) -> None:
         phases["stored"] = time.perf_counter()
         for key, value in values.items():  # the row as committed (sim is detached: nothing is written)
@@ -610,11 +620,11 @@ def _dead_on_this_host(worker: str, me: str) -> bool:
     return not pid_alive(int(pid))
 
 
-def fmu_units(ctx: Context, session: Session, sim: Simulation) -> Mapping[str, str]:
-    """Units from the description kept at upload (never a re-parse of the model)."""
+def fmu_model(ctx: Context, session: Session, sim: Simulation) -> Model | None:
+    """The description kept at upload, for units and types (never a re-parse of the model)."""
     if sim.fmu_id.startswith("lib:"):
         entry = ctx.library.get(sim.fmu_id)
         model = library_model(ctx, entry) if entry is not None else None
     else:
         model = uploaded_model(session, ctx, sim.fmu_sha256)
-    return model.units if model is not None else {}
+    return model

@@ -3,25 +3,28 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import time
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any, Literal, cast
 
+import orjson
+import pyarrow as pa
 from fastapi import APIRouter, Header, Path, Query, Request, Response, status
 from fastapi.responses import StreamingResponse
 from sqlalchemy.orm import Session
-from starlette.concurrency import run_in_threadpool
+from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
 
 from fmu_gateway_api.auth.edge import Caller
 from fmu_gateway_api.billing import service as billing
 from fmu_gateway_api.context import Context
 from fmu_gateway_api.deps import ContextDep, CurrentAccount, SessionDep, json_body
 from fmu_gateway_api.errors import Conflict, NotAcceptable
+from fmu_gateway_api.fmus.models import Model
 from fmu_gateway_api.kit import uow
 from fmu_gateway_api.kit.waiters import Waiter
-from fmu_gateway_api.simulations import results, service
+from fmu_gateway_api.simulations import columnar, service
 from fmu_gateway_api.simulations.dispatcher import Dispatcher, Finished
 from fmu_gateway_api.simulations.schemas import (
     ResultData,
@@ -62,11 +65,11 @@ def simulation_out(sim: Simulation, result: dict[str, Any] | None = None) -> Sim
     )
 
 
-def _load_result(ctx: Context, sim: Simulation) -> dict[str, Any]:
+def _load_result(ctx: Context, sim: Simulation) -> pa.Table:
     if sim.status != "succeeded" or not sim.result_sha256 or not ctx.blobs.exists(sim.result_sha256):
         raise Conflict(f"simulation '{sim.id}' has no result (status: {sim.status})",
                        slug="result-not-available", simulation_status=sim.status)
-    return results.decode(ctx.blobs.read_bytes(sim.result_sha256))
+    return columnar.decode(ctx.blobs.read_bytes(sim.result_sha256))
 
 
 @dataclass
@@ -109,8 +112,8 @@ def _admit(ctx: Context, caller: Caller, body: SimulationCreate, idempotency_key
                     reserved = False
             if here:
                 assert dispatcher is not None
-                units = admission.fmu.model.units
-                uow.after_commit(session, lambda: _start_here(session, dispatcher, sim, now, units))
+                model = admission.fmu.model
+                uow.after_commit(session, lambda: _start_here(session, dispatcher, sim, now, model))
                 ctx.bus.publish(session, "started", sim.id)
             elif fresh:
                 ctx.bus.publish(session, "jobs")
@@ -126,11 +129,11 @@ def _admit(ctx: Context, caller: Caller, body: SimulationCreate, idempotency_key
 
 
 def _start_here(session: Session, dispatcher: Dispatcher, sim: Simulation, now: datetime,
-                units: Mapping[str, str]) -> None:
+                model: Model) -> None:
     """After the admission committed: hand the job to this process's dispatcher (admitted running here)."""
     session.expunge(sim)  # the dispatcher owns it now; this request's session must not write it
     sim.status, sim.worker, sim.attempts, sim.started_at = "running", dispatcher.worker_id, 1, now
-    dispatcher.hand(sim, units)
+    dispatcher.hand(sim, model)
 
 
 def _read(ctx: Context, caller: Caller, sim_id: str) -> Simulation:
@@ -154,7 +157,7 @@ async def create_simulation(request: Request, ctx: ContextDep, caller: CurrentAc
                                        asyncio.get_running_loop())
     marks["admitted"] = time.perf_counter()
     sim, waiter = admitted.simulation, admitted.waiter
-    document: dict[str, Any] | None = None
+    document: pa.Table | None = None
     if waiter is not None:
         key = ("simulation", sim.id)
         wait = min(body.wait_s if body.wait_s is not None else ctx.settings.sim_default_wait_s,
@@ -178,15 +181,18 @@ async def create_simulation(request: Request, ctx: ContextDep, caller: CurrentAc
     if admitted.replayed:
         headers["Idempotent-Replayed"] = "true"
     code = status.HTTP_200_OK if sim.status in TERMINAL else status.HTTP_202_ACCEPTED
-    if sim.status == "succeeded" and document is None:
+    inline = sim.status == "succeeded" and body.inline_result
+    if inline and document is None:
         document = await run_in_threadpool(_load_result, ctx, sim)
-    payload = simulation_out(sim).model_dump(mode="json")
-    if sim.status == "succeeded":
-        payload["result"] = document
-    body_bytes = results.encode(payload)
+    payload = orjson.dumps(simulation_out(sim).model_dump(mode="json"))
     marks["responded"] = time.perf_counter()
     headers["Server-Timing"] = server_timing(marks)
-    return Response(body_bytes, status_code=code, media_type="application/json", headers=headers)
+    if not inline or document is None:
+        return Response(payload, status_code=code, media_type="application/json", headers=headers)
+    # The result is rendered column by column while it is sent (it may be large).
+    chunks = itertools.chain([payload[:-1], b',"result":'], columnar.json_chunks(document), [b"}"])
+    return StreamingResponse(iterate_in_threadpool(chunks), status_code=code, media_type="application/json",
+                             headers=headers)
 
 
 _PHASES = (("edge", "start", "endpoint"), ("admit", "endpoint", "admitted"), ("queue", "admitted", "claimed"),
@@ -244,18 +250,27 @@ def cancel_simulation(simulation_id: SimId, ctx: ContextDep, session: SessionDep
 
 
 @router.get("/v1/simulations/{simulation_id}/result", operation_id="getSimulationResult",
-            responses={200: {"content": {"application/json": {}, "text/csv": {}}}})
+            responses={200: {"content": {"application/json": {}, "text/csv": {}, columnar.ARROW_STREAM: {},
+                                         columnar.PARQUET: {}}}})
 def get_result(simulation_id: SimId, request: Request, ctx: ContextDep, session: SessionDep,
                caller: CurrentAccount,
-               format: Annotated[str | None, Query(pattern="^(json|csv)$")] = None) -> Response:
+               format: Annotated[str | None, Query(pattern="^(json|csv|arrow|parquet)$")] = None) -> Response:
+    """The stored Arrow table, rendered as asked: JSON and CSV column by column while they are sent."""
     sim = service.get(session, caller, simulation_id)
     kind = format or _negotiate(request.headers.get("accept"))
-    doc = _load_result(ctx, sim)
+    table = _load_result(ctx, sim)
     if kind == "csv":
-        return StreamingResponse(results.csv_chunks(doc), media_type="text/csv; charset=utf-8",
+        return StreamingResponse(iterate_in_threadpool(columnar.csv_chunks(table)),
+                                 media_type="text/csv; charset=utf-8",
                                  headers={"Content-Disposition": f'attachment; filename="{sim.id}.csv"'})
-    body = results.encode({"simulation_id": sim.id, **doc})
-    return Response(body, media_type="application/json")
+    if kind == "arrow":
+        return Response(columnar.arrow_bytes(table), media_type=columnar.ARROW_STREAM,
+                        headers={"Content-Disposition": f'attachment; filename="{sim.id}.arrow"'})
+    if kind == "parquet":
+        return Response(columnar.parquet_bytes(table), media_type=columnar.PARQUET,
+                        headers={"Content-Disposition": f'attachment; filename="{sim.id}.parquet"'})
+    return StreamingResponse(iterate_in_threadpool(columnar.json_chunks(table, {"simulation_id": sim.id})),
+                             media_type="application/json")
 
 
 def _negotiate(accept: str | None) -> str:
@@ -274,9 +289,11 @@ def _negotiate(accept: str | None) -> str:
                 except ValueError:
                     q = 0.0
         kind = {"application/json": "json", "text/csv": "csv", "*/*": "json", "application/*": "json",
-                "text/*": "csv"}.get(media.strip().lower())
+                "text/*": "csv", columnar.ARROW_STREAM: "arrow", "application/vnd.apache.arrow.file": "arrow",
+                columnar.PARQUET: "parquet", "application/x-parquet": "parquet"}.get(media.strip().lower())
         if kind and q > 0 and q > best_q:
             best, best_q = kind, q
     if best is None:
-        raise NotAcceptable("the result is available as application/json or text/csv")
+        raise NotAcceptable(f"the result is available as application/json, text/csv, {columnar.ARROW_STREAM} "
+                            f"or {columnar.PARQUET}")
     return best

@@ -1,95 +1,66 @@
-"""Result formats and KPIs, computed from what the sandbox returned (never by the sandbox)."""
+"""KPIs and names of array elements, shared by the service (checks) and the columnar results (figures).
+
+Numbers in JSON results are exact; in Float columns NaN and the infinities are the strings "NaN",
+"Infinity", "-Infinity" (`NON_FINITE`), as the contract says."""
 
 from __future__ import annotations
 
-import csv
-import io
+import itertools
 import math
-from collections.abc import Iterator, Mapping
+import re
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
-import orjson
+
+NON_FINITE = {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf}
+_ELEMENT = re.compile(r"^(?P<base>.+)\[(?P<index>[0-9]+(?:,[0-9]+)*)\]$")
 
 
-def result_document(result: np.ndarray, units: Mapping[str, str]) -> dict[str, Any]:
-    """The stored result: JSON columns, time first. Non-finite numbers become null (JSON has none)."""
-    names = list(result.dtype.names or ())
-    data: dict[str, list[Any]] = {}
-    for name in names:
-        column = result[name]
-        if column.dtype == np.bool_:
-            data[name] = [bool(v) for v in column]
-        elif np.issubdtype(column.dtype, np.integer):
-            data[name] = [int(v) for v in column]
-        else:
-            values = column.astype(np.float64)
-            finite = np.isfinite(values)
-            listed = values.tolist()
-            data[name] = listed if finite.all() else [v if ok else None for v, ok in zip(listed, finite, strict=False)]
-    return {"columns": names, "units": {n: units[n] for n in names if n in units}, "data": data}
+def element_labels(name: str, dims: list[int]) -> list[str]:
+    """The elements of an array variable, one-based and row-major: y[1], y[2], ... or A[1,1], A[1,2], ..."""
+    return [f"{name}[{','.join(str(i + 1) for i in index)}]" for index in itertools.product(*map(range, dims))]
 
 
-def encode(document: dict[str, Any]) -> bytes:
-    """Compact JSON (orjson: shortest round-trip floats, the same numbers json.dumps writes)."""
-    return orjson.dumps(document)
+def split_element(name: str, variables: Mapping[str, Any]) -> tuple[str, tuple[int, ...] | None]:
+    """`y[2]` of an array variable `y` as ("y", (1,)) (zero-based); a variable's own name as (name, None).
+    A name the model has as a variable is that variable (FMI 2 models may call a scalar `a[1]`)."""
+    if name in variables:
+        return name, None
+    match = _ELEMENT.match(name)
+    if match is None or match["base"] not in variables:
+        return name, None
+    return match["base"], tuple(int(i) - 1 for i in match["index"].split(","))
 
 
-def decode(blob: bytes) -> dict[str, Any]:
-    doc: dict[str, Any] = orjson.loads(blob)
-    return doc
-
-
-def csv_chunks(document: dict[str, Any]) -> Iterator[str]:
-    """CSV with a header row; booleans as 0/1, missing numbers empty."""
-    columns = document["columns"]
-    data = document["data"]
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(columns)
-    n = len(data[columns[0]]) if columns else 0
-    for i in range(n):
-        row = []
-        for c in columns:
-            v = data[c][i]
-            row.append("" if v is None else int(v) if isinstance(v, bool) else repr(v) if isinstance(v, float) else v)
-        writer.writerow(row)
-        if buf.tell() > 1 << 16:
-            yield buf.getvalue()
-            buf.seek(0)
-            buf.truncate()
-    yield buf.getvalue()
-
-
-def compute_kpi(time: list[float], values: list[Any], kind: str) -> float | None:
+def compute_kpi(time: np.ndarray, values: np.ndarray, kind: str) -> float | None:
     """Time-weighted where it matters: mean and rms are integrals over the simulated interval divided by
-    its length (trapezoidal rule), so an uneven output grid (events) does not bias them."""
-    pairs = [(t, float(v)) for t, v in zip(time, values, strict=False) if v is not None and t is not None]
-    if not pairs:
+    its length (trapezoidal rule), so an uneven output grid (events) does not bias them. A figure that is
+    not finite is None (null)."""
+    if len(values) == 0:
         return None
-    t = np.array([p[0] for p in pairs], dtype=np.float64)
-    y = np.array([p[1] for p in pairs], dtype=np.float64)
-    if kind == "min":
-        return float(y.min())
-    if kind == "max":
-        return float(y.max())
-    if kind == "final":
-        return float(y[-1])
-    span = float(t[-1] - t[0])
-    if kind == "integral":
-        return float(np.trapezoid(y, t)) if len(y) > 1 else 0.0
-    if kind == "mean":
-        return float(np.trapezoid(y, t) / span) if span > 0 else float(y.mean())
-    if kind == "rms":
-        return float(math.sqrt(np.trapezoid(y * y, t) / span)) if span > 0 else float(math.sqrt((y * y).mean()))
-    raise ValueError(kind)
+    t = np.asarray(time, dtype=np.float64)
+    y = np.asarray(values, dtype=np.float64)
+    with np.errstate(all="ignore"):
+        if kind == "min":
+            figure = float(y.min())
+        elif kind == "max":
+            figure = float(y.max())
+        elif kind == "final":
+            figure = float(y[-1])
+        else:
+            span = float(t[-1] - t[0])
+            if kind == "integral":
+                figure = float(np.trapezoid(y, t)) if len(y) > 1 else 0.0
+            elif kind == "mean":
+                figure = float(np.trapezoid(y, t) / span) if span > 0 else float(y.mean())
+            elif kind == "rms":
+                figure = (float(math.sqrt(np.trapezoid(y * y, t) / span)) if span > 0
+                          else float(math.sqrt((y * y).mean())))
+            else:
+                raise ValueError(kind)
+    return figure if math.isfinite(figure) else None
 
 
 def kpi_key(spec: dict[str, Any]) -> str:
     return str(spec.get("name") or f"{spec['kind']}({spec['variable']})")
-
-
-def compute_kpis(document: dict[str, Any], specs: list[dict[str, Any]]) -> dict[str, float | None]:
-    data = document["data"]
-    time = data.get("time", [])
-    return {kpi_key(s): compute_kpi(time, data[s["variable"]], s["kind"]) for s in specs if s["variable"] in data}

@@ -7,7 +7,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, StrictStr
 
-StartValue = StrictBool | StrictInt | StrictFloat | StrictStr
+# An FMI 3 array's elements: one list (row-major) or nested lists of its shape; checked against the model.
+StartValue = StrictBool | StrictInt | StrictFloat | StrictStr | list[Any]
 KpiKind = Literal["min", "max", "mean", "rms", "final", "integral"]
 
 
@@ -21,7 +22,7 @@ class InputSeries(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     time: list[float] = Field(min_length=1, max_length=1_000_000)
-    signals: dict[str, list[float]] = Field(min_length=1)
+    signals: dict[str, list[float | list[float]]] = Field(min_length=1)
 
 
 class KpiSpec(BaseModel):
@@ -50,6 +51,7 @@ class SimulationCreate(BaseModel):
     timeout_s: float | None = Field(default=None, gt=0)
     wait_s: float | None = Field(default=None, ge=0)
     cache: bool = True
+    inline_result: bool = True
 
 
 class SimulationError(BaseModel):
@@ -60,7 +62,9 @@ class SimulationError(BaseModel):
 class ResultData(BaseModel):
     columns: list[str]
     units: dict[str, str]
-    data: dict[str, list[float | int | bool | None]]
+    types: dict[str, str] = Field(default_factory=dict)
+    dimensions: dict[str, list[int]] = Field(default_factory=dict)
+    data: dict[str, list[Any]]
 
 
 class SimulationOut(BaseModel):

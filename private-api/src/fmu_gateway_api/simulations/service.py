@@ -23,7 +23,7 @@ from fmu_gateway_api.kit import idempotency
 from fmu_gateway_api.kit.ids import new_id
 from fmu_gateway_api.observability import request_id_var
 from fmu_gateway_api.simulations.repository import SimulationRepository
-from fmu_gateway_api.simulations.results import kpi_key
+from fmu_gateway_api.simulations.results import kpi_key, split_element
 from fmu_gateway_api.simulations.schemas import SimulationCreate
 from fmu_gateway_api.tables import Simulation, utcnow
 
@@ -31,6 +31,7 @@ from fmu_gateway_api.tables import Simulation, utcnow
 # the same pinned wheels). A cached result serves a request only when the runner that made it reported this
 # same version: an upgrade of FMPy on either side never answers with numbers of the other.
 FMPY_VERSION = importlib.metadata.version("fmpy")
+RESULT_FORMAT = 2  # 2: String/Binary columns, non-finite numbers spelled out (earlier results are not reused)
 _REAL = {"Real", "Float64", "Float32"}
 _INT = {"Integer", "Int8", "UInt8", "Int16", "UInt16", "Int32", "UInt32", "Int64", "UInt64", "Enumeration"}
 
@@ -53,8 +54,43 @@ def _bad(detail: str, variable: str | None = None, slug: str | None = None) -> I
     return InvalidRequest(detail, slug=slug or "invalid-simulation-request")
 
 
+def _size(var: dict[str, Any]) -> int:
+    return math.prod(int(n) for n in var["dimensions"])
+
+
+def _elements(value: Any, dims: list[int], depth: int = 0) -> list[Any] | None:
+    """An array value, flat (all elements, row-major) or nested as its shape, as one flat list; else None."""
+    if not isinstance(value, list):
+        return None
+    if all(not isinstance(v, list) for v in value):
+        return list(value) if depth == 0 or len(value) == dims[-1] else None
+    if depth >= len(dims) - 1 or len(value) != dims[depth]:
+        return None
+    flat: list[Any] = []
+    for part in value:
+        inner = _elements(part, dims, depth + 1)
+        if inner is None:
+            return None
+        flat.extend(inner)
+    return flat
+
+
+def _check_array_start(var: dict[str, Any], value: Any) -> list[Any]:
+    name, dims = var["name"], var["dimensions"]
+    shape = "x".join(str(n) for n in dims)
+    flat = _elements(value, dims)
+    if flat is None or len(flat) != _size(var):
+        raise _bad(f"'{name}' is an array of {shape}: give a list of its {_size(var)} elements (row-major) "
+                   f"or nested lists of that shape", name)
+    return [_check_start_value({**var, "dimensions": None}, v) for v in flat]
+
+
 def _check_start_value(var: dict[str, Any], value: Any) -> Any:
     name, vtype = var["name"], var["type"]
+    if var.get("dimensions"):
+        return _check_array_start(var, value)
+    if isinstance(value, list):
+        raise _bad(f"'{name}' is not an array variable: give one value, not a list", name)
     if var.get("causality") == "independent" or var.get("variability") == "constant":
         raise _bad(f"'{name}' is {var.get('causality') if var.get('causality') == 'independent' else 'a constant'}"
                    " and cannot be given a start value", name)
@@ -141,7 +177,17 @@ def canonicalise(ctx: Context, fmu: ResolvedFmu, req: SimulationCreate, max_time
             if len(values) != len(times):
                 raise _bad(f"inputs.signals['{name}'] has {len(values)} values for {len(times)} time points",
                            name)
-            if any(not math.isfinite(v) for v in values):
+            if var.get("dimensions"):
+                size = _size(var)
+                if any(not isinstance(v, list) or len(v) != size for v in values):
+                    raise _bad(f"'{name}' is an array input of {size} elements: give a list of {size} numbers "
+                               "(row-major) per time point", name)
+                numbers = [x for v in values for x in v]  # type: ignore[union-attr]
+            elif any(isinstance(v, list) for v in values):
+                raise _bad(f"'{name}' is not an array input: give one number per time point", name)
+            else:
+                numbers = values
+            if any(not math.isfinite(v) for v in numbers):
                 raise _bad(f"inputs.signals['{name}'] must hold finite numbers", name)
             signals[name] = values
         inputs = {"time": times, "signals": signals}
@@ -154,13 +200,20 @@ def canonicalise(ctx: Context, fmu: ResolvedFmu, req: SimulationCreate, max_time
             outputs = list(desc.get("states") or [])
     kpis = []
     for spec in req.kpis:
-        if spec.variable not in variables:
+        base, index = split_element(spec.variable, variables)
+        if base not in variables:
             raise _bad(f"the model has no variable named '{spec.variable}' (in kpis)", spec.variable)
-        if variables[spec.variable]["type"] not in _REAL | _INT | {"Boolean"}:
-            raise _bad(f"a KPI needs a numeric variable; '{spec.variable}' is {variables[spec.variable]['type']}",
-                       spec.variable)
-        if spec.variable not in outputs:
-            outputs.append(spec.variable)
+        var = variables[base]
+        if index is not None:
+            dims = [int(n) for n in var.get("dimensions") or []]
+            if len(index) != len(dims) or any(not 0 <= i < n for i, n in zip(index, dims, strict=True)):
+                shape = "x".join(str(n) for n in dims) if dims else "a scalar"
+                raise _bad(f"'{spec.variable}' is not an element of '{base}' ({shape}; elements are one-based)",
+                           spec.variable)
+        if var["type"] not in _REAL | _INT | {"Boolean"}:
+            raise _bad(f"a KPI needs a numeric variable; '{spec.variable}' is {var['type']}", spec.variable)
+        if base not in outputs:
+            outputs.append(base)
         kpis.append(spec.model_dump())
     if len(outputs) > s.sim_max_outputs:
         raise _bad(f"{len(outputs)} output variables are more than the limit of {s.sim_max_outputs} for one run; "
@@ -191,7 +244,7 @@ def canonicalise(ctx: Context, fmu: ResolvedFmu, req: SimulationCreate, max_time
 def request_hash(fmu_sha256: str, canonical: dict[str, Any]) -> str:
     """What determines the numbers: the FMU bytes, the canonical request (less its timeout) and FMPy."""
     material = {k: v for k, v in canonical.items() if k != "timeout_s"}
-    blob = json.dumps({"fmu": fmu_sha256, "fmpy": FMPY_VERSION, "request": material},
+    blob = json.dumps({"fmu": fmu_sha256, "fmpy": FMPY_VERSION, "results": RESULT_FORMAT, "request": material},
                       sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(blob.encode()).hexdigest()
 

@@ -41,6 +41,8 @@ from .problem import Problem
 from .problem_checks import ProblemChecks
 from .problem_credit_packs_item import ProblemCreditPacksItem
 from .problem_errors_item import ProblemErrorsItem
+from .problem_type import ProblemType
+from .problem_type_list import ProblemTypeList
 from .quote import Quote
 from .quote_billing import QuoteBilling
 from .readiness import Readiness
@@ -50,6 +52,8 @@ from .receive_stripe_webhook_body import ReceiveStripeWebhookBody
 from .result import Result
 from .result_data import ResultData
 from .result_data_data import ResultDataData
+from .result_data_dimensions import ResultDataDimensions
+from .result_data_types import ResultDataTypes
 from .result_data_units import ResultDataUnits
 from .simulation import Simulation
 from .simulation_create import SimulationCreate
@@ -116,6 +120,8 @@ __all__ = (
     "ProblemChecks",
     "ProblemCreditPacksItem",
     "ProblemErrorsItem",
+    "ProblemType",
+    "ProblemTypeList",
     "Quote",
     "QuoteBilling",
     "Readiness",
@@ -125,6 +131,8 @@ __all__ = (
     "Result",
     "ResultData",
     "ResultDataData",
+    "ResultDataDimensions",
+    "ResultDataTypes",
     "ResultDataUnits",
     "Simulation",
     "SimulationCreate",

@@ -1,10 +1,12 @@
 from typing import Literal
 
-GetSimulationResultFormat = Literal["csv", "json"]
+GetSimulationResultFormat = Literal["arrow", "csv", "json", "parquet"]
 
 GET_SIMULATION_RESULT_FORMAT_VALUES: set[GetSimulationResultFormat] = {
+    "arrow",
     "csv",
     "json",
+    "parquet",
 }
 
 

@@ -17,6 +17,7 @@ class InputSeries:
     """Input signals: one time vector and, per input variable, one value per time point. Real inputs
     are interpolated linearly between points and held constant before the first and after the last
     point; integer and boolean inputs are piecewise constant. A repeated time point makes a step.
+    An FMI 3 array input takes one list of all its elements (row-major) per time point.
 
         Attributes:
             time (list[float]):

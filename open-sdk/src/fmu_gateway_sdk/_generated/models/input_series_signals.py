@@ -11,13 +11,21 @@ T = TypeVar("T", bound="InputSeriesSignals")
 
 @_attrs_define
 class InputSeriesSignals:
-    additional_properties: dict[str, list[float]] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, list[float | list[float]]] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
 
         field_dict: dict[str, Any] = {}
         for prop_name, prop in self.additional_properties.items():
-            field_dict[prop_name] = prop
+            field_dict[prop_name] = []
+            for additional_property_item_data in prop:
+                additional_property_item: float | list[float]
+                if isinstance(additional_property_item_data, list):
+                    additional_property_item = additional_property_item_data
+
+                else:
+                    additional_property_item = additional_property_item_data
+                field_dict[prop_name].append(additional_property_item)
 
         return field_dict
 
@@ -28,7 +36,24 @@ class InputSeriesSignals:
 
         additional_properties = {}
         for prop_name, prop_dict in d.items():
-            additional_property = cast(list[float], prop_dict)
+            additional_property = []
+            _additional_property = prop_dict
+            for additional_property_item_data in _additional_property:
+
+                def _parse_additional_property_item(data: object) -> float | list[float]:
+                    try:
+                        if not isinstance(data, list):
+                            raise TypeError()
+                        additional_property_item_type_1 = cast(list[float], data)
+
+                        return additional_property_item_type_1
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    return cast(float | list[float], data)
+
+                additional_property_item = _parse_additional_property_item(additional_property_item_data)
+
+                additional_property.append(additional_property_item)
 
             additional_properties[prop_name] = additional_property
 
@@ -39,10 +64,10 @@ class InputSeriesSignals:
     def additional_keys(self) -> list[str]:
         return list(self.additional_properties.keys())
 
-    def __getitem__(self, key: str) -> list[float]:
+    def __getitem__(self, key: str) -> list[float | list[float]]:
         return self.additional_properties[key]
 
-    def __setitem__(self, key: str, value: list[float]) -> None:
+    def __setitem__(self, key: str, value: list[float | list[float]]) -> None:
         self.additional_properties[key] = value
 
     def __delitem__(self, key: str) -> None:

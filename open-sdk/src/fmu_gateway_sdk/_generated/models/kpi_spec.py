@@ -15,7 +15,9 @@ T = TypeVar("T", bound="KpiSpec")
 class KpiSpec:
     """A figure computed from the result. min, max and final are taken from the samples; mean and rms
     are time-weighted (trapezoidal integral divided by the simulated interval); integral is the
-    trapezoidal integral over time.
+    trapezoidal integral over time. `variable` names a variable or one element of an FMI 3 array
+    (`y[2]`, one-based); a whole array gives one figure per element, keyed by element (`max(y[1])`,
+    or `<name>[1]` when named). A figure that is not finite (NaN or an infinity) is null.
 
         Attributes:
             variable (str):

@@ -6,8 +6,12 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, Unset
+
 if TYPE_CHECKING:
     from ..models.result_data_data import ResultDataData
+    from ..models.result_data_dimensions import ResultDataDimensions
+    from ..models.result_data_types import ResultDataTypes
     from ..models.result_data_units import ResultDataUnits
 
 
@@ -20,14 +24,21 @@ class Result:
     Attributes:
         columns (list[str]): time first
         units (ResultDataUnits):
-        data (ResultDataData): One array per column; non-finite numbers are null.
+        data (ResultDataData): One array per column, one value per time point.
         simulation_id (str):
+        types (ResultDataTypes | Unset): Each column's FMI type: Float64, Float32, Int32, ..., Boolean, String, Binary
+            (FMI 2 Real is Float64, Integer and Enumeration are Int32). Sent with every result since 0.8; absent from older
+            stored results.
+        dimensions (ResultDataDimensions | Unset): The array columns only, with the size of each dimension (sent with
+            every result since 0.8).
     """
 
     columns: list[str]
     units: ResultDataUnits
     data: ResultDataData
     simulation_id: str
+    types: ResultDataTypes | Unset = UNSET
+    dimensions: ResultDataDimensions | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -39,6 +50,14 @@ class Result:
 
         simulation_id = self.simulation_id
 
+        types: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.types, Unset):
+            types = self.types.to_dict()
+
+        dimensions: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.dimensions, Unset):
+            dimensions = self.dimensions.to_dict()
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -49,12 +68,18 @@ class Result:
                 "simulation_id": simulation_id,
             }
         )
+        if types is not UNSET:
+            field_dict["types"] = types
+        if dimensions is not UNSET:
+            field_dict["dimensions"] = dimensions
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.result_data_data import ResultDataData  # noqa: PLC0415
+        from ..models.result_data_dimensions import ResultDataDimensions  # noqa: PLC0415
+        from ..models.result_data_types import ResultDataTypes  # noqa: PLC0415
         from ..models.result_data_units import ResultDataUnits  # noqa: PLC0415
 
         d = dict(src_dict)
@@ -66,11 +91,27 @@ class Result:
 
         simulation_id = d.pop("simulation_id")
 
+        _types = d.pop("types", UNSET)
+        types: ResultDataTypes | Unset
+        if isinstance(_types, Unset):
+            types = UNSET
+        else:
+            types = ResultDataTypes.from_dict(_types)
+
+        _dimensions = d.pop("dimensions", UNSET)
+        dimensions: ResultDataDimensions | Unset
+        if isinstance(_dimensions, Unset):
+            dimensions = UNSET
+        else:
+            dimensions = ResultDataDimensions.from_dict(_dimensions)
+
         result = cls(
             columns=columns,
             units=units,
             data=data,
             simulation_id=simulation_id,
+            types=types,
+            dimensions=dimensions,
         )
 
         result.additional_properties = d

@@ -11,9 +11,11 @@ T = TypeVar("T", bound="ResultDataData")
 
 @_attrs_define
 class ResultDataData:
-    """One array per column; non-finite numbers are null."""
+    """One array per column, one value per time point."""
 
-    additional_properties: dict[str, list[bool | float | int | None]] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, list[bool | float | int | list[Any] | None | str]] = _attrs_field(
+        init=False, factory=dict
+    )
 
     def to_dict(self) -> dict[str, Any]:
 
@@ -21,8 +23,12 @@ class ResultDataData:
         for prop_name, prop in self.additional_properties.items():
             field_dict[prop_name] = []
             for additional_property_item_data in prop:
-                additional_property_item: bool | float | int | None
-                additional_property_item = additional_property_item_data
+                additional_property_item: bool | float | int | list[Any] | None | str
+                if isinstance(additional_property_item_data, list):
+                    additional_property_item = additional_property_item_data
+
+                else:
+                    additional_property_item = additional_property_item_data
                 field_dict[prop_name].append(additional_property_item)
 
         return field_dict
@@ -38,10 +44,18 @@ class ResultDataData:
             _additional_property = prop_dict
             for additional_property_item_data in _additional_property:
 
-                def _parse_additional_property_item(data: object) -> bool | float | int | None:
+                def _parse_additional_property_item(data: object) -> bool | float | int | list[Any] | None | str:
                     if data is None:
                         return data
-                    return cast(bool | float | int | None, data)
+                    try:
+                        if not isinstance(data, list):
+                            raise TypeError()
+                        additional_property_item_type_1 = cast(list[Any], data)
+
+                        return additional_property_item_type_1
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    return cast(bool | float | int | list[Any] | None | str, data)
 
                 additional_property_item = _parse_additional_property_item(additional_property_item_data)
 
@@ -56,10 +70,10 @@ class ResultDataData:
     def additional_keys(self) -> list[str]:
         return list(self.additional_properties.keys())
 
-    def __getitem__(self, key: str) -> list[bool | float | int | None]:
+    def __getitem__(self, key: str) -> list[bool | float | int | list[Any] | None | str]:
         return self.additional_properties[key]
 
-    def __setitem__(self, key: str, value: list[bool | float | int | None]) -> None:
+    def __setitem__(self, key: str, value: list[bool | float | int | list[Any] | None | str]) -> None:
         self.additional_properties[key] = value
 
     def __delitem__(self, key: str) -> None:

@@ -41,13 +41,18 @@ class SimulationCreate:
         relative_tolerance (float | None | Unset):
         step_size (float | None | Unset): Fixed step of the Euler solver.
         start_values (SimulationCreateStartValues | Unset): Start values by variable name, typed as the model declares
-            them.
+            them. An FMI 3 array variable takes a
+            list of all its elements (row-major), or nested lists of its shape.
         inputs (InputSeries | None | Unset):
         outputs (list[str] | None | Unset): Variables to record. Default: the model's outputs, else its states.
         kpis (list[KpiSpec] | Unset):
         timeout_s (float | None | Unset): Wall-clock limit of the run
         wait_s (float | None | Unset): How long to wait for the result before answering 202.
         cache (bool | Unset): false runs the simulation even when an identical result is stored. Default: True.
+        inline_result (bool | Unset): false: the answer carries no `result` (fetch it from `result_url` as JSON, CSV,
+            Arrow or Parquet),
+            which saves rendering a large result as JSON.
+             Default: True.
     """
 
     fmu_id: str
@@ -67,6 +72,7 @@ class SimulationCreate:
     timeout_s: float | None | Unset = UNSET
     wait_s: float | None | Unset = UNSET
     cache: bool | Unset = True
+    inline_result: bool | Unset = True
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.input_series import InputSeries  # noqa: PLC0415
@@ -161,6 +167,8 @@ class SimulationCreate:
 
         cache = self.cache
 
+        inline_result = self.inline_result
+
         field_dict: dict[str, Any] = {}
 
         field_dict.update(
@@ -196,6 +204,8 @@ class SimulationCreate:
             field_dict["wait_s"] = wait_s
         if cache is not UNSET:
             field_dict["cache"] = cache
+        if inline_result is not UNSET:
+            field_dict["inline_result"] = inline_result
 
         return field_dict
 
@@ -378,6 +388,8 @@ class SimulationCreate:
 
         cache = d.pop("cache", UNSET)
 
+        inline_result = d.pop("inline_result", UNSET)
+
         simulation_create = cls(
             fmu_id=fmu_id,
             interface=interface,
@@ -394,6 +406,7 @@ class SimulationCreate:
             timeout_s=timeout_s,
             wait_s=wait_s,
             cache=cache,
+            inline_result=inline_result,
         )
 
         return simulation_create

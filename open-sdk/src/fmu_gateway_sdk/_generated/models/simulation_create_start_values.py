@@ -11,15 +11,22 @@ T = TypeVar("T", bound="SimulationCreateStartValues")
 
 @_attrs_define
 class SimulationCreateStartValues:
-    """Start values by variable name, typed as the model declares them."""
+    """Start values by variable name, typed as the model declares them. An FMI 3 array variable takes a
+    list of all its elements (row-major), or nested lists of its shape.
 
-    additional_properties: dict[str, bool | float | int | str] = _attrs_field(init=False, factory=dict)
+    """
+
+    additional_properties: dict[str, bool | float | int | list[Any] | str] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
 
         field_dict: dict[str, Any] = {}
         for prop_name, prop in self.additional_properties.items():
-            field_dict[prop_name] = prop
+            if isinstance(prop, list):
+                field_dict[prop_name] = prop
+
+            else:
+                field_dict[prop_name] = prop
 
         return field_dict
 
@@ -31,8 +38,16 @@ class SimulationCreateStartValues:
         additional_properties = {}
         for prop_name, prop_dict in d.items():
 
-            def _parse_additional_property(data: object) -> bool | float | int | str:
-                return cast(bool | float | int | str, data)
+            def _parse_additional_property(data: object) -> bool | float | int | list[Any] | str:
+                try:
+                    if not isinstance(data, list):
+                        raise TypeError()
+                    additional_property_type_1 = cast(list[Any], data)
+
+                    return additional_property_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(bool | float | int | list[Any] | str, data)
 
             additional_property = _parse_additional_property(prop_dict)
 
@@ -45,10 +60,10 @@ class SimulationCreateStartValues:
     def additional_keys(self) -> list[str]:
         return list(self.additional_properties.keys())
 
-    def __getitem__(self, key: str) -> bool | float | int | str:
+    def __getitem__(self, key: str) -> bool | float | int | list[Any] | str:
         return self.additional_properties[key]
 
-    def __setitem__(self, key: str, value: bool | float | int | str) -> None:
+    def __setitem__(self, key: str, value: bool | float | int | list[Any] | str) -> None:
         self.additional_properties[key] = value
 
     def __delitem__(self, key: str) -> None:

@@ -20,10 +20,14 @@ class Variable:
         causality (str):
         variability (str):
         type_ (str): FMI type: Real/Integer/Boolean/String/Enumeration (FMI 2), Float64/Int32/... (FMI 3)
-        start (bool | float | int | None | str):
+        start (bool | float | int | list[bool | float | int | str] | None | str): An array variable's start values: one
+            list of all elements, row-major.
         unit (None | str):
         description (None | str):
         initial (None | str | Unset):
+        dimensions (list[int] | None | Unset): FMI 3 array variables: the size of each dimension (a structural
+            parameter's start value when
+            the size is one); null for a scalar. Elements are named one-based, row-major: `y[2]`, `A[1,3]`.
     """
 
     name: str
@@ -31,10 +35,11 @@ class Variable:
     causality: str
     variability: str
     type_: str
-    start: bool | float | int | None | str
+    start: bool | float | int | list[bool | float | int | str] | None | str
     unit: None | str
     description: None | str
     initial: None | str | Unset = UNSET
+    dimensions: list[int] | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -48,8 +53,16 @@ class Variable:
 
         type_ = self.type_
 
-        start: bool | float | int | None | str
-        start = self.start
+        start: bool | float | int | list[bool | float | int | str] | None | str
+        if isinstance(self.start, list):
+            start = []
+            for start_type_1_item_data in self.start:
+                start_type_1_item: bool | float | int | str
+                start_type_1_item = start_type_1_item_data
+                start.append(start_type_1_item)
+
+        else:
+            start = self.start
 
         unit: None | str
         unit = self.unit
@@ -62,6 +75,15 @@ class Variable:
             initial = UNSET
         else:
             initial = self.initial
+
+        dimensions: list[int] | None | Unset
+        if isinstance(self.dimensions, Unset):
+            dimensions = UNSET
+        elif isinstance(self.dimensions, list):
+            dimensions = self.dimensions
+
+        else:
+            dimensions = self.dimensions
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -79,6 +101,8 @@ class Variable:
         )
         if initial is not UNSET:
             field_dict["initial"] = initial
+        if dimensions is not UNSET:
+            field_dict["dimensions"] = dimensions
 
         return field_dict
 
@@ -95,10 +119,27 @@ class Variable:
 
         type_ = d.pop("type")
 
-        def _parse_start(data: object) -> bool | float | int | None | str:
+        def _parse_start(data: object) -> bool | float | int | list[bool | float | int | str] | None | str:
             if data is None:
                 return data
-            return cast(bool | float | int | None | str, data)
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                start_type_1 = []
+                _start_type_1 = data
+                for start_type_1_item_data in _start_type_1:
+
+                    def _parse_start_type_1_item(data: object) -> bool | float | int | str:
+                        return cast(bool | float | int | str, data)
+
+                    start_type_1_item = _parse_start_type_1_item(start_type_1_item_data)
+
+                    start_type_1.append(start_type_1_item)
+
+                return start_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(bool | float | int | list[bool | float | int | str] | None | str, data)
 
         start = _parse_start(d.pop("start"))
 
@@ -125,6 +166,23 @@ class Variable:
 
         initial = _parse_initial(d.pop("initial", UNSET))
 
+        def _parse_dimensions(data: object) -> list[int] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                dimensions_type_0 = cast(list[int], data)
+
+                return dimensions_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(list[int] | None | Unset, data)
+
+        dimensions = _parse_dimensions(d.pop("dimensions", UNSET))
+
         variable = cls(
             name=name,
             value_reference=value_reference,
@@ -135,6 +193,7 @@ class Variable:
             unit=unit,
             description=description,
             initial=initial,
+            dimensions=dimensions,
         )
 
         variable.additional_properties = d

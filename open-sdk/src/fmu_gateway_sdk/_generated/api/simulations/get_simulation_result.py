@@ -96,9 +96,15 @@ def sync_detailed(
     client: AuthenticatedClient | Client,
     format_: GetSimulationResultFormat | Unset = UNSET,
 ) -> Response[Problem | Result]:
-    """The result as JSON columns or CSV
+    """The result as JSON columns, CSV, Apache Arrow or Parquet
 
-     JSON by default; CSV when the Accept header prefers `text/csv` or `format=csv` is given.
+     A result is stored once as an Apache Arrow table and rendered as asked: JSON by default; CSV, an
+    Arrow IPC stream (`application/vnd.apache.arrow.stream`) or Parquet
+    (`application/vnd.apache.parquet`,
+    zstd) when the Accept header prefers one, or by `format`. Arrow and Parquet keep the FMI types, NaN
+    and the infinities as they are: one field per column, time first, with field metadata `fmi_type`,
+    `unit` and, for an FMI 3 array (a fixed-size list of its elements, row-major), `dimensions`
+    (`"3"`, `"3,3"`); String is utf8, Binary is binary. JSON and CSV are as `ResultData` says.
 
     Args:
         simulation_id (str):
@@ -130,9 +136,15 @@ def sync(
     client: AuthenticatedClient | Client,
     format_: GetSimulationResultFormat | Unset = UNSET,
 ) -> Problem | Result | None:
-    """The result as JSON columns or CSV
+    """The result as JSON columns, CSV, Apache Arrow or Parquet
 
-     JSON by default; CSV when the Accept header prefers `text/csv` or `format=csv` is given.
+     A result is stored once as an Apache Arrow table and rendered as asked: JSON by default; CSV, an
+    Arrow IPC stream (`application/vnd.apache.arrow.stream`) or Parquet
+    (`application/vnd.apache.parquet`,
+    zstd) when the Accept header prefers one, or by `format`. Arrow and Parquet keep the FMI types, NaN
+    and the infinities as they are: one field per column, time first, with field metadata `fmi_type`,
+    `unit` and, for an FMI 3 array (a fixed-size list of its elements, row-major), `dimensions`
+    (`"3"`, `"3,3"`); String is utf8, Binary is binary. JSON and CSV are as `ResultData` says.
 
     Args:
         simulation_id (str):
@@ -159,9 +171,15 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
     format_: GetSimulationResultFormat | Unset = UNSET,
 ) -> Response[Problem | Result]:
-    """The result as JSON columns or CSV
+    """The result as JSON columns, CSV, Apache Arrow or Parquet
 
-     JSON by default; CSV when the Accept header prefers `text/csv` or `format=csv` is given.
+     A result is stored once as an Apache Arrow table and rendered as asked: JSON by default; CSV, an
+    Arrow IPC stream (`application/vnd.apache.arrow.stream`) or Parquet
+    (`application/vnd.apache.parquet`,
+    zstd) when the Accept header prefers one, or by `format`. Arrow and Parquet keep the FMI types, NaN
+    and the infinities as they are: one field per column, time first, with field metadata `fmi_type`,
+    `unit` and, for an FMI 3 array (a fixed-size list of its elements, row-major), `dimensions`
+    (`"3"`, `"3,3"`); String is utf8, Binary is binary. JSON and CSV are as `ResultData` says.
 
     Args:
         simulation_id (str):
@@ -191,9 +209,15 @@ async def asyncio(
     client: AuthenticatedClient | Client,
     format_: GetSimulationResultFormat | Unset = UNSET,
 ) -> Problem | Result | None:
-    """The result as JSON columns or CSV
+    """The result as JSON columns, CSV, Apache Arrow or Parquet
 
-     JSON by default; CSV when the Accept header prefers `text/csv` or `format=csv` is given.
+     A result is stored once as an Apache Arrow table and rendered as asked: JSON by default; CSV, an
+    Arrow IPC stream (`application/vnd.apache.arrow.stream`) or Parquet
+    (`application/vnd.apache.parquet`,
+    zstd) when the Accept header prefers one, or by `format`. Arrow and Parquet keep the FMI types, NaN
+    and the infinities as they are: one field per column, time first, with field metadata `fmi_type`,
+    `unit` and, for an FMI 3 array (a fixed-size list of its elements, row-major), `dimensions`
+    (`"3"`, `"3,3"`); String is utf8, Binary is binary. JSON and CSV are as `ResultData` says.
 
     Args:
         simulation_id (str):
