@@ -58,6 +58,8 @@ def simulation_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--timeout-s", type=float, help="wall-clock limit of the run, in seconds")
     p.add_argument("--no-cache", dest="cache", action="store_false",
                    help="run even when an identical result is stored")
+    p.add_argument("--debug-logging", action="store_true", default=None,
+                   help="have the FMU log its debug categories too (see `fmu-gateway logs ID`)")
 
 
 def simulation_options(args: argparse.Namespace) -> SimulationOptions:
@@ -157,6 +159,11 @@ def build_parser(commands: dict[str, Handler]) -> argparse.ArgumentParser:
     variables.add_argument("--causality", help="only parameter, input, output, local, ...")
     library = command(sub, "library", "list or search the model library")
     library.add_argument("query", nargs="?")
+
+    logs = command(sub, "logs", "a run's log: the FMU's messages, then its stdout and stderr")
+    logs.add_argument("simulation_id", metavar="ID")
+    logs.add_argument("--tail", type=int, metavar="N", help="only the last N lines")
+    logs.add_argument("--json", action="store_true", help="as JSON (lines, truncated)")
 
     sims = group("simulations", "this account's simulations")
     listing = command(sims, "list", "recent simulations, newest first", "simulations list")

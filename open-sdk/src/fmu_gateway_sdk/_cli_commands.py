@@ -12,7 +12,7 @@ from typing import Any
 from fmu_gateway_sdk import _config
 from fmu_gateway_sdk._cli_args import simulation_options
 from fmu_gateway_sdk._client import Gateway
-from fmu_gateway_sdk._errors import NotFoundError, PaymentRequired
+from fmu_gateway_sdk._errors import FmuGatewayError, NotFoundError, PaymentRequired, SimulationFailed
 from fmu_gateway_sdk._options import SimulationOptions
 from fmu_gateway_sdk._results import SimulationResult
 
@@ -26,10 +26,45 @@ def note(args: argparse.Namespace, message: str) -> None:
 
 # -- simulations ---------------------------------------------------------------------------------------
 
+LOG_LINES_ON_FAILURE = 20
+
+
 def cmd_run(gw: Gateway, args: argparse.Namespace) -> int:
     options = model_exchange_for_solver(gw, args, simulation_options(args))
-    result = gw.simulate(args.fmu, payment_token=args.payment_token, **options)
+    try:
+        result = gw.simulate(args.fmu, payment_token=args.payment_token, **options)
+    except SimulationFailed as exc:
+        show_log_tail(gw, exc)
+        raise
     return show_result(result, args)
+
+
+def show_log_tail(gw: Gateway, exc: SimulationFailed) -> None:
+    """The last lines of a failed run's log, on stderr (the error itself follows from main)."""
+    sim_id = exc.simulation.get("id")
+    if not sim_id:
+        return
+    try:
+        log = gw.log_lines(sim_id, tail=LOG_LINES_ON_FAILURE)
+    except FmuGatewayError:
+        return  # the failure is the news; its log is a courtesy
+    if log["lines"]:
+        print(f"the last lines of the run's log (all of it: fmu-gateway logs {sim_id}):", file=sys.stderr)
+        for line in log["lines"]:
+            print(f"  | {line}", file=sys.stderr)
+
+
+def cmd_logs(gw: Gateway, args: argparse.Namespace) -> int:
+    if args.json:
+        print(json.dumps(gw.log_lines(args.simulation_id, tail=args.tail), indent=2))
+        return EXIT_OK
+    text = gw.log(args.simulation_id, tail=args.tail)
+    sys.stdout.write(text)
+    if not text:
+        status = gw.get_simulation(args.simulation_id).status
+        cached = "; a cached result has no log of its own" if status == "succeeded" else ""
+        print(f"(no log: the simulation is {status}{cached})", file=sys.stderr)
+    return EXIT_OK
 
 
 def model_exchange_for_solver(gw: Gateway, args: argparse.Namespace,
@@ -276,7 +311,8 @@ def table(header: list[str], rows: Sequence[Sequence[Any]], *, indent: str = "")
 
 
 COMMANDS: dict[str, Callable[[Gateway, argparse.Namespace], int]] = {
-    "run": cmd_run, "quote": cmd_quote, "info": cmd_info, "variables": cmd_variables, "library": cmd_library,
+    "run": cmd_run, "logs": cmd_logs, "quote": cmd_quote, "info": cmd_info, "variables": cmd_variables,
+    "library": cmd_library,
     "simulations list": cmd_simulations_list, "simulations show": cmd_simulations_show,
     "simulations cancel": cmd_simulations_cancel, "simulations result": cmd_simulations_result,
     "fmus list": cmd_fmus_list, "fmus upload": cmd_fmus_upload, "fmus delete": cmd_fmus_delete,

@@ -40,6 +40,7 @@ from fmu_gateway_sdk._generated.api.simulations import (
     cancel_simulation,
     create_simulation,
     get_simulation,
+    get_simulation_log,
     get_simulation_result,
     list_simulations,
 )
@@ -240,6 +241,21 @@ class Gateway(GatewayBase):
         response = self.send(get_simulation_result._get_kwargs(simulation_id=simulation_id),
                              headers={"Accept": "text/csv"})
         return response.text
+
+    def log(self, simulation_id: str, *, tail: int | None = None) -> str:
+        """A run's log as text: the FMU's logger messages (`[category] message`), then what the model
+        wrote to stdout and stderr; capped per run by the gateway. `tail`: only the last lines. Give
+        `debug_logging=True` to `simulate` to have the FMU log its debug categories too."""
+        kwargs = get_simulation_log._get_kwargs(simulation_id=simulation_id,
+                                                tail=tail if tail is not None else UNSET)
+        return self.send(kwargs, headers={"Accept": "text/plain"}).text
+
+    def log_lines(self, simulation_id: str, *, tail: int | None = None) -> dict[str, Any]:
+        """A run's log as the gateway's SimulationLog document: `lines`, `truncated`, `status`."""
+        kwargs = get_simulation_log._get_kwargs(simulation_id=simulation_id,
+                                                tail=tail if tail is not None else UNSET)
+        response = self.send(kwargs, headers={"Accept": "application/json"})
+        return cast(dict[str, Any], json.loads(response.content))
 
     def _simulation(self, simulation_id: str) -> dict[str, Any]:
         response = self._call(get_simulation, simulation_id=simulation_id)

@@ -27,7 +27,8 @@ class SimulationOptions(TypedDict, total=False):
     rms, final, integral. `interface` "auto" means Co-Simulation when the FMU has it, except that a
     `solver` (Model Exchange only) selects Model Exchange. `relative_tolerance` for CVode, `step_size`
     the fixed step of Euler. `timeout_s` bounds the run's wall-clock time. `cache=False` runs it even
-    when an identical result is stored.
+    when an identical result is stored. `debug_logging=True` has the FMU log its debug categories too
+    (see `Gateway.log`).
     """
 
     start_time: float
@@ -43,6 +44,7 @@ class SimulationOptions(TypedDict, total=False):
     step_size: float
     timeout_s: float
     cache: bool
+    debug_logging: bool
 
 
 OPTION_NAMES: tuple[str, ...] = tuple(SimulationOptions.__annotations__)
@@ -60,6 +62,8 @@ def request_body(fmu_id: str, options: Mapping[str, Any], *, wait_s: float | Non
                  "timeout_s"):
         if options.get(name) is not None:
             body[name] = options[name]
+    if options.get("debug_logging"):
+        body["debug_logging"] = True
     if wait_s is not None:
         body["wait_s"] = wait_s
     if options.get("start_values"):

@@ -468,6 +468,33 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/simulations/{simulation_id}/log": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                simulation_id: components["parameters"]["SimulationId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * The run's log (the FMU's logger messages, then the sandbox's stdout and stderr)
+         * @description Plain text by default (one message a line; `[category] message` for the FMU's logger callback,
+         *     then what the model wrote to stdout and stderr), JSON when `format=json` is given or the Accept
+         *     header prefers `application/json`. The log is kept per run, capped at 20,000 characters (the
+         *     first and the last messages of a model that talks too much, with the number left out between).
+         *     Give `debug_logging: true` in the request to have the FMU log its debug categories too. A run
+         *     served from the cache, or not yet ended, has an empty log (204 as text).
+         */
+        get: operations["getSimulationLog"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/internal/v1/jobs/{job_id}/complete": {
         parameters: {
             query?: never;
@@ -834,6 +861,11 @@ export interface components {
              * @default true
              */
             cache?: boolean;
+            /**
+             * @description Turns the FMU's debug logging on (all its log categories); see getSimulationLog.
+             * @default false
+             */
+            debug_logging?: boolean;
         };
         SimulationError: {
             /** @description model-error, model-crashed, model-killed, model-out-of-memory, simulation-timeout, output-too-large, sandbox-failed, ... */
@@ -850,6 +882,15 @@ export interface components {
             data: {
                 [key: string]: (number | boolean | null)[];
             };
+        };
+        SimulationLog: {
+            simulation_id: string;
+            /** @enum {string} */
+            status: "queued" | "running" | "succeeded" | "failed" | "cancelled";
+            /** @description The log's lines, oldest first (the last `tail` when it was given). */
+            lines: string[];
+            /** @description Lines were left out (by the per-run cap, or by `tail`). */
+            truncated: boolean;
         };
         Result: components["schemas"]["ResultData"] & {
             simulation_id: string;
@@ -1819,6 +1860,46 @@ export interface operations {
             404: components["responses"]["NotFound"];
             406: components["responses"]["NotAcceptable"];
             409: components["responses"]["Conflict"];
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    getSimulationLog: {
+        parameters: {
+            query?: {
+                /** @description Overrides content negotiation. */
+                format?: "text" | "json";
+                /** @description Only the last `tail` lines. */
+                tail?: number;
+            };
+            header?: never;
+            path: {
+                simulation_id: components["parameters"]["SimulationId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The log. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": unknown;
+                    "application/json": components["schemas"]["SimulationLog"];
+                };
+            };
+            /** @description As text, an empty log (a cached result, a run not yet ended, a quiet model); as JSON it is 200 with no lines. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["RateLimited"];
         };

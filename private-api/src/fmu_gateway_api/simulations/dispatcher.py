@@ -42,6 +42,7 @@ from fmu_gateway_api.runners.base import JobSpec, Runner, RunOutcome
 from fmu_gateway_api.runners.scaffold import pid_alive
 from fmu_gateway_api.simulations.repository import SimulationRepository
 from fmu_gateway_api.simulations.results import compute_kpis, encode, result_document
+from fmu_gateway_api.simulations.service import LOG_CAP
 from fmu_gateway_api.tables import Simulation, utcnow
 
 log = logging.getLogger(__name__)
@@ -464,7 +465,7 @@ class Dispatcher:
             output_interval=r["output_interval"], solver=r["solver"] or "CVode",
             relative_tolerance=r["relative_tolerance"], step_size=r.get("step_size"),
             start_values=r["start_values"], inputs=r.get("inputs"), outputs=r["outputs"],
-            timeout_s=sim.timeout_s,
+            timeout_s=sim.timeout_s, debug_logging=bool(r.get("debug_logging")),
         )
 
     def _put_off(self, sim_id: str, delay_s: float, why: str) -> None:
@@ -488,7 +489,7 @@ class Dispatcher:
             **outcome.provenance,
         }
         values: dict[str, Any] = {"finished_at": utcnow(), "provenance": provenance,
-                                  "log_tail": outcome.log[-20000:] or None}
+                                  "log_tail": outcome.log[-LOG_CAP:] or None}
         doc = None
         if outcome.ok:
             assert outcome.result is not None

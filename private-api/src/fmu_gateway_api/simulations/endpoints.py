@@ -27,6 +27,7 @@ from fmu_gateway_api.simulations.schemas import (
     ResultData,
     SimulationCreate,
     SimulationList,
+    SimulationLog,
     SimulationOut,
     SimulationSummary,
 )
@@ -250,10 +251,36 @@ def get_result(simulation_id: SimId, request: Request, ctx: ContextDep, session:
     return Response(body, media_type="application/json")
 
 
-def _negotiate(accept: str | None) -> str:
-    """JSON unless the client prefers CSV; 406 when it accepts neither."""
+@router.get("/v1/simulations/{simulation_id}/log", operation_id="getSimulationLog",
+            responses={200: {"content": {"text/plain": {}, "application/json": {}}}, 204: {}})
+def get_log(simulation_id: SimId, request: Request, session: SessionDep, caller: CurrentAccount,
+            format: Annotated[str | None, Query(pattern="^(text|json)$")] = None,
+            tail: Annotated[int | None, Query(ge=1, le=100_000)] = None) -> Response:
+    """The FMU's log messages, then the sandbox's stdout and stderr (capped per run)."""
+    sim = service.get(session, caller, simulation_id)
+    lines, truncated = service.log_lines(sim, tail)
+    kind = format or _negotiate(request.headers.get("accept"), _LOG_KINDS)
+    if kind == "text":
+        if not lines:
+            return Response(status_code=status.HTTP_204_NO_CONTENT)
+        return Response("\n".join(lines) + "\n", media_type="text/plain; charset=utf-8")
+    doc = SimulationLog(simulation_id=sim.id, status=sim.status, lines=lines,  # type: ignore[arg-type]
+                        truncated=truncated)
+    return Response(doc.model_dump_json(), media_type="application/json")
+
+
+_RESULT_KINDS = {"application/json": "json", "text/csv": "csv", "*/*": "json", "application/*": "json",
+                 "text/*": "csv"}
+_LOG_KINDS = {"text/plain": "text", "application/json": "json", "*/*": "text", "text/*": "text",
+              "application/*": "json"}
+
+
+def _negotiate(accept: str | None, kinds: dict[str, str] | None = None) -> str:
+    """The kind the client prefers among `kinds` (by default the result's: JSON unless it prefers CSV);
+    406 when it accepts none."""
+    kinds = kinds or _RESULT_KINDS
     if not accept:
-        return "json"
+        return kinds["*/*"]
     best, best_q = None, -1.0
     for part in accept.split(","):
         media, _, params = part.strip().partition(";")
@@ -265,10 +292,10 @@ def _negotiate(accept: str | None) -> str:
                     q = float(value)
                 except ValueError:
                     q = 0.0
-        kind = {"application/json": "json", "text/csv": "csv", "*/*": "json", "application/*": "json",
-                "text/*": "csv"}.get(media.strip().lower())
+        kind = kinds.get(media.strip().lower())
         if kind and q > 0 and q > best_q:
             best, best_q = kind, q
     if best is None:
-        raise NotAcceptable("the result is available as application/json or text/csv")
+        offered = "text/plain or application/json" if kinds is _LOG_KINDS else "application/json or text/csv"
+        raise NotAcceptable(f"this is available as {offered}")
     return best

@@ -50,6 +50,7 @@ class SimulationCreate(BaseModel):
     timeout_s: float | None = Field(default=None, gt=0)
     wait_s: float | None = Field(default=None, ge=0)
     cache: bool = True
+    debug_logging: bool = False
 
 
 class SimulationError(BaseModel):
@@ -100,3 +101,10 @@ class SimulationSummary(BaseModel):
 class SimulationList(BaseModel):
     items: list[SimulationSummary]
 
+
+
+class SimulationLog(BaseModel):
+    simulation_id: str
+    status: Literal["queued", "running", "succeeded", "failed", "cancelled"]
+    lines: list[str]
+    truncated: bool

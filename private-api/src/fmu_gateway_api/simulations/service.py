@@ -168,7 +168,7 @@ def canonicalise(ctx: Context, fmu: ResolvedFmu, req: SimulationCreate, max_time
     if len(set(keys)) != len(keys):
         raise _bad("two KPIs have the same name; give them distinct names")
 
-    return {
+    canonical: dict[str, Any] = {
         "interface": interface,
         "start_time": float(start),
         "stop_time": float(stop),
@@ -182,6 +182,9 @@ def canonicalise(ctx: Context, fmu: ResolvedFmu, req: SimulationCreate, max_time
         "kpis": kpis,
         "timeout_s": float(timeout),
     }
+    if req.debug_logging:  # only when asked, so the hash of every request without it stays as it was
+        canonical["debug_logging"] = True
+    return canonical
 
 
 def request_hash(fmu_sha256: str, canonical: dict[str, Any]) -> str:
@@ -296,3 +299,17 @@ def cancel(session: Session, caller: Caller, sim_id: str, ctx: Context) -> Simul
     elif outcome == "running":
         ctx.bus.publish(session, "cancel", sim_id)
     return sim
+
+
+LOG_CAP = 20_000
+_OMITTED = ("lines omitted ...", "(earlier FMU messages left out)")
+
+
+def log_lines(sim: Simulation, tail: int | None) -> tuple[list[str], bool]:
+    """The run's log as lines (the last `tail` of them), and whether any were left out on the way."""
+    text = sim.log_tail or ""
+    lines = text.splitlines()
+    truncated = len(text) >= LOG_CAP or any(mark in text for mark in _OMITTED)
+    if tail is not None and len(lines) > tail:
+        lines, truncated = lines[-tail:], True
+    return lines, truncated

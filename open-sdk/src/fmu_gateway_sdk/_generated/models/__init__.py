@@ -12,6 +12,7 @@ from .fmu import Fmu
 from .fmu_list import FmuList
 from .fmu_source import FmuSource
 from .get_open_api_json_response_200 import GetOpenApiJsonResponse200
+from .get_simulation_log_format import GetSimulationLogFormat
 from .get_simulation_result_format import GetSimulationResultFormat
 from .health import Health
 from .health_status import HealthStatus
@@ -61,6 +62,8 @@ from .simulation_create_start_values import SimulationCreateStartValues
 from .simulation_error import SimulationError
 from .simulation_kpis_type_0 import SimulationKpisType0
 from .simulation_list import SimulationList
+from .simulation_log import SimulationLog
+from .simulation_log_status import SimulationLogStatus
 from .simulation_provenance_type_0 import SimulationProvenanceType0
 from .simulation_request import SimulationRequest
 from .simulation_status import SimulationStatus
@@ -87,6 +90,7 @@ __all__ = (
     "FmuList",
     "FmuSource",
     "GetOpenApiJsonResponse200",
+    "GetSimulationLogFormat",
     "GetSimulationResultFormat",
     "Health",
     "HealthStatus",
@@ -136,6 +140,8 @@ __all__ = (
     "SimulationError",
     "SimulationKpisType0",
     "SimulationList",
+    "SimulationLog",
+    "SimulationLogStatus",
     "SimulationProvenanceType0",
     "SimulationRequest",
     "SimulationStatus",

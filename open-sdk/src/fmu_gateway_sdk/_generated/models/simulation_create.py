@@ -48,6 +48,8 @@ class SimulationCreate:
         timeout_s (float | None | Unset): Wall-clock limit of the run
         wait_s (float | None | Unset): How long to wait for the result before answering 202.
         cache (bool | Unset): false runs the simulation even when an identical result is stored. Default: True.
+        debug_logging (bool | Unset): Turns the FMU's debug logging on (all its log categories); see getSimulationLog.
+            Default: False.
     """
 
     fmu_id: str
@@ -67,6 +69,7 @@ class SimulationCreate:
     timeout_s: float | None | Unset = UNSET
     wait_s: float | None | Unset = UNSET
     cache: bool | Unset = True
+    debug_logging: bool | Unset = False
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.input_series import InputSeries  # noqa: PLC0415
@@ -161,6 +164,8 @@ class SimulationCreate:
 
         cache = self.cache
 
+        debug_logging = self.debug_logging
+
         field_dict: dict[str, Any] = {}
 
         field_dict.update(
@@ -196,6 +201,8 @@ class SimulationCreate:
             field_dict["wait_s"] = wait_s
         if cache is not UNSET:
             field_dict["cache"] = cache
+        if debug_logging is not UNSET:
+            field_dict["debug_logging"] = debug_logging
 
         return field_dict
 
@@ -378,6 +385,8 @@ class SimulationCreate:
 
         cache = d.pop("cache", UNSET)
 
+        debug_logging = d.pop("debug_logging", UNSET)
+
         simulation_create = cls(
             fmu_id=fmu_id,
             interface=interface,
@@ -394,6 +403,7 @@ class SimulationCreate:
             timeout_s=timeout_s,
             wait_s=wait_s,
             cache=cache,
+            debug_logging=debug_logging,
         )
 
         return simulation_create
