@@ -29,6 +29,7 @@ from fmu_gateway_api.runners.local import SandboxHost
 from fmu_gateway_api.settings import Settings, get_settings
 from fmu_gateway_api.simulations.dispatcher import Dispatcher
 from fmu_gateway_api.simulations.endpoints import router as simulations_router
+from fmu_gateway_api.sweeps.endpoints import router as sweeps_router
 
 log = logging.getLogger(__name__)
 
@@ -105,7 +106,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool | None = None,
     install_error_handlers(app)
     routers = [health_router, internal_router]
     if role != "worker":
-        routers += [keys_router, billing_router, library_router, fmus_router, simulations_router]
+        routers += [keys_router, billing_router, library_router, fmus_router, simulations_router, sweeps_router]
     for router in routers:
         app.include_router(router)
     if settings.cors_origins:

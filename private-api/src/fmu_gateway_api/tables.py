@@ -124,6 +124,9 @@ class Simulation(Base):
     lane: Mapped[str] = mapped_column(String(16), default="standard", server_default="standard")
     not_before: Mapped[datetime | None]  # a queued job put back by a runner that could not start it yet
     log_tail: Mapped[str | None] = mapped_column(Text)
+    # A case of a sweep: the sweep and the case's place in it (its row in the sweep's table)
+    sweep_id: Mapped[str | None] = mapped_column(ForeignKey("sweeps.id", ondelete="CASCADE"))
+    sweep_case: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     started_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]
@@ -131,7 +134,27 @@ class Simulation(Base):
     __table_args__ = (
         Index("ix_simulations_status_created", "status", "created_at"),
         Index("ix_simulations_request_hash", "request_hash", "status"),
+        Index("ix_simulations_sweep", "sweep_id", "sweep_case"),
     )
+
+
+class Sweep(Base):
+    """Many simulations of one model, admitted and paid as one; each case is a simulation row with
+    sweep_id. Its progress is read from those rows (never a counter that could drift)."""
+
+    __tablename__ = "sweeps"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
+    fmu_id: Mapped[str] = mapped_column(String(80))
+    fmu_sha256: Mapped[str] = mapped_column(String(64))
+    spec: Mapped[dict[str, Any]]  # the request as given (base, cases/grid/lhs, max_cases)
+    parameters: Mapped[list[str]] = mapped_column(JSON)  # the start values the cases set
+    kpis: Mapped[list[str]] = mapped_column(JSON)  # the KPI names of the table
+    case_count: Mapped[int] = mapped_column(Integer)
+    price_credits: Mapped[int] = mapped_column(Integer, default=0)
+    cancel_requested_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class Ingest(Base):

@@ -495,6 +495,103 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/sweeps/quote": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * What a sweep would cost, before anything runs
+         * @description Expands the cases and checks each one against the model as `createSweep` would, without running
+         *     or charging anything. `affordable_cases` is how many of the cases (in order) the balance pays for:
+         *     give it as `max_cases` to run exactly those.
+         */
+        post: operations["quoteSweep"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sweeps": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Run a sweep (one simulation per case, in parallel)
+         * @description A base simulation request plus cases: an explicit list of start-value sets (`cases`), every
+         *     combination of value lists (`grid`), or Latin-hypercube samples over ranges with a seed (`lhs`).
+         *     Every case is checked against the model and the whole sweep is paid in one transaction before
+         *     anything runs: all cases, or the first `max_cases`; when the balance does not cover them, 402 and
+         *     nothing is charged or stored. Each case is an ordinary queued simulation (with `sweep_id`) that
+         *     the workers run in parallel; a case identical to a stored result is served from it, free.
+         */
+        post: operations["createSweep"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sweeps/{sweep_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                sweep_id: components["parameters"]["SweepId"];
+            };
+            cookie?: never;
+        };
+        /** A sweep's progress (cases by status) */
+        get: operations["getSweep"];
+        put?: never;
+        post?: never;
+        /**
+         * Cancel a sweep
+         * @description Every case still queued is cancelled and refunded at once; cases already running finish (they are
+         *     paid for, and their results stay in the table).
+         */
+        delete: operations["cancelSweep"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sweeps/{sweep_id}/results": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                sweep_id: components["parameters"]["SweepId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * The sweep's table, one row per case
+         * @description One row per case, in case order: its start values, status, KPIs, error and simulation id (whose
+         *     full result is `getSimulationResult`). Cases not yet ended are rows too (status queued or
+         *     running). JSON by default; CSV when the Accept header prefers `text/csv` or `format=csv` is
+         *     given (columns `case`, `simulation_id`, `status`, `cached`, one per start value, one per KPI,
+         *     `error`).
+         */
+        get: operations["getSweepResults"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/internal/v1/jobs/{job_id}/complete": {
         parameters: {
             query?: never;
@@ -883,6 +980,104 @@ export interface components {
                 [key: string]: (number | boolean | null)[];
             };
         };
+        /** @description Exactly one of `cases`, `grid` and `lhs`. */
+        SweepCreate: {
+            base: components["schemas"]["SimulationCreate"];
+            /** @description Start-value sets, one per case (over the base's start values). */
+            cases?: {
+                [key: string]: number | boolean | string;
+            }[] | null;
+            /** @description Value lists by variable name; every combination is a case (the last name varies fastest). */
+            grid?: {
+                [key: string]: (number | boolean | string)[];
+            } | null;
+            lhs?: components["schemas"]["SweepLhs"] | null;
+            /** @description Admit only the first max_cases cases (see quoteSweep's affordable_cases). */
+            max_cases?: number | null;
+        };
+        /** @description Latin-hypercube samples, one stratum per sample in each range, reproducible by seed. */
+        SweepLhs: {
+            /** @description [low, high] by variable name (Real variables). */
+            ranges: {
+                [key: string]: number[];
+            };
+            samples: number;
+            /** @default 0 */
+            seed?: number;
+        };
+        SweepQuote: {
+            /** @description The cases the request expands to. */
+            case_count: number;
+            /** @description The cases that would run (max_cases applied). */
+            admitted_cases: number;
+            /** @description Admitted cases with a stored identical result (free). */
+            cached_cases: number;
+            price_per_run_credits: number;
+            /** @description The price of the admitted cases. */
+            price_credits: number;
+            balance_credits: number;
+            /** @description How many cases (in order) the balance pays for. */
+            affordable_cases: number;
+            sufficient: boolean;
+            tier: string;
+            /** @enum {string} */
+            billing: "prepaid" | "metered";
+            currency: string;
+        };
+        SweepCounts: {
+            queued: number;
+            running: number;
+            succeeded: number;
+            failed: number;
+            cancelled: number;
+        };
+        Sweep: {
+            id: string;
+            /**
+             * @description completed when every case has ended; cancelled once a cancel was asked for.
+             * @enum {string}
+             */
+            status: "running" | "completed" | "cancelled";
+            fmu_id: string;
+            fmu_sha256: string;
+            case_count: number;
+            counts: components["schemas"]["SweepCounts"];
+            /** @description The fraction of cases that have ended. */
+            progress: number;
+            /** @description What admission charged (refunds are in the ledger). */
+            price_credits: number;
+            /** @description The start values the cases set. */
+            parameters: string[];
+            /** @description The KPI columns of the table. */
+            kpis: string[];
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            finished_at: string | null;
+            results_url: string;
+        };
+        SweepRow: {
+            case: number;
+            simulation_id: string;
+            /** @enum {string} */
+            status: "queued" | "running" | "succeeded" | "failed" | "cancelled";
+            cached: boolean;
+            start_values: {
+                [key: string]: number | boolean | string;
+            };
+            kpis: {
+                [key: string]: number | null;
+            };
+            error: components["schemas"]["SimulationError"] | null;
+        };
+        SweepTable: {
+            sweep_id: string;
+            /** @enum {string} */
+            status: "running" | "completed" | "cancelled";
+            parameters: string[];
+            kpis: string[];
+            rows: components["schemas"]["SweepRow"][];
+        };
         SimulationLog: {
             simulation_id: string;
             /** @enum {string} */
@@ -1092,6 +1287,7 @@ export interface components {
         /** @description The sha256 of an uploaded FMU, or a library id such as `lib:BouncingBall` (FMI 3) or `lib:BouncingBall@fmi2`. */
         FmuId: string;
         SimulationId: string;
+        SweepId: string;
     };
     requestBodies: never;
     headers: never;
@@ -1896,6 +2092,159 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    quoteSweep: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SweepCreate"];
+            };
+        };
+        responses: {
+            /** @description The quote. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SweepQuote"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createSweep: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes a POST that costs money safe to retry: the same key and body return the first response
+                 *     (header `Idempotent-Replayed: true`) and are charged once; the same key with another body is a 422.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SweepCreate"];
+            };
+        };
+        responses: {
+            /** @description The sweep, admitted. */
+            201: {
+                headers: {
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Sweep"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            402: components["responses"]["PaymentRequired"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getSweep: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                sweep_id: components["parameters"]["SweepId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The sweep. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Sweep"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    cancelSweep: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                sweep_id: components["parameters"]["SweepId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The sweep after the request. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Sweep"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    getSweepResults: {
+        parameters: {
+            query?: {
+                /** @description Overrides content negotiation. */
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path: {
+                sweep_id: components["parameters"]["SweepId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The table. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SweepTable"];
+                    "text/csv": unknown;
+                };
             };
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];

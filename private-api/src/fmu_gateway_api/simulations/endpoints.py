@@ -242,7 +242,7 @@ def get_result(simulation_id: SimId, request: Request, ctx: ContextDep, session:
                caller: CurrentAccount,
                format: Annotated[str | None, Query(pattern="^(json|csv)$")] = None) -> Response:
     sim = service.get(session, caller, simulation_id)
-    kind = format or _negotiate(request.headers.get("accept"))
+    kind = format or negotiate(request.headers.get("accept"))
     doc = _load_result(ctx, sim)
     if kind == "csv":
         return StreamingResponse(results.csv_chunks(doc), media_type="text/csv; charset=utf-8",
@@ -259,7 +259,7 @@ def get_log(simulation_id: SimId, request: Request, session: SessionDep, caller:
     """The FMU's log messages, then the sandbox's stdout and stderr (capped per run)."""
     sim = service.get(session, caller, simulation_id)
     lines, truncated = service.log_lines(sim, tail)
-    kind = format or _negotiate(request.headers.get("accept"), _LOG_KINDS)
+    kind = format or negotiate(request.headers.get("accept"), _LOG_KINDS)
     if kind == "text":
         if not lines:
             return Response(status_code=status.HTTP_204_NO_CONTENT)
@@ -275,7 +275,7 @@ _LOG_KINDS = {"text/plain": "text", "application/json": "json", "*/*": "text", "
               "application/*": "json"}
 
 
-def _negotiate(accept: str | None, kinds: dict[str, str] | None = None) -> str:
+def negotiate(accept: str | None, kinds: dict[str, str] | None = None) -> str:
     """The kind the client prefers among `kinds` (by default the result's: JSON unless it prefers CSV);
     406 when it accepts none."""
     kinds = kinds or _RESULT_KINDS

@@ -14,6 +14,7 @@ from .fmu_source import FmuSource
 from .get_open_api_json_response_200 import GetOpenApiJsonResponse200
 from .get_simulation_log_format import GetSimulationLogFormat
 from .get_simulation_result_format import GetSimulationResultFormat
+from .get_sweep_results_format import GetSweepResultsFormat
 from .health import Health
 from .health_status import HealthStatus
 from .input_series import InputSeries
@@ -70,6 +71,22 @@ from .simulation_status import SimulationStatus
 from .simulation_summary import SimulationSummary
 from .simulation_summary_kpis_type_0 import SimulationSummaryKpisType0
 from .simulation_summary_status import SimulationSummaryStatus
+from .sweep import Sweep
+from .sweep_counts import SweepCounts
+from .sweep_create import SweepCreate
+from .sweep_create_cases_type_0_item import SweepCreateCasesType0Item
+from .sweep_create_grid_type_0 import SweepCreateGridType0
+from .sweep_lhs import SweepLhs
+from .sweep_lhs_ranges import SweepLhsRanges
+from .sweep_quote import SweepQuote
+from .sweep_quote_billing import SweepQuoteBilling
+from .sweep_row import SweepRow
+from .sweep_row_kpis import SweepRowKpis
+from .sweep_row_start_values import SweepRowStartValues
+from .sweep_row_status import SweepRowStatus
+from .sweep_status import SweepStatus
+from .sweep_table import SweepTable
+from .sweep_table_status import SweepTableStatus
 from .token import Token
 from .token_token_type import TokenTokenType
 from .upload_fmu_body import UploadFmuBody
@@ -92,6 +109,7 @@ __all__ = (
     "GetOpenApiJsonResponse200",
     "GetSimulationLogFormat",
     "GetSimulationResultFormat",
+    "GetSweepResultsFormat",
     "Health",
     "HealthStatus",
     "InputSeries",
@@ -148,6 +166,22 @@ __all__ = (
     "SimulationSummary",
     "SimulationSummaryKpisType0",
     "SimulationSummaryStatus",
+    "Sweep",
+    "SweepCounts",
+    "SweepCreate",
+    "SweepCreateCasesType0Item",
+    "SweepCreateGridType0",
+    "SweepLhs",
+    "SweepLhsRanges",
+    "SweepQuote",
+    "SweepQuoteBilling",
+    "SweepRow",
+    "SweepRowKpis",
+    "SweepRowStartValues",
+    "SweepRowStatus",
+    "SweepStatus",
+    "SweepTable",
+    "SweepTableStatus",
     "Token",
     "TokenTokenType",
     "UploadFmuBody",
