@@ -374,3 +374,26 @@ def test_a_crashing_models_log_reaches_the_cli(capsys: pytest.CaptureFixture[str
     doc = json.loads(out)
     assert doc["status"] == "failed"
     assert len(doc["lines"]) == 1
+
+
+@pytest.mark.e2e
+def test_a_sweep_from_the_command_line(capsys: pytest.CaptureFixture[str], gateway_url: str,
+                                       tmp_path: Path) -> None:
+    """`sweep MODEL --grid e=0.5:0.9:5 --kpi 'max(h)' --out table.csv`: one row per case, quoted first."""
+    base = ("--url", gateway_url)
+    sweep = ("sweep", "lib:BouncingBall", "--grid", "e=0.5:0.9:5", "--kpi", "max(h)", "--stop-time", "1.5")
+    code, out, err = run(capsys, *base, *sweep, "--quote")
+    assert code == 0, err
+    quote = json.loads(out)
+    assert quote["case_count"] == quote["admitted_cases"] == 5
+    assert quote["price_credits"] == 5 - quote["cached_cases"]
+    code, out, err = run(capsys, *base, *sweep, "--out", str(tmp_path / "table.csv"))
+    assert code == 0, err
+    assert ": completed, 5 succeeded" in out
+    rows = (tmp_path / "table.csv").read_text().splitlines()
+    assert rows[0] == "case,simulation_id,status,cached,e,max(h),error"
+    assert [r.split(",")[4] for r in rows[1:]] == ["0.5", "0.6", "0.7", "0.8", "0.9"]
+    assert all(r.split(",")[2] == "succeeded" for r in rows[1:])
+    code, _, err = run(capsys, *base, "sweep", "lib:BouncingBall", "--grid", "e=0.5:0.9:x")
+    assert code == 5, err
+    assert "start:stop:count" in err

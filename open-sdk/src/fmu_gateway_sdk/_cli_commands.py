@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from fmu_gateway_sdk import _config
-from fmu_gateway_sdk._cli_args import simulation_options
+from fmu_gateway_sdk._cli_args import assignment, grid_axis, lhs_range, simulation_options
 from fmu_gateway_sdk._client import Gateway
 from fmu_gateway_sdk._errors import FmuGatewayError, NotFoundError, PaymentRequired, SimulationFailed
 from fmu_gateway_sdk._options import SimulationOptions
@@ -100,6 +100,57 @@ def show_result(result: SimulationResult, args: argparse.Namespace) -> int:
             unit = result.units.get(column)
             print(f"  {column}(end) = {final}{' ' + unit if unit else ''}")
     return EXIT_OK
+
+
+def sweep_cases(args: argparse.Namespace) -> dict[str, Any]:
+    """The sweep's cases from --grid, --case or --lhs (exactly one kind)."""
+    given = (("--grid", args.grid), ("--case", args.cases), ("--lhs", args.lhs))
+    kinds = [flag for flag, value in given if value]
+    if len(kinds) != 1:
+        raise ValueError(f"give exactly one of --grid, --case and --lhs (got {', '.join(kinds) or 'none'})")
+    if args.grid:
+        return {"grid": dict(grid_axis(axis) for axis in args.grid)}
+    if args.cases:
+        return {"grid": [dict(assignment(part) for part in case.split(",")) for case in args.cases]}
+    if not args.samples:
+        raise ValueError("--lhs needs --samples N")
+    ranges = dict(lhs_range(r) for r in args.lhs)
+    return {"lhs": {"ranges": ranges, "samples": args.samples, "seed": args.seed}}
+
+
+def cmd_sweep(gw: Gateway, args: argparse.Namespace) -> int:
+    from fmu_gateway_sdk import _sweep
+
+    options = model_exchange_for_solver(gw, args, simulation_options(args))
+    cases = sweep_cases(args)
+    if args.quote_only:
+        quote = gw.sweep_quote(args.fmu, max_cases=args.max_cases, **cases, **options)
+        print(json.dumps(quote.to_dict(), indent=2))
+        return EXIT_OK
+    fmu_id = gw._fmu_id(args.fmu)
+    body = _sweep.sweep_body(fmu_id, cases.get("grid"), gw._with_interface(fmu_id, options),
+                             lhs=cases.get("lhs"), max_cases=args.max_cases)
+    sweep = _sweep.submit(gw, body)
+    note(args, f"sweep {sweep['id']}: {sweep['case_count']} cases, {sweep['price_credits']} credits")
+    sweep = _sweep.follow(gw, sweep, None if not args.quiet else False)
+    doc = _sweep.table(gw, sweep["id"])
+    if args.out:
+        Path(args.out).write_text(gw.sweep_csv(sweep["id"]))
+        note(args, f"wrote {args.out} ({len(doc['rows'])} rows)")
+    if args.json:
+        print(json.dumps(doc, indent=2))
+    else:
+        counts = sweep["counts"]
+        print(f"{sweep['id']}: {sweep['status']}, " + ", ".join(f"{n} {s}" for s, n in counts.items() if n))
+        if not args.out:
+            rows = [(r["case"], r["status"], *(_g(r["start_values"].get(p)) for p in doc["parameters"]),
+                     *(_g(r["kpis"].get(k)) for k in doc["kpis"])) for r in doc["rows"]]
+            table(["case", "status", *doc["parameters"], *doc["kpis"]], rows)
+    return EXIT_FAILED if sweep["counts"]["failed"] else EXIT_OK
+
+
+def _g(value: Any) -> str:
+    return f"{value:.6g}" if isinstance(value, float) else ("" if value is None else str(value))
 
 
 def cmd_quote(gw: Gateway, args: argparse.Namespace) -> int:
@@ -311,8 +362,8 @@ def table(header: list[str], rows: Sequence[Sequence[Any]], *, indent: str = "")
 
 
 COMMANDS: dict[str, Callable[[Gateway, argparse.Namespace], int]] = {
-    "run": cmd_run, "logs": cmd_logs, "quote": cmd_quote, "info": cmd_info, "variables": cmd_variables,
-    "library": cmd_library,
+    "run": cmd_run, "logs": cmd_logs, "sweep": cmd_sweep, "quote": cmd_quote, "info": cmd_info,
+    "variables": cmd_variables, "library": cmd_library,
     "simulations list": cmd_simulations_list, "simulations show": cmd_simulations_show,
     "simulations cancel": cmd_simulations_cancel, "simulations result": cmd_simulations_result,
     "fmus list": cmd_fmus_list, "fmus upload": cmd_fmus_upload, "fmus delete": cmd_fmus_delete,
