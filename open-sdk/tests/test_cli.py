@@ -167,14 +167,16 @@ def test_every_simulation_option_has_a_flag(tmp_path: Path) -> None:
             command, "lib:BouncingBall", "--stop-time", "3", "--start-time", "1", "--output-interval", "0.1",
             "--set", "e=0.7", "--output", "h", "--kpi", "max(h)", "--interface", "ModelExchange",
             "--solver", "Euler", "--relative-tolerance", "1e-6", "--step-size", "0.01", "--timeout-s", "9",
-            "--no-cache", "--debug-logging", "--input", str(inputs)])
+            "--no-cache", "--debug-logging", "--callback-url", "https://example.com/hook", "--input",
+            str(inputs)])
         options = simulation_options(args)
         assert tuple(options) == OPTION_NAMES  # every option, from its flag, in the declared order
         assert options == {"start_time": 1.0, "stop_time": 3.0, "output_interval": 0.1,
                            "start_values": {"e": 0.7}, "inputs": {"time": [0.0, 1.0], "u": [0.0, 1.0]},
                            "outputs": ["h"], "kpis": ["max(h)"], "interface": "ModelExchange",
                            "solver": "Euler", "relative_tolerance": 1e-6, "step_size": 0.01,
-                           "timeout_s": 9.0, "cache": False, "debug_logging": True}
+                           "timeout_s": 9.0, "cache": False, "debug_logging": True,
+                           "callback_url": "https://example.com/hook"}
 
 
 def test_a_solver_runs_model_exchange_and_says_so(capsys: pytest.CaptureFixture[str],

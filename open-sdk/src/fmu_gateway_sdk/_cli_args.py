@@ -58,6 +58,8 @@ def simulation_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--timeout-s", type=float, help="wall-clock limit of the run, in seconds")
     p.add_argument("--no-cache", dest="cache", action="store_false",
                    help="run even when an identical result is stored")
+    p.add_argument("--callback-url", metavar="URL",
+                   help="the gateway POSTs the final status there, signed (a sweep: once, at its end)")
     p.add_argument("--debug-logging", action="store_true", default=None,
                    help="have the FMU log its debug categories too (see `fmu-gateway logs ID`)")
 

@@ -36,7 +36,10 @@ def grid_points(grid: Grid) -> list[dict[str, Any]]:
 def sweep_body(fmu_id: str, grid: Grid | None, options: Mapping[str, Any], *,
                lhs: Mapping[str, Any] | None = None, max_cases: int | None = None) -> dict[str, Any]:
     """The contract's SweepCreate: the base request and the cases (grid, list or Latin hypercube)."""
-    body: dict[str, Any] = {"base": request_body(fmu_id, options)}
+    base = {k: v for k, v in options.items() if k != "callback_url"}
+    body: dict[str, Any] = {"base": request_body(fmu_id, base)}
+    if options.get("callback_url"):
+        body["callback_url"] = options["callback_url"]  # the sweep's: one callback when every case has ended
     if lhs is not None:
         body["lhs"] = {"ranges": {k: [float(lo), float(hi)] for k, (lo, hi) in lhs["ranges"].items()},
                        "samples": int(lhs["samples"]), "seed": int(lhs.get("seed", 0))}

@@ -56,6 +56,8 @@ class Account(Base):
     tier: Mapped[str] = mapped_column(String(40), default="free")
     balance: Mapped[int] = mapped_column(BigInteger, default=0)
     stripe_customer_id: Mapped[str | None] = mapped_column(String(80))
+    # Signs this account's completion callbacks (HMAC-SHA256); made on first use, shown to the account
+    callback_secret: Mapped[str | None] = mapped_column(String(80))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     __table_args__ = (CheckConstraint("balance >= 0", name="ck_accounts_balance_nonnegative"),)
@@ -127,6 +129,7 @@ class Simulation(Base):
     # A case of a sweep: the sweep and the case's place in it (its row in the sweep's table)
     sweep_id: Mapped[str | None] = mapped_column(ForeignKey("sweeps.id", ondelete="CASCADE"))
     sweep_case: Mapped[int | None] = mapped_column(Integer)
+    callback_url: Mapped[str | None] = mapped_column(String(2000))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     started_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]
@@ -154,6 +157,7 @@ class Sweep(Base):
     case_count: Mapped[int] = mapped_column(Integer)
     price_credits: Mapped[int] = mapped_column(Integer, default=0)
     cancel_requested_at: Mapped[datetime | None]
+    callback_url: Mapped[str | None] = mapped_column(String(2000))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -200,20 +204,42 @@ class LedgerEntry(Base):
 
 
 class OutboxEvent(Base):
-    """Usage to report to Stripe, written in the same transaction as its ledger entry."""
+    """Something to send once its transaction has committed, retried until it is delivered: usage to
+    report to Stripe (kind "meter", written with its ledger entry) or a completion callback (kind
+    "callback", written with the end of the simulation or sweep it reports; `reference` names that)."""
 
     __tablename__ = "outbox_events"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    ledger_entry_id: Mapped[str] = mapped_column(ForeignKey("ledger_entries.id"), unique=True)
+    kind: Mapped[str] = mapped_column(String(16), default="meter", server_default="meter")
+    ledger_entry_id: Mapped[str | None] = mapped_column(ForeignKey("ledger_entries.id"), unique=True)
+    reference: Mapped[str | None] = mapped_column(String(80))
     payload: Mapped[dict[str, Any]]
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None]
+    abandoned_at: Mapped[datetime | None]  # a callback no receiver took within its retry window
     last_error: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    __table_args__ = (Index("ix_outbox_pending", "sent_at", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_outbox_pending", "sent_at", "next_attempt_at"),
+        # One completion callback per simulation or sweep, whoever notices its end first
+        Index("ux_outbox_kind_reference", "kind", "reference", unique=True),
+    )
+
+
+class CallbackAttempt(Base):
+    """One try at delivering a callback: what the receiver answered (append-only)."""
+
+    __tablename__ = "callback_attempts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    outbox_event_id: Mapped[int] = mapped_column(ForeignKey("outbox_events.id", ondelete="CASCADE"), index=True)
+    attempt: Mapped[int] = mapped_column(Integer)
+    status_code: Mapped[int | None] = mapped_column(Integer)
+    error: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class IdempotencyKey(Base):

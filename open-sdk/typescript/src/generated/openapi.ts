@@ -592,6 +592,65 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/simulations/{simulation_id}/callbacks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                simulation_id: components["parameters"]["SimulationId"];
+            };
+            cookie?: never;
+        };
+        /** The completion callback of a simulation and its delivery attempts */
+        get: operations["listSimulationCallbacks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sweeps/{sweep_id}/callbacks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                sweep_id: components["parameters"]["SweepId"];
+            };
+            cookie?: never;
+        };
+        /** The completion callback of a sweep and its delivery attempts */
+        get: operations["listSweepCallbacks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/account/callback-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The account's secret that signs completion callbacks
+         * @description Made on first use. Every callback carries `FMU-Gateway-Signature: t=<unix time>,v1=<hex>` where
+         *     v1 is HMAC-SHA256 with this secret over `<t>.<raw body>`; see the README for the recipe.
+         */
+        get: operations["getCallbackSecret"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/internal/v1/jobs/{job_id}/complete": {
         parameters: {
             query?: never;
@@ -963,6 +1022,12 @@ export interface components {
              * @default false
              */
             debug_logging?: boolean;
+            /**
+             * Format: uri
+             * @description Where to POST the final status once the simulation has ended (signed; see the README's "Completion
+             *     callbacks"). http or https; in production never a private, loopback or link-local address.
+             */
+            callback_url?: string | null;
         };
         SimulationError: {
             /** @description model-error, model-crashed, model-killed, model-out-of-memory, simulation-timeout, output-too-large, sandbox-failed, ... */
@@ -994,6 +1059,12 @@ export interface components {
             lhs?: components["schemas"]["SweepLhs"] | null;
             /** @description Admit only the first max_cases cases (see quoteSweep's affordable_cases). */
             max_cases?: number | null;
+            /**
+             * Format: uri
+             * @description Where to POST the final status once every case of the sweep has ended (signed; see the README's "Completion
+             *     callbacks"). http or https; in production never a private, loopback or link-local address.
+             */
+            callback_url?: string | null;
         };
         /** @description Latin-hypercube samples, one stratum per sample in each range, reproducible by seed. */
         SweepLhs: {
@@ -1077,6 +1148,40 @@ export interface components {
             parameters: string[];
             kpis: string[];
             rows: components["schemas"]["SweepRow"][];
+        };
+        CallbackSecret: {
+            /** @description whsec_... */
+            secret: string;
+        };
+        CallbackAttempt: {
+            attempt: number;
+            /** @description `<delivery id>.<attempt>`, sent as the FMU-Gateway-Attempt header */
+            attempt_id: string;
+            /** Format: date-time */
+            at: string;
+            /** @description The receiver's HTTP status (null when it could not be reached). */
+            status_code: number | null;
+            error: string | null;
+        };
+        CallbackDelivery: {
+            /** @description The delivery id (FMU-Gateway-Delivery header, and the body's id): the same on every attempt. */
+            id: string;
+            /** @enum {string} */
+            event: "simulation.ended" | "sweep.ended";
+            url: string;
+            /**
+             * @description failed once a day of retries has passed without a 2xx.
+             * @enum {string}
+             */
+            state: "pending" | "delivered" | "failed";
+            attempts: components["schemas"]["CallbackAttempt"][];
+            /** Format: date-time */
+            next_attempt_at: string | null;
+            /** Format: date-time */
+            delivered_at: string | null;
+        };
+        CallbackDeliveryList: {
+            items: components["schemas"]["CallbackDelivery"][];
         };
         SimulationLog: {
             simulation_id: string;
@@ -2250,6 +2355,80 @@ export interface operations {
             404: components["responses"]["NotFound"];
             406: components["responses"]["NotAcceptable"];
             422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    listSimulationCallbacks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                simulation_id: components["parameters"]["SimulationId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The deliveries (none when no callback_url was given), each with its attempts. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallbackDeliveryList"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    listSweepCallbacks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                sweep_id: components["parameters"]["SweepId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The deliveries (none when no callback_url was given), each with its attempts. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallbackDeliveryList"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    getCallbackSecret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The secret. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallbackSecret"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
             429: components["responses"]["RateLimited"];
         };
     };

@@ -31,6 +31,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from fmu_gateway_api.billing import service as billing
+from fmu_gateway_api.callbacks import service as callbacks
 from fmu_gateway_api.context import Context
 from fmu_gateway_api.fmus import ingests
 from fmu_gateway_api.fmus.repository import IngestRepository
@@ -220,6 +221,7 @@ class Dispatcher:
                                  error={"type": "worker-lost", "detail": "the worker running this simulation "
                                         "stopped twice; it was not run again", "platform": True}):
                     billing.finalize(session, self.ctx, sim, refund=True)
+                    callbacks.simulation_ended(session, self.ctx, sim)
                     self.ctx.bus.publish(session, "done", sim.id)
             ingest_repo = IngestRepository(session)
             for row in ingest_repo.running():
@@ -514,6 +516,10 @@ class Dispatcher:
             if ended:
                 # The cost is settled in the same transaction that ends the run: a refund when we failed.
                 billing.finalize(session, self.ctx, sim, refund=platform)
+                if sim.callback_url or sim.sweep_id:
+                    ended_row = SimulationRepository(session).get(sim_id)
+                    assert ended_row is not None
+                    callbacks.simulation_ended(session, self.ctx, ended_row)
                 # In this order, once committed: the waiting request here gets the run in memory, then
                 # every other process hears that it ended.
                 after_commit(session, lambda: self._hand_off(sim, values, doc, phases))
@@ -540,6 +546,7 @@ class Dispatcher:
                 found = SimulationRepository(session).get(sim.id)
                 assert found is not None
                 billing.finalize(session, self.ctx, found, refund=bool(error.get("platform")))
+                callbacks.simulation_ended(session, self.ctx, found)
                 self.ctx.bus.publish(session, "done", sim.id)
 
 

@@ -51,6 +51,7 @@ class SimulationCreate(BaseModel):
     wait_s: float | None = Field(default=None, ge=0)
     cache: bool = True
     debug_logging: bool = False
+    callback_url: str | None = Field(default=None, max_length=2000)
 
 
 class SimulationError(BaseModel):

@@ -15,6 +15,7 @@ from fmu_gateway_api.accounts.repository import AccountRepository
 from fmu_gateway_api.auth.edge import Caller
 from fmu_gateway_api.billing import service as billing
 from fmu_gateway_api.billing.pricing import Tier
+from fmu_gateway_api.callbacks import service as callbacks
 from fmu_gateway_api.context import Context
 from fmu_gateway_api.errors import Conflict, InvalidRequest, NotFound, Unauthorized
 from fmu_gateway_api.fmus.service import ResolvedFmu, resolve
@@ -237,12 +238,14 @@ def submit(session: Session, ctx: Context, caller: Caller, req: SimulationCreate
         sim = get(session, caller, earlier)
         tier = ctx.pricing.tier(account_tier(session, caller))
         return Admission(simulation=sim, fmu=resolve(session, ctx, caller, sim.fmu_id), tier=tier, replayed=True)
+    if req.callback_url is not None:
+        callbacks.check_url(req.callback_url, ctx.settings)
     fmu, canonical, digest, tier, hit = _prepare(session, ctx, caller, req)
     sim = Simulation(
         id=new_id("sim"), account_id=caller.account_id, fmu_id=fmu.fmu_id, fmu_sha256=fmu.sha256,
         request=canonical, request_hash=digest, status="queued", timeout_s=canonical["timeout_s"],
         created_at=utcnow(), cached=False, attempts=0, request_id=request_id_var.get(),
-        lane=lane_of(ctx, canonical["timeout_s"]),
+        lane=lane_of(ctx, canonical["timeout_s"]), callback_url=req.callback_url,
     )
     if hit is not None:
         now = utcnow()
@@ -255,6 +258,8 @@ def submit(session: Session, ctx: Context, caller: Caller, req: SimulationCreate
     billing.charge(session, ctx, sim, tier, payment_token)
     SimulationRepository(session).add(sim)
     key.remember(session, sim.id)
+    if hit is not None:
+        callbacks.simulation_ended(session, ctx, sim)
     return Admission(simulation=sim, fmu=fmu, tier=tier)
 
 
@@ -295,6 +300,7 @@ def cancel(session: Session, caller: Caller, sim_id: str, ctx: Context) -> Simul
     if outcome == "cancelled":
         session.refresh(sim)
         billing.finalize(session, ctx, sim, refund=True)
+        callbacks.simulation_ended(session, ctx, sim)
         ctx.bus.publish(session, "done", sim_id)
     elif outcome == "running":
         ctx.bus.publish(session, "cancel", sim_id)

@@ -31,6 +31,7 @@ class SweepCreate(BaseModel):
         default=None, min_length=1)
     lhs: SweepLhs | None = None
     max_cases: int | None = Field(default=None, ge=1)
+    callback_url: str | None = Field(default=None, max_length=2000)
 
 
 class SweepQuote(BaseModel):

@@ -18,6 +18,7 @@ from fmu_gateway_api.auth.edge import Caller
 from fmu_gateway_api.billing import service as billing
 from fmu_gateway_api.billing.pricing import Tier
 from fmu_gateway_api.billing.repository import BillingRepository
+from fmu_gateway_api.callbacks import service as callbacks
 from fmu_gateway_api.context import Context
 from fmu_gateway_api.errors import Conflict, InvalidRequest, NotFound, ProblemError
 from fmu_gateway_api.fmus.service import ResolvedFmu, resolve
@@ -86,11 +87,15 @@ class Plan:
 
 
 def plan(session: Session, ctx: Context, caller: Caller, spec: SweepCreate) -> Plan:
+    if spec.callback_url is not None:
+        callbacks.check_url(spec.callback_url, ctx.settings)
     points = expand(spec)
     tier = ctx.pricing.tier(simulations.account_tier(session, caller))
     fmu = resolve(session, ctx, caller, spec.base.fmu_id)
     max_timeout = min(ctx.settings.sim_max_timeout_s, tier.max_run_seconds)
     base_values = dict(spec.base.start_values)
+    if spec.base.callback_url is not None:
+        raise InvalidSweep("give the sweep's callback_url, not its base's (one callback when every case has ended)")
     shared = fmu.source == "library"
     repo = SimulationRepository(session)
     canonical, digests, hits = [], [], []
@@ -147,7 +152,7 @@ def submit(session: Session, ctx: Context, caller: Caller, spec: SweepCreate,
     sweep = Sweep(id=new_id("swp"), account_id=caller.account_id, fmu_id=p.fmu.fmu_id, fmu_sha256=p.fmu.sha256,
                   spec=spec.model_dump(mode="json"), parameters=parameters_of(p.points),
                   kpis=[kpi_key(k) for k in p.canonical[0]["kpis"]] if p.canonical else [],
-                  case_count=p.admitted, price_credits=0, created_at=now)
+                  case_count=p.admitted, price_credits=0, created_at=now, callback_url=spec.callback_url)
     lane = simulations.lane_of(ctx, p.canonical[0]["timeout_s"]) if p.canonical else "standard"
     cases = []
     for index in range(p.admitted):
@@ -157,7 +162,8 @@ def submit(session: Session, ctx: Context, caller: Caller, spec: SweepCreate,
             "fmu_sha256": p.fmu.sha256, "request": form, "request_hash": p.digests[index], "status": "queued",
             "timeout_s": form["timeout_s"], "created_at": now, "cached": False, "attempts": 0,
             "request_id": request_id_var.get(), "lane": lane, "sweep_id": sweep.id, "sweep_case": index,
-            "result_sha256": None, "kpis": None, "provenance": None, "started_at": None, "finished_at": None}
+            "result_sha256": None, "kpis": None, "provenance": None, "started_at": None, "finished_at": None,
+            "callback_url": None}
         if hit is not None:
             provenance = dict(hit.provenance or {})
             provenance.pop("cached_from", None)
@@ -171,6 +177,8 @@ def submit(session: Session, ctx: Context, caller: Caller, spec: SweepCreate,
     key.remember(session, sweep.id)
     if any(case["status"] == "queued" for case in cases):
         ctx.bus.publish(session, "jobs")
+    else:  # every case served from the cache: the sweep has ended as it was admitted
+        callbacks.sweep_progressed(session, ctx, sweep.id)
     return sweep, False
 
 
@@ -211,6 +219,7 @@ def cancel(session: Session, ctx: Context, caller: Caller, sweep_id: str) -> Swe
     for sim in SweepRepository(session).cancel_queued(sweep.id, now):
         billing.finalize(session, ctx, sim, refund=True)
         ctx.bus.publish(session, "done", sim.id)
+    callbacks.sweep_progressed(session, ctx, sweep.id)
     session.refresh(sweep)
     return sweep
 

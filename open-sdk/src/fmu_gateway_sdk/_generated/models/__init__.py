@@ -2,6 +2,12 @@
 
 from .account import Account
 from .account_billing import AccountBilling
+from .callback_attempt import CallbackAttempt
+from .callback_delivery import CallbackDelivery
+from .callback_delivery_event import CallbackDeliveryEvent
+from .callback_delivery_list import CallbackDeliveryList
+from .callback_delivery_state import CallbackDeliveryState
+from .callback_secret import CallbackSecret
 from .checkout import Checkout
 from .checkout_create import CheckoutCreate
 from .checkout_kind import CheckoutKind
@@ -97,6 +103,12 @@ from .webhook_ack import WebhookAck
 __all__ = (
     "Account",
     "AccountBilling",
+    "CallbackAttempt",
+    "CallbackDelivery",
+    "CallbackDeliveryEvent",
+    "CallbackDeliveryList",
+    "CallbackDeliveryState",
+    "CallbackSecret",
     "Checkout",
     "CheckoutCreate",
     "CheckoutKind",

@@ -50,6 +50,9 @@ class SimulationCreate:
         cache (bool | Unset): false runs the simulation even when an identical result is stored. Default: True.
         debug_logging (bool | Unset): Turns the FMU's debug logging on (all its log categories); see getSimulationLog.
             Default: False.
+        callback_url (None | str | Unset): Where to POST the final status once the simulation has ended (signed; see the
+            README's "Completion
+            callbacks"). http or https; in production never a private, loopback or link-local address.
     """
 
     fmu_id: str
@@ -70,6 +73,7 @@ class SimulationCreate:
     wait_s: float | None | Unset = UNSET
     cache: bool | Unset = True
     debug_logging: bool | Unset = False
+    callback_url: None | str | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.input_series import InputSeries  # noqa: PLC0415
@@ -166,6 +170,12 @@ class SimulationCreate:
 
         debug_logging = self.debug_logging
 
+        callback_url: None | str | Unset
+        if isinstance(self.callback_url, Unset):
+            callback_url = UNSET
+        else:
+            callback_url = self.callback_url
+
         field_dict: dict[str, Any] = {}
 
         field_dict.update(
@@ -203,6 +213,8 @@ class SimulationCreate:
             field_dict["cache"] = cache
         if debug_logging is not UNSET:
             field_dict["debug_logging"] = debug_logging
+        if callback_url is not UNSET:
+            field_dict["callback_url"] = callback_url
 
         return field_dict
 
@@ -387,6 +399,15 @@ class SimulationCreate:
 
         debug_logging = d.pop("debug_logging", UNSET)
 
+        def _parse_callback_url(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        callback_url = _parse_callback_url(d.pop("callback_url", UNSET))
+
         simulation_create = cls(
             fmu_id=fmu_id,
             interface=interface,
@@ -404,6 +425,7 @@ class SimulationCreate:
             wait_s=wait_s,
             cache=cache,
             debug_logging=debug_logging,
+            callback_url=callback_url,
         )
 
         return simulation_create

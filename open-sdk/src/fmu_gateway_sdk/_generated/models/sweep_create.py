@@ -29,6 +29,9 @@ class SweepCreate:
             name varies fastest).
         lhs (None | SweepLhs | Unset):
         max_cases (int | None | Unset): Admit only the first max_cases cases (see quoteSweep's affordable_cases).
+        callback_url (None | str | Unset): Where to POST the final status once every case of the sweep has ended
+            (signed; see the README's "Completion
+            callbacks"). http or https; in production never a private, loopback or link-local address.
     """
 
     base: SimulationCreate
@@ -36,6 +39,7 @@ class SweepCreate:
     grid: None | SweepCreateGridType0 | Unset = UNSET
     lhs: None | SweepLhs | Unset = UNSET
     max_cases: int | None | Unset = UNSET
+    callback_url: None | str | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.sweep_create_grid_type_0 import SweepCreateGridType0  # noqa: PLC0415
@@ -77,6 +81,12 @@ class SweepCreate:
         else:
             max_cases = self.max_cases
 
+        callback_url: None | str | Unset
+        if isinstance(self.callback_url, Unset):
+            callback_url = UNSET
+        else:
+            callback_url = self.callback_url
+
         field_dict: dict[str, Any] = {}
 
         field_dict.update(
@@ -92,6 +102,8 @@ class SweepCreate:
             field_dict["lhs"] = lhs
         if max_cases is not UNSET:
             field_dict["max_cases"] = max_cases
+        if callback_url is not UNSET:
+            field_dict["callback_url"] = callback_url
 
         return field_dict
 
@@ -170,12 +182,22 @@ class SweepCreate:
 
         max_cases = _parse_max_cases(d.pop("max_cases", UNSET))
 
+        def _parse_callback_url(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        callback_url = _parse_callback_url(d.pop("callback_url", UNSET))
+
         sweep_create = cls(
             base=base,
             cases=cases,
             grid=grid,
             lhs=lhs,
             max_cases=max_cases,
+            callback_url=callback_url,
         )
 
         return sweep_create
