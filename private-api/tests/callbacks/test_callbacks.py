@@ -44,7 +44,8 @@ class Receiver:
                 body = self.rfile.read(int(self.headers["Content-Length"]))
                 with receiver.changed:
                     status = receiver.statuses.pop(0) if receiver.statuses else 200
-                    receiver.received.append({"path": self.path, "headers": dict(self.headers), "body": body,
+                    headers = {k.lower(): v for k, v in self.headers.items()}  # names are case-insensitive
+                    receiver.received.append({"path": self.path, "headers": headers, "body": body,
                                               "status": status})
                     receiver.changed.notify_all()
                 self.send_response(status)
@@ -104,11 +105,11 @@ def test_a_simulation_callback_is_signed_retried_after_a_500_and_sent_once_per_a
     first, second = receiver.wait_for(2)[:2]
     for got in (first, second):
         assert got["path"] == "/hook"
-        assert verify(secret, got["headers"]["FMU-Gateway-Signature"], got["body"])
-        assert not verify("whsec_other", got["headers"]["FMU-Gateway-Signature"], got["body"])
-    delivery = first["headers"]["FMU-Gateway-Delivery"]
-    assert second["headers"]["FMU-Gateway-Delivery"] == delivery
-    assert [r["headers"]["FMU-Gateway-Attempt"] for r in (first, second)] == [f"{delivery}.1", f"{delivery}.2"]
+        assert verify(secret, got["headers"]["fmu-gateway-signature"], got["body"])
+        assert not verify("whsec_other", got["headers"]["fmu-gateway-signature"], got["body"])
+    delivery = first["headers"]["fmu-gateway-delivery"]
+    assert second["headers"]["fmu-gateway-delivery"] == delivery
+    assert [r["headers"]["fmu-gateway-attempt"] for r in (first, second)] == [f"{delivery}.1", f"{delivery}.2"]
     event = json.loads(second["body"])
     assert event["id"] == delivery and event["type"] == "simulation.ended"
     assert event["data"]["id"] == sim["id"] and event["data"]["status"] == "succeeded"
@@ -120,7 +121,7 @@ def test_a_simulation_callback_is_signed_retried_after_a_500_and_sent_once_per_a
     assert [(a["attempt"], a["attempt_id"], a["status_code"]) for a in items[0]["attempts"]] == [
         (1, f"{delivery}.1", 500), (2, f"{delivery}.2", 200)]
     # Delivered: no attempt more, and no attempt id was ever sent twice.
-    attempt_ids = [r["headers"]["FMU-Gateway-Attempt"] for r in receiver.received]
+    attempt_ids = [r["headers"]["fmu-gateway-attempt"] for r in receiver.received]
     assert attempt_ids == [f"{delivery}.1", f"{delivery}.2"]
 
 
@@ -133,7 +134,7 @@ def test_a_sweep_calls_back_once_when_its_last_case_has_ended(client: ContractCl
                               "cases": [{"e": 0.51}, {"e": 0.52}, {"e": 0.53}],
                               "callback_url": receiver.url}).json()
     got = receiver.wait_for(1)[0]
-    assert verify(secret, got["headers"]["FMU-Gateway-Signature"], got["body"])
+    assert verify(secret, got["headers"]["fmu-gateway-signature"], got["body"])
     event = json.loads(got["body"])
     assert event["type"] == "sweep.ended"
     assert event["data"]["id"] == sweep["id"] and event["data"]["status"] == "completed"

@@ -15,13 +15,14 @@ import json
 import secrets
 import socket
 import time
+import urllib.error
+import urllib.request
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-import httpx
 from sqlalchemy.orm import Session
 
 from fmu_gateway_api.callbacks.repository import CallbackRepository
@@ -112,7 +113,7 @@ def sweep_progressed(session: Session, ctx: Context, sweep_id: str) -> None:
     if sweep is None or not sweep.callback_url:
         return
     sweep = repo.lock_sweep(sweep_id)
-    if sweep is None or repo.open_cases(sweep_id):
+    if sweep is None or not sweep.callback_url or repo.open_cases(sweep_id):
         return
     from fmu_gateway_api.sweeps.repository import SweepRepository
 
@@ -165,13 +166,27 @@ def deliver(ctx: Context, payload: dict[str, Any], attempt: int, secret: str) ->
                SIGNATURE_HEADER: signature(secret, int(time.time()), body),
                "FMU-Gateway-Delivery": payload["delivery_id"],
                "FMU-Gateway-Attempt": f"{payload['delivery_id']}.{attempt}"}
+    request = urllib.request.Request(url, data=body, headers=headers, method="POST")
     try:
-        response = httpx.post(url, content=body, headers=headers, timeout=ctx.settings.callback_timeout_s,
-                              follow_redirects=False)
-    except httpx.HTTPError as exc:
+        with _OPENER.open(request, timeout=ctx.settings.callback_timeout_s) as response:
+            status = int(response.status)
+    except urllib.error.HTTPError as exc:  # a 3xx (never followed), 4xx or 5xx answer
+        status = int(exc.code)
+    except (OSError, ValueError) as exc:  # unreachable, refused, timed out, TLS
         return Sent(False, None, f"{type(exc).__name__}: {exc}"[:500])
-    ok = 200 <= response.status_code < 300
-    return Sent(ok, response.status_code, None if ok else f"the receiver answered {response.status_code}")
+    ok = 200 <= status < 300
+    return Sent(ok, status, None if ok else f"the receiver answered {status}")
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """A redirect is an answer (not 2xx), never followed: it could point inside."""
+
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+# No proxies from the environment either: a callback goes straight to the host that was checked.
+_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}), _NoRedirects())
 
 
 def next_attempt_delay(settings: Settings, attempt: int) -> timedelta:

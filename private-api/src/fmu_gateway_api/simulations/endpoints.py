@@ -18,8 +18,9 @@ from fmu_gateway_api.auth.edge import Caller
 from fmu_gateway_api.billing import service as billing
 from fmu_gateway_api.context import Context
 from fmu_gateway_api.deps import ContextDep, CurrentAccount, SessionDep, json_body
-from fmu_gateway_api.errors import Conflict, NotAcceptable
+from fmu_gateway_api.errors import Conflict
 from fmu_gateway_api.kit import uow
+from fmu_gateway_api.kit.negotiation import negotiate
 from fmu_gateway_api.kit.waiters import Waiter
 from fmu_gateway_api.simulations import results, service
 from fmu_gateway_api.simulations.dispatcher import Dispatcher, Finished
@@ -242,7 +243,7 @@ def get_result(simulation_id: SimId, request: Request, ctx: ContextDep, session:
                caller: CurrentAccount,
                format: Annotated[str | None, Query(pattern="^(json|csv)$")] = None) -> Response:
     sim = service.get(session, caller, simulation_id)
-    kind = format or negotiate(request.headers.get("accept"))
+    kind = format or negotiate(request.headers.get("accept"), _RESULT_KINDS)
     doc = _load_result(ctx, sim)
     if kind == "csv":
         return StreamingResponse(results.csv_chunks(doc), media_type="text/csv; charset=utf-8",
@@ -273,29 +274,3 @@ _RESULT_KINDS = {"application/json": "json", "text/csv": "csv", "*/*": "json", "
                  "text/*": "csv"}
 _LOG_KINDS = {"text/plain": "text", "application/json": "json", "*/*": "text", "text/*": "text",
               "application/*": "json"}
-
-
-def negotiate(accept: str | None, kinds: dict[str, str] | None = None) -> str:
-    """The kind the client prefers among `kinds` (by default the result's: JSON unless it prefers CSV);
-    406 when it accepts none."""
-    kinds = kinds or _RESULT_KINDS
-    if not accept:
-        return kinds["*/*"]
-    best, best_q = None, -1.0
-    for part in accept.split(","):
-        media, _, params = part.strip().partition(";")
-        q = 1.0
-        for p in params.split(";"):
-            key, _, value = p.strip().partition("=")
-            if key == "q":
-                try:
-                    q = float(value)
-                except ValueError:
-                    q = 0.0
-        kind = kinds.get(media.strip().lower())
-        if kind and q > 0 and q > best_q:
-            best, best_q = kind, q
-    if best is None:
-        offered = "text/plain or application/json" if kinds is _LOG_KINDS else "application/json or text/csv"
-        raise NotAcceptable(f"this is available as {offered}")
-    return best

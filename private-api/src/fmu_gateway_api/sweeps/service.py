@@ -28,8 +28,17 @@ from fmu_gateway_api.observability import request_id_var
 from fmu_gateway_api.simulations import service as simulations
 from fmu_gateway_api.simulations.repository import SimulationRepository
 from fmu_gateway_api.simulations.results import kpi_key
+from fmu_gateway_api.simulations.schemas import SimulationError
 from fmu_gateway_api.sweeps.repository import SweepRepository
-from fmu_gateway_api.sweeps.schemas import MAX_CASES, SweepCounts, SweepCreate, SweepOut, SweepQuote, SweepRow
+from fmu_gateway_api.sweeps.schemas import (
+    MAX_CASES,
+    SweepCounts,
+    SweepCreate,
+    SweepOut,
+    SweepQuote,
+    SweepRow,
+    SweepStatus,
+)
 from fmu_gateway_api.tables import Sweep, utcnow
 
 TERMINAL = ("succeeded", "failed", "cancelled")
@@ -201,7 +210,7 @@ def view(session: Session, sweep: Sweep) -> SweepOut:
                     results_url=f"/v1/sweeps/{sweep.id}/results")
 
 
-def _status(sweep: Sweep, counts: dict[str, int]) -> str:
+def _status(sweep: Sweep, counts: dict[str, int]) -> SweepStatus:
     if sweep.cancel_requested_at is not None:
         return "cancelled"
     return "running" if counts.get("queued", 0) + counts.get("running", 0) else "completed"
@@ -224,7 +233,7 @@ def cancel(session: Session, ctx: Context, caller: Caller, sweep_id: str) -> Swe
     return sweep
 
 
-def table(session: Session, sweep: Sweep) -> tuple[str, list[SweepRow]]:
+def table(session: Session, sweep: Sweep) -> tuple[SweepStatus, list[SweepRow]]:
     counts, _ = SweepRepository(session).counts(sweep.id)
     rows = []
     for sim_id, case, status, cached, request, kpis, error in SweepRepository(session).table(sweep.id):
@@ -233,7 +242,7 @@ def table(session: Session, sweep: Sweep) -> tuple[str, list[SweepRow]]:
             case=case, simulation_id=sim_id, status=status, cached=cached,
             start_values={name: values.get(name) for name in sweep.parameters},
             kpis={name: (kpis or {}).get(name) for name in sweep.kpis},
-            error={"type": error.get("type", "error"), "detail": error.get("detail", "")} if error else None))
+            error=SimulationError(type=error.get("type", "error"), detail=error.get("detail", "")) if error else None))
     return _status(sweep, counts), rows
 
 
