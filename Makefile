@@ -43,6 +43,7 @@ bench: install models
 	$(PY) bench/bench_edge.py
 	$(PY) bench/bench_scale.py
 	$(PY) bench/bench_results.py
+	$(PY) bench/bench_sweep.py
 
 sdk: install
 	$(PY) open-sdk/scripts/generate.py

@@ -177,14 +177,16 @@ def test_every_simulation_option_has_a_flag(tmp_path: Path) -> None:
             command, "lib:BouncingBall", "--stop-time", "3", "--start-time", "1", "--output-interval", "0.1",
             "--set", "e=0.7", "--output", "h", "--kpi", "max(h)", "--interface", "ModelExchange",
             "--solver", "Euler", "--relative-tolerance", "1e-6", "--step-size", "0.01", "--timeout-s", "9",
-            "--no-cache", "--input", str(inputs)])
+            "--no-cache", "--debug-logging", "--callback-url", "https://example.com/hook", "--input",
+            str(inputs)])
         options = simulation_options(args)
         assert tuple(options) == OPTION_NAMES  # every option, from its flag, in the declared order
         assert options == {"start_time": 1.0, "stop_time": 3.0, "output_interval": 0.1,
                            "start_values": {"e": 0.7}, "inputs": {"time": [0.0, 1.0], "u": [0.0, 1.0]},
                            "outputs": ["h"], "kpis": ["max(h)"], "interface": "ModelExchange",
                            "solver": "Euler", "relative_tolerance": 1e-6, "step_size": 0.01,
-                           "timeout_s": 9.0, "cache": False}
+                           "timeout_s": 9.0, "cache": False, "debug_logging": True,
+                           "callback_url": "https://example.com/hook"}
 
 
 def test_a_solver_runs_model_exchange_and_says_so(capsys: pytest.CaptureFixture[str],
@@ -361,3 +363,49 @@ def test_show_plot_opens_the_plot_in_a_window(capsys: pytest.CaptureFixture[str]
     assert run(capsys, "--api-key", "k", "run", "lib:BouncingBall", "--set", "e=0.7", "--show-plot")[0] == 0
     assert shown == ["lib:BouncingBall  (e=0.7)"]
     plt.close("all")
+
+
+@pytest.mark.e2e
+def test_a_crashing_models_log_reaches_the_cli(capsys: pytest.CaptureFixture[str], gateway_url: str) -> None:
+    """A failed run prints the last lines of its log; `logs ID` prints all of it, `--json` as lines."""
+    import fmu_gateway_testkit as testkit
+
+    base = ("--url", gateway_url)
+    code, _, err = run(capsys, *base, "run", str(testkit.hostile_fmu("Crash")), "--interface", "CoSimulation",
+                       "--no-cache")
+    assert code == 1, err
+    assert "failed: the model crashed (segmentation fault)" in err, err
+    assert "the last lines of the run's log (all of it: fmu-gateway logs sim_" in err
+    assert "  | [logModel] Crash: writing through a NULL pointer at t=" in err
+    sim_id = err.split("fmu-gateway logs ", 1)[1].split(")", 1)[0]
+    code, out, _ = run(capsys, *base, "logs", sim_id)
+    assert code == 0
+    assert "[logModel] Crash: writing through a NULL pointer at t=" in out
+    code, out, _ = run(capsys, *base, "logs", sim_id, "--tail", "1", "--json")
+    assert code == 0
+    doc = json.loads(out)
+    assert doc["status"] == "failed"
+    assert len(doc["lines"]) == 1
+
+
+@pytest.mark.e2e
+def test_a_sweep_from_the_command_line(capsys: pytest.CaptureFixture[str], gateway_url: str,
+                                       tmp_path: Path) -> None:
+    """`sweep MODEL --grid e=0.5:0.9:5 --kpi 'max(h)' --out table.csv`: one row per case, quoted first."""
+    base = ("--url", gateway_url)
+    sweep = ("sweep", "lib:BouncingBall", "--grid", "e=0.5:0.9:5", "--kpi", "max(h)", "--stop-time", "1.5")
+    code, out, err = run(capsys, *base, *sweep, "--quote")
+    assert code == 0, err
+    quote = json.loads(out)
+    assert quote["case_count"] == quote["admitted_cases"] == 5
+    assert quote["price_credits"] == 5 - quote["cached_cases"]
+    code, out, err = run(capsys, *base, *sweep, "--out", str(tmp_path / "table.csv"))
+    assert code == 0, err
+    assert ": completed, 5 succeeded" in out
+    rows = (tmp_path / "table.csv").read_text().splitlines()
+    assert rows[0] == "case,simulation_id,status,cached,e,max(h),error"
+    assert [r.split(",")[4] for r in rows[1:]] == ["0.5", "0.6", "0.7", "0.8", "0.9"]
+    assert all(r.split(",")[2] == "succeeded" for r in rows[1:])
+    code, _, err = run(capsys, *base, "sweep", "lib:BouncingBall", "--grid", "e=0.5:0.9:x")
+    assert code == 5, err
+    assert "start:stop:count" in err

@@ -346,22 +346,56 @@ def test_kpi_and_input_helpers() -> None:
         input_series([1, 2])
 
 
-def test_sweep_runs_every_point_and_keeps_failures_as_rows() -> None:
+SWEEP_ID = "swp_" + "1" * 32
+
+
+def sweep_doc(cases: int, *, queued: int = 0, succeeded: int | None = None,
+              failed: int = 0) -> dict[str, Any]:
+    done = cases - queued - failed if succeeded is None else succeeded
+    return {"id": SWEEP_ID, "status": "running" if queued else "completed", "fmu_id": "lib:BouncingBall",
+            "fmu_sha256": "0" * 64, "case_count": cases,
+            "counts": {"queued": queued, "running": 0, "succeeded": done, "failed": failed, "cancelled": 0},
+            "progress": 1.0 - queued / cases, "price_credits": cases, "parameters": [], "kpis": [],
+            "created_at": "2026-11-28T00:00:00Z", "finished_at": None, "results_url": "/v1/sweeps/x/results"}
+
+
+def sweep_row(case: int, values: dict[str, Any], status: str = "succeeded",
+              kpis: dict[str, Any] | None = None) -> dict[str, Any]:
+    error = {"type": "model-error", "detail": "x"} if status == "failed" else None
+    return {"case": case, "simulation_id": "sim_" + f"{case:032x}", "status": status, "cached": False,
+            "start_values": values, "kpis": kpis or {}, "error": error}
+
+
+def test_sweep_is_one_request_and_keeps_failures_as_rows() -> None:
+    seen: list[tuple[str, str]] = []
+    bodies: list[dict[str, Any]] = []
+
     def handler(request: httpx.Request) -> httpx.Response:
-        e = json.loads(request.content)["start_values"]["e"]
-        if e > 0.85:
-            failed = simulation("failed", error={"type": "model-error", "detail": "x"})
-            return httpx.Response(200, json=failed)
-        return httpx.Response(200, json=simulation(kpis={"max(h)": e}))
+        seen.append((request.method, request.url.path))
+        if request.method == "POST":
+            bodies.append(json.loads(request.content))
+            assert request.headers["idempotency-key"]
+            return httpx.Response(201, json=sweep_doc(6, queued=6))
+        if request.url.path.endswith("/results"):
+            points = [{"e": e, "h0": h} for e in (0.5, 0.7, 0.9) for h in (1.0, 2.0)]
+            rows = [sweep_row(i, p, "failed" if p["e"] > 0.85 else "succeeded", {"max(h)": p["e"]})
+                    for i, p in enumerate(points)]
+            return httpx.Response(200, json={"sweep_id": SWEEP_ID, "status": "completed",
+                                             "parameters": ["e", "h0"], "kpis": ["max(h)"], "rows": rows})
+        return httpx.Response(200, json=sweep_doc(6, failed=2))
 
     frame = mock_gateway(handler).sweep("lib:BouncingBall", {"e": [0.5, 0.7, 0.9], "h0": [1.0, 2.0]},
                                         kpis=["max(h)"])
+    assert bodies[0]["grid"] == {"e": [0.5, 0.7, 0.9], "h0": [1.0, 2.0]}
+    assert bodies[0]["base"]["kpis"] == [{"variable": "h", "kind": "max"}]
+    assert [m for m, _ in seen] == ["POST", "GET", "GET"]
     assert len(frame) == 6
     assert list(frame["run"]) == list(range(6))
     assert list(frame.columns[:3]) == ["run", "e", "h0"]
     assert (frame["status"] == "failed").sum() == 2
     ok = frame[frame["status"] == "succeeded"]
     assert list(ok["max(h)"]) == list(ok["e"])
+    assert frame.attrs["sweep_id"] == SWEEP_ID
 
 
 def test_local_fallback_runs_fmpy_when_the_gateway_is_down() -> None:
@@ -406,18 +440,20 @@ def test_progress_is_followed_and_cancel_uses_the_contract() -> None:
 
 
 def test_sweep_retries_failed_runs_when_asked() -> None:
-    calls: list[bool] = []
+    bodies: list[dict[str, Any]] = []
 
     def handler(request: httpx.Request) -> httpx.Response:
-        calls.append(json.loads(request.content)["cache"])
-        if len(calls) == 1:
-            killed = simulation("failed", error={"type": "model-killed", "detail": "sandbox killed"})
-            return httpx.Response(200, json=killed)
-        return httpx.Response(200, json=simulation())
+        if request.method == "POST":
+            bodies.append(json.loads(request.content))
+            return httpx.Response(201, json=sweep_doc(1))
+        status = "failed" if len(bodies) == 1 else "succeeded"
+        return httpx.Response(200, json={"sweep_id": SWEEP_ID, "status": "completed", "parameters": ["e"],
+                                         "kpis": [], "rows": [sweep_row(0, {"e": 0.5}, status)]})
 
     frame = mock_gateway(handler).sweep("lib:BouncingBall", [{"e": 0.5}], retry_failed=1, max_workers=1)
     assert list(frame["status"]) == ["succeeded"]
-    assert calls == [True, False]
+    assert [b["base"]["cache"] for b in bodies] == [True, False]
+    assert [b["cases"] for b in bodies] == [[{"e": 0.5}], [{"e": 0.5}]]
 
 
 def test_simulate_waits_a_second_then_follows_and_wait_false_only_submits() -> None:

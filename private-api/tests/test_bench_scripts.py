@@ -69,3 +69,14 @@ def test_the_results_bench_runs_and_prints_every_goal() -> None:
     for line in ("2001 rows", "1. simulate + fetch (Arrow)", "(goal <= 1.10x)", "2. download + parse",
                  "   json ", "   arrow ", "   parquet ", "goal: Arrow >= 5x faster and >= 3x smaller"):
         assert line in proc.stdout, proc.stdout
+
+
+def test_the_sweep_bench_runs_and_prints_its_goal() -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FMU_GATEWAY_")}
+    env.pop("DATABASE_URL", None)
+    proc = subprocess.run([sys.executable, str(REPO / "bench" / "bench_sweep.py"), "--cases", "12"], env=env,
+                          capture_output=True, text=True, timeout=600, check=False)
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-4000:]
+    for line in ("12-case sweep of lib:BouncingBall", "bare FMPy, 2-process pool", "cases succeeded: 12/12",
+                 "max(h) equal to bare FMPy's: 12/12", "sweep / FMPy rate:"):
+        assert line in proc.stdout, proc.stdout

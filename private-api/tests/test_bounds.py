@@ -266,3 +266,10 @@ def test_bodies_received_at_once_share_one_memory_budget() -> None:
 
     assert asyncio.run(scenario()) == [(200, b"ok"), (503, b"server-busy"), (200, b"ok")]
     assert limited.in_flight == 0
+
+
+def test_a_body_of_non_json_whitespace_is_not_an_empty_body(client: ContractClient) -> None:
+    """Found by schemathesis: a vertical tab (not JSON whitespace) was taken for no body at all."""
+    response = client.post("/v1/keys", content=b"\x0b", headers={"Content-Type": "application/json"})
+    assert response.status_code == 422
+    assert response.json()["type"] == "https://fmu-gateway.dev/problems/invalid-request"

@@ -58,6 +58,10 @@ def simulation_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--timeout-s", type=float, help="wall-clock limit of the run, in seconds")
     p.add_argument("--no-cache", dest="cache", action="store_false",
                    help="run even when an identical result is stored")
+    p.add_argument("--callback-url", metavar="URL",
+                   help="the gateway POSTs the final status there, signed (a sweep: once, at its end)")
+    p.add_argument("--debug-logging", action="store_true", default=None,
+                   help="have the FMU log its debug categories too (see `fmu-gateway logs ID`)")
 
 
 def simulation_options(args: argparse.Namespace) -> SimulationOptions:
@@ -92,6 +96,36 @@ def assignment(text: str) -> tuple[str, Any]:
             except ValueError:
                 value = raw
     return name.strip(), value
+
+
+def grid_axis(text: str) -> tuple[str, list[Any]]:
+    """`e=0.5:0.9:5` (5 values from 0.5 to 0.9) or `e=0.5,0.7,0.9` (these values), for --grid."""
+    name, sep, raw = text.partition("=")
+    if not sep or not name.strip() or not raw.strip():
+        raise ValueError(f"--grid expects name=start:stop:count or name=v1,v2,..., got '{text}'")
+    if ":" in raw:
+        parts = raw.split(":")
+        try:
+            start, stop, count = float(parts[0]), float(parts[1]), int(parts[2])
+        except (ValueError, IndexError):
+            raise ValueError(f"--grid {text}: expected start:stop:count, such as 0.5:0.9:5") from None
+        if len(parts) != 3 or count < 1:
+            raise ValueError(f"--grid {text}: expected start:stop:count with a count of at least 1")
+        step = (stop - start) / (count - 1) if count > 1 else 0.0
+        return name.strip(), [round(start + i * step, 12) for i in range(count)]
+    return name.strip(), [assignment(f"{name}={v}")[1] for v in raw.split(",")]
+
+
+def lhs_range(text: str) -> tuple[str, tuple[float, float]]:
+    """`e=0.5:0.9`, for --lhs."""
+    name, sep, raw = text.partition("=")
+    try:
+        low, high = (float(v) for v in raw.split(":"))
+    except ValueError:
+        raise ValueError(f"--lhs expects name=low:high, got '{text}'") from None
+    if not sep or not name.strip():
+        raise ValueError(f"--lhs expects name=low:high, got '{text}'")
+    return name.strip(), (low, high)
 
 
 def read_inputs(path: Path) -> dict[str, list[float]]:
@@ -150,6 +184,23 @@ def build_parser(commands: dict[str, Handler]) -> argparse.ArgumentParser:
                      help="with --auto: how long to wait for the payment (default 900)")
     run.add_argument("--poll", type=float, default=2.0, help=argparse.SUPPRESS)
 
+    sweep = command(sub, "sweep", "run a sweep on the gateway: one case per start-value set, in parallel, "
+                    "quoted and paid as one")
+    simulation_arguments(sweep)
+    sweep.add_argument("--grid", action="append", metavar="NAME=START:STOP:COUNT",
+                       help="a grid axis (or NAME=V1,V2,...); every combination of the axes is a case")
+    sweep.add_argument("--case", dest="cases", action="append", metavar="NAME=VALUE,...",
+                       help="one case's start values (repeatable)")
+    sweep.add_argument("--lhs", action="append", metavar="NAME=LOW:HIGH",
+                       help="a range of Latin-hypercube samples (repeatable; with --samples)")
+    sweep.add_argument("--samples", type=int, help="with --lhs: how many cases")
+    sweep.add_argument("--seed", type=int, default=0, help="with --lhs: the random seed (default 0)")
+    sweep.add_argument("--max-cases", type=int, metavar="N", help="run only the first N cases")
+    sweep.add_argument("--quote", dest="quote_only", action="store_true",
+                       help="only say what the sweep would cost (nothing runs)")
+    sweep.add_argument("--out", metavar="CSV", help="write the table (one row per case) as CSV")
+    sweep.add_argument("--json", action="store_true", help="print the table as JSON")
+
     simulation_arguments(command(sub, "quote", "what a simulation would cost"))
     info = command(sub, "info", "a model's description: FMI version, interfaces, experiment, variables")
     info.add_argument("fmu", metavar="MODEL")
@@ -158,6 +209,11 @@ def build_parser(commands: dict[str, Handler]) -> argparse.ArgumentParser:
     variables.add_argument("--causality", help="only parameter, input, output, local, ...")
     library = command(sub, "library", "list or search the model library")
     library.add_argument("query", nargs="?")
+
+    logs = command(sub, "logs", "a run's log: the FMU's messages, then its stdout and stderr")
+    logs.add_argument("simulation_id", metavar="ID")
+    logs.add_argument("--tail", type=int, metavar="N", help="only the last N lines")
+    logs.add_argument("--json", action="store_true", help="as JSON (lines, truncated)")
 
     sims = group("simulations", "this account's simulations")
     listing = command(sims, "list", "recent simulations, newest first", "simulations list")

@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import Any
 
 from fmu_gateway_sdk import _config
-from fmu_gateway_sdk._cli_args import simulation_options
+from fmu_gateway_sdk._cli_args import assignment, grid_axis, lhs_range, simulation_options
 from fmu_gateway_sdk._client import Gateway
-from fmu_gateway_sdk._errors import NotFoundError, PaymentRequired
+from fmu_gateway_sdk._errors import FmuGatewayError, NotFoundError, PaymentRequired, SimulationFailed
 from fmu_gateway_sdk._options import SimulationOptions
 from fmu_gateway_sdk._results import SimulationResult
 
@@ -26,10 +26,45 @@ def note(args: argparse.Namespace, message: str) -> None:
 
 # -- simulations ---------------------------------------------------------------------------------------
 
+LOG_LINES_ON_FAILURE = 20
+
+
 def cmd_run(gw: Gateway, args: argparse.Namespace) -> int:
     options = model_exchange_for_solver(gw, args, simulation_options(args))
-    result = gw.simulate(args.fmu, payment_token=args.payment_token, **options)
+    try:
+        result = gw.simulate(args.fmu, payment_token=args.payment_token, **options)
+    except SimulationFailed as exc:
+        show_log_tail(gw, exc)
+        raise
     return show_result(result, args, gw)
+
+
+def show_log_tail(gw: Gateway, exc: SimulationFailed) -> None:
+    """The last lines of a failed run's log, on stderr (the error itself follows from main)."""
+    sim_id = exc.simulation.get("id")
+    if not sim_id:
+        return
+    try:
+        log = gw.log_lines(sim_id, tail=LOG_LINES_ON_FAILURE)
+    except FmuGatewayError:
+        return  # the failure is the news; its log is a courtesy
+    if log["lines"]:
+        print(f"the last lines of the run's log (all of it: fmu-gateway logs {sim_id}):", file=sys.stderr)
+        for line in log["lines"]:
+            print(f"  | {line}", file=sys.stderr)
+
+
+def cmd_logs(gw: Gateway, args: argparse.Namespace) -> int:
+    if args.json:
+        print(json.dumps(gw.log_lines(args.simulation_id, tail=args.tail), indent=2))
+        return EXIT_OK
+    text = gw.log(args.simulation_id, tail=args.tail)
+    sys.stdout.write(text)
+    if not text:
+        status = gw.get_simulation(args.simulation_id).status
+        cached = "; a cached result has no log of its own" if status == "succeeded" else ""
+        print(f"(no log: the simulation is {status}{cached})", file=sys.stderr)
+    return EXIT_OK
 
 
 def model_exchange_for_solver(gw: Gateway, args: argparse.Namespace,
@@ -73,6 +108,57 @@ def show_result(result: SimulationResult, args: argparse.Namespace, gw: Gateway 
             unit = result.units.get(column)
             print(f"  {column}(end) = {final}{' ' + unit if unit else ''}")
     return EXIT_OK
+
+
+def sweep_cases(args: argparse.Namespace) -> dict[str, Any]:
+    """The sweep's cases from --grid, --case or --lhs (exactly one kind)."""
+    given = (("--grid", args.grid), ("--case", args.cases), ("--lhs", args.lhs))
+    kinds = [flag for flag, value in given if value]
+    if len(kinds) != 1:
+        raise ValueError(f"give exactly one of --grid, --case and --lhs (got {', '.join(kinds) or 'none'})")
+    if args.grid:
+        return {"grid": dict(grid_axis(axis) for axis in args.grid)}
+    if args.cases:
+        return {"grid": [dict(assignment(part) for part in case.split(",")) for case in args.cases]}
+    if not args.samples:
+        raise ValueError("--lhs needs --samples N")
+    ranges = dict(lhs_range(r) for r in args.lhs)
+    return {"lhs": {"ranges": ranges, "samples": args.samples, "seed": args.seed}}
+
+
+def cmd_sweep(gw: Gateway, args: argparse.Namespace) -> int:
+    from fmu_gateway_sdk import _sweep
+
+    options = model_exchange_for_solver(gw, args, simulation_options(args))
+    cases = sweep_cases(args)
+    if args.quote_only:
+        quote = gw.sweep_quote(args.fmu, max_cases=args.max_cases, **cases, **options)
+        print(json.dumps(quote.to_dict(), indent=2))
+        return EXIT_OK
+    fmu_id = gw._fmu_id(args.fmu)
+    body = _sweep.sweep_body(fmu_id, cases.get("grid"), gw._with_interface(fmu_id, options),
+                             lhs=cases.get("lhs"), max_cases=args.max_cases)
+    sweep = _sweep.submit(gw, body)
+    note(args, f"sweep {sweep['id']}: {sweep['case_count']} cases, {sweep['price_credits']} credits")
+    sweep = _sweep.follow(gw, sweep, None if not args.quiet else False)
+    doc = _sweep.table(gw, sweep["id"])
+    if args.out:
+        Path(args.out).write_text(gw.sweep_csv(sweep["id"]))
+        note(args, f"wrote {args.out} ({len(doc['rows'])} rows)")
+    if args.json:
+        print(json.dumps(doc, indent=2))
+    else:
+        counts = sweep["counts"]
+        print(f"{sweep['id']}: {sweep['status']}, " + ", ".join(f"{n} {s}" for s, n in counts.items() if n))
+        if not args.out:
+            rows = [(r["case"], r["status"], *(_g(r["start_values"].get(p)) for p in doc["parameters"]),
+                     *(_g(r["kpis"].get(k)) for k in doc["kpis"])) for r in doc["rows"]]
+            table(["case", "status", *doc["parameters"], *doc["kpis"]], rows)
+    return EXIT_FAILED if sweep["counts"]["failed"] else EXIT_OK
+
+
+def _g(value: Any) -> str:
+    return f"{value:.6g}" if isinstance(value, float) else ("" if value is None else str(value))
 
 
 def cmd_quote(gw: Gateway, args: argparse.Namespace) -> int:
@@ -291,7 +377,8 @@ def table(header: list[str], rows: Sequence[Sequence[Any]], *, indent: str = "")
 
 
 COMMANDS: dict[str, Callable[[Gateway, argparse.Namespace], int]] = {
-    "run": cmd_run, "quote": cmd_quote, "info": cmd_info, "variables": cmd_variables, "library": cmd_library,
+    "run": cmd_run, "logs": cmd_logs, "sweep": cmd_sweep, "quote": cmd_quote, "info": cmd_info,
+    "variables": cmd_variables, "library": cmd_library,
     "simulations list": cmd_simulations_list, "simulations show": cmd_simulations_show,
     "simulations cancel": cmd_simulations_cancel, "simulations result": cmd_simulations_result,
     "fmus list": cmd_fmus_list, "fmus upload": cmd_fmus_upload, "fmus delete": cmd_fmus_delete,

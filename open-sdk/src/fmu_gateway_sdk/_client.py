@@ -40,9 +40,11 @@ from fmu_gateway_sdk._generated.api.simulations import (
     cancel_simulation,
     create_simulation,
     get_simulation,
+    get_simulation_log,
     get_simulation_result,
     list_simulations,
 )
+from fmu_gateway_sdk._generated.api.sweeps import quote_sweep
 from fmu_gateway_sdk._generated.models import (
     Account,
     Checkout,
@@ -55,6 +57,8 @@ from fmu_gateway_sdk._generated.models import (
     Pricing,
     Quote,
     SimulationCreate,
+    SweepCreate,
+    SweepQuote,
     UploadFmuBody,
     Variable,
 )
@@ -263,6 +267,21 @@ class Gateway(GatewayBase):
                              headers={"Accept": "text/csv"})
         return response.text
 
+    def log(self, simulation_id: str, *, tail: int | None = None) -> str:
+        """A run's log as text: the FMU's logger messages (`[category] message`), then what the model
+        wrote to stdout and stderr; capped per run by the gateway. `tail`: only the last lines. Give
+        `debug_logging=True` to `simulate` to have the FMU log its debug categories too."""
+        kwargs = get_simulation_log._get_kwargs(simulation_id=simulation_id,
+                                                tail=tail if tail is not None else UNSET)
+        return self.send(kwargs, headers={"Accept": "text/plain"}).text
+
+    def log_lines(self, simulation_id: str, *, tail: int | None = None) -> dict[str, Any]:
+        """A run's log as the gateway's SimulationLog document: `lines`, `truncated`, `status`."""
+        kwargs = get_simulation_log._get_kwargs(simulation_id=simulation_id,
+                                                tail=tail if tail is not None else UNSET)
+        response = self.send(kwargs, headers={"Accept": "application/json"})
+        return cast(dict[str, Any], json.loads(response.content))
+
     def _simulation(self, simulation_id: str) -> dict[str, Any]:
         response = self._call(get_simulation, simulation_id=simulation_id)
         return cast(dict[str, Any], json.loads(response.content))
@@ -335,22 +354,52 @@ class Gateway(GatewayBase):
     def _name(self, fmu_id: str) -> str:
         return self._names.get(fmu_id) or short_model_name(fmu_id)
 
-    def sweep(self, fmu: FmuLike, grid: Mapping[str, Sequence[Any]] | Sequence[Mapping[str, Any]], *,
-              long: bool = False, max_workers: int = 4, progress: bool | None = None, retry_failed: int = 0,
+    def sweep(self, fmu: FmuLike,
+              grid: Mapping[str, Sequence[Any]] | Sequence[Mapping[str, Any]] | None = None, *,
+              lhs: Mapping[str, Any] | None = None, max_cases: int | None = None, long: bool = False,
+              max_workers: int = 4, progress: bool | None = None, retry_failed: int = 0,
               **options: Unpack[SimulationOptions]) -> pd.DataFrame:
-        """Run one simulation per point, concurrently; one tidy DataFrame (extra `pandas`).
+        """Run one simulation per case on the gateway, in parallel; one tidy DataFrame (extra `pandas`).
 
         `grid` is a mapping of start-value names to value lists (every combination runs) or a list of
-        start-value dicts; `options` (the `SimulationOptions`) apply to every run, their start values
-        under each point's. Rows: `run`, the point's values, one column per KPI, `status`, `cached`,
-        `simulation_id` and `error` (a failed run is a row, not an exception). `long=True` returns the
-        time series instead: one row per run and time point. `retry_failed=n` submits failed runs again,
-        up to n times (for transient platform failures such as a killed sandbox).
+        start-value dicts; or give `lhs={"ranges": {"e": (0.5, 0.9)}, "samples": 100, "seed": 1}` for
+        Latin-hypercube samples. `options` (the `SimulationOptions`) apply to every case, their start
+        values under each case's. The gateway quotes and charges the whole sweep at once before anything
+        runs: `PaymentRequired` (nothing charged) when the balance does not cover it, unless `max_cases`
+        limits it to the first cases the balance pays for (`sweep_quote` says how many).
+
+        Rows: `run`, the case's values, one column per KPI, `status`, `cached`, `simulation_id` and
+        `error` (a failed case is a row, not an exception); `frame.attrs["sweep_id"]` names the sweep.
+        `long=True` returns the time series instead (fetched `max_workers` at a time): one row per case
+        and time point. `retry_failed=n` runs failed cases again, up to n times (for transient platform
+        failures such as a killed sandbox). Ctrl-C cancels the cases not yet run (refunded).
         """
         from fmu_gateway_sdk._sweep import run_sweep
 
+        if grid is None and lhs is None:
+            raise TypeError("sweep() needs a grid (a mapping of value lists or a list of dicts) or lhs")
         return run_sweep(self, fmu, grid, options, long=long, max_workers=max_workers,
-                         progress=self.progress if progress is None else progress, retry_failed=retry_failed)
+                         progress=self.progress if progress is None else progress, retry_failed=retry_failed,
+                         lhs=lhs, max_cases=max_cases)
+
+    def sweep_csv(self, sweep_id: str) -> str:
+        """A sweep's table as the gateway's CSV (case, simulation_id, status, cached, values, KPIs, error)."""
+        from fmu_gateway_sdk._generated.api.sweeps import get_sweep_results
+
+        response = self.send(get_sweep_results._get_kwargs(sweep_id=sweep_id), headers={"Accept": "text/csv"})
+        return response.text
+
+    def sweep_quote(self, fmu: FmuLike,
+                    grid: Mapping[str, Sequence[Any]] | Sequence[Mapping[str, Any]] | None = None, *,
+                    lhs: Mapping[str, Any] | None = None, max_cases: int | None = None,
+                    **options: Unpack[SimulationOptions]) -> SweepQuote:
+        """What `sweep` with these arguments would cost, before anything runs: `price_credits`,
+        `cached_cases` (free), `balance_credits` and `affordable_cases` (give it as `max_cases`)."""
+        from fmu_gateway_sdk._sweep import sweep_body
+
+        fmu_id = self._fmu_id(fmu)
+        body = sweep_body(fmu_id, grid, self._with_interface(fmu_id, options), lhs=lhs, max_cases=max_cases)
+        return cast(SweepQuote, self._call(quote_sweep, body=SweepCreate.from_dict(body)).parsed)
 
     # -- paid runs ------------------------------------------------------------------------------------
 

@@ -27,7 +27,9 @@ class SimulationOptions(TypedDict, total=False):
     rms, final, integral. `interface` "auto" means Co-Simulation when the FMU has it, except that a
     `solver` (Model Exchange only) selects Model Exchange. `relative_tolerance` for CVode, `step_size`
     the fixed step of Euler. `timeout_s` bounds the run's wall-clock time. `cache=False` runs it even
-    when an identical result is stored.
+    when an identical result is stored. `debug_logging=True` has the FMU log its debug categories too
+    (see `Gateway.log`). `callback_url`: the gateway POSTs the final status there, signed (see the
+    gateway's README, "Completion callbacks"); in a sweep, once when every case has ended.
     """
 
     start_time: float
@@ -43,6 +45,8 @@ class SimulationOptions(TypedDict, total=False):
     step_size: float
     timeout_s: float
     cache: bool
+    debug_logging: bool
+    callback_url: str
 
 
 OPTION_NAMES: tuple[str, ...] = tuple(SimulationOptions.__annotations__)
@@ -57,9 +61,11 @@ def request_body(fmu_id: str, options: Mapping[str, Any], *, wait_s: float | Non
     body: dict[str, Any] = {"fmu_id": fmu_id, "interface": options.get("interface") or "auto",
                             "cache": bool(options.get("cache", True))}
     for name in ("start_time", "stop_time", "output_interval", "solver", "relative_tolerance", "step_size",
-                 "timeout_s"):
+                 "timeout_s", "callback_url"):
         if options.get(name) is not None:
             body[name] = options[name]
+    if options.get("debug_logging"):
+        body["debug_logging"] = True
     if wait_s is not None:
         body["wait_s"] = wait_s
     if options.get("start_values"):

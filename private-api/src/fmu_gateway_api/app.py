@@ -14,6 +14,7 @@ from fmu_gateway_api import __version__
 from fmu_gateway_api.accounts.endpoints import router as keys_router
 from fmu_gateway_api.billing.endpoints import router as billing_router
 from fmu_gateway_api.billing.outbox import OutboxDispatcher
+from fmu_gateway_api.callbacks.endpoints import router as callbacks_router
 from fmu_gateway_api.context import Context, Role
 from fmu_gateway_api.docs.endpoints import assets as docs_assets
 from fmu_gateway_api.docs.endpoints import router as docs_router
@@ -31,6 +32,7 @@ from fmu_gateway_api.runners.local import SandboxHost
 from fmu_gateway_api.settings import Settings, get_settings
 from fmu_gateway_api.simulations.dispatcher import Dispatcher
 from fmu_gateway_api.simulations.endpoints import router as simulations_router
+from fmu_gateway_api.sweeps.endpoints import router as sweeps_router
 
 log = logging.getLogger(__name__)
 
@@ -82,9 +84,8 @@ def create_app(settings: Settings | None = None, *, migrate: bool | None = None,
                 ctx.sandbox.rehearse_on(rehearsal.path, rehearsal.sha256)
             ctx.dispatcher = Dispatcher(ctx, make_runner(settings, ctx.sandbox), make_heavy_runner(settings))
             ctx.dispatcher.start()
-            if ctx.stripe is not None:
-                ctx.outbox = OutboxDispatcher(ctx)
-                ctx.outbox.start()
+            ctx.outbox = OutboxDispatcher(ctx)  # Stripe usage (when payments are on) and completion callbacks
+            ctx.outbox.start()
         gauges.start()
         app.state.ctx = ctx
         try:
@@ -107,7 +108,8 @@ def create_app(settings: Settings | None = None, *, migrate: bool | None = None,
     install_error_handlers(app)
     routers = [health_router, internal_router]
     if role != "worker":
-        routers += [keys_router, billing_router, library_router, fmus_router, simulations_router, docs_router]
+        routers += [keys_router, billing_router, library_router, fmus_router, simulations_router, sweeps_router,
+                    callbacks_router, docs_router]
         app.mount("/docs/assets", docs_assets(), name="docs-assets")
     for router in routers:
         app.include_router(router)

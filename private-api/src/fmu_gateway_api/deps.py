@@ -121,6 +121,9 @@ EdgeToken = Annotated[str, Depends(get_edge_token)]
 ClientAddress = Annotated[str, Depends(get_client_address)]
 
 
+_JSON_WHITESPACE = b" \t\r\n"
+
+
 def json_body(model: type[M], *, optional: bool = False,
               after: Callable[..., Any] | None = None) -> Any:
     """A JSON request body as `model`, read only once the caller is known (`after`: the caller
@@ -133,7 +136,7 @@ def json_body(model: type[M], *, optional: bool = False,
 
     async def read(request: Request, _caller: Any = Depends(after)) -> M | None:  # noqa: B008
         raw = await request.body()
-        if not raw.strip():
+        if not raw.strip(_JSON_WHITESPACE):  # JSON's own whitespace only (bytes.strip() would take \x0b too)
             if optional:
                 return None
             raise RequestValidationError([{"loc": ("body",), "msg": "Field required", "type": "missing"}])

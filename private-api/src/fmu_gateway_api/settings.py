@@ -147,6 +147,12 @@ class Settings(BaseSettings):
     stripe_webhook_tolerance_s: int = 300
     outbox_poll_s: float = 1.0
     outbox_max_backoff_s: float = 300.0
+    # Completion callbacks: retried with exponential backoff (from the first, up to the longest wait) until
+    # a 2xx or until the window has passed since the end they report; each attempt waits this long at most.
+    callback_first_backoff_s: float = Field(default=1.0, gt=0)
+    callback_max_backoff_s: float = Field(default=3600.0, gt=0)
+    callback_retry_window_s: float = Field(default=86400.0, gt=0)
+    callback_timeout_s: float = Field(default=10.0, gt=0)
     payment_token_ttl_s: int = 3600
 
     @model_validator(mode="after")

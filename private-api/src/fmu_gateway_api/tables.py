@@ -56,6 +56,8 @@ class Account(Base):
     tier: Mapped[str] = mapped_column(String(40), default="free")
     balance: Mapped[int] = mapped_column(BigInteger, default=0)
     stripe_customer_id: Mapped[str | None] = mapped_column(String(80))
+    # Signs this account's completion callbacks (HMAC-SHA256); made on first use, shown to the account
+    callback_secret: Mapped[str | None] = mapped_column(String(80))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     __table_args__ = (CheckConstraint("balance >= 0", name="ck_accounts_balance_nonnegative"),)
@@ -124,6 +126,10 @@ class Simulation(Base):
     lane: Mapped[str] = mapped_column(String(16), default="standard", server_default="standard")
     not_before: Mapped[datetime | None]  # a queued job put back by a runner that could not start it yet
     log_tail: Mapped[str | None] = mapped_column(Text)
+    # A case of a sweep: the sweep and the case's place in it (its row in the sweep's table)
+    sweep_id: Mapped[str | None] = mapped_column(ForeignKey("sweeps.id", ondelete="CASCADE"))
+    sweep_case: Mapped[int | None] = mapped_column(Integer)
+    callback_url: Mapped[str | None] = mapped_column(String(2000))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     started_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]
@@ -131,7 +137,28 @@ class Simulation(Base):
     __table_args__ = (
         Index("ix_simulations_status_created", "status", "created_at"),
         Index("ix_simulations_request_hash", "request_hash", "status"),
+        Index("ix_simulations_sweep", "sweep_id", "sweep_case"),
     )
+
+
+class Sweep(Base):
+    """Many simulations of one model, admitted and paid as one; each case is a simulation row with
+    sweep_id. Its progress is read from those rows (never a counter that could drift)."""
+
+    __tablename__ = "sweeps"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
+    fmu_id: Mapped[str] = mapped_column(String(80))
+    fmu_sha256: Mapped[str] = mapped_column(String(64))
+    spec: Mapped[dict[str, Any]]  # the request as given (base, cases/grid/lhs, max_cases)
+    parameters: Mapped[list[str]] = mapped_column(JSON)  # the start values the cases set
+    kpis: Mapped[list[str]] = mapped_column(JSON)  # the KPI names of the table
+    case_count: Mapped[int] = mapped_column(Integer)
+    price_credits: Mapped[int] = mapped_column(Integer, default=0)
+    cancel_requested_at: Mapped[datetime | None]
+    callback_url: Mapped[str | None] = mapped_column(String(2000))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class Ingest(Base):
@@ -177,20 +204,42 @@ class LedgerEntry(Base):
 
 
 class OutboxEvent(Base):
-    """Usage to report to Stripe, written in the same transaction as its ledger entry."""
+    """Something to send once its transaction has committed, retried until it is delivered: usage to
+    report to Stripe (kind "meter", written with its ledger entry) or a completion callback (kind
+    "callback", written with the end of the simulation or sweep it reports; `reference` names that)."""
 
     __tablename__ = "outbox_events"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    ledger_entry_id: Mapped[str] = mapped_column(ForeignKey("ledger_entries.id"), unique=True)
+    kind: Mapped[str] = mapped_column(String(16), default="meter", server_default="meter")
+    ledger_entry_id: Mapped[str | None] = mapped_column(ForeignKey("ledger_entries.id"), unique=True)
+    reference: Mapped[str | None] = mapped_column(String(80))
     payload: Mapped[dict[str, Any]]
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None]
+    abandoned_at: Mapped[datetime | None]  # a callback no receiver took within its retry window
     last_error: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    __table_args__ = (Index("ix_outbox_pending", "sent_at", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_outbox_pending", "sent_at", "next_attempt_at"),
+        # One completion callback per simulation or sweep, whoever notices its end first
+        Index("ux_outbox_kind_reference", "kind", "reference", unique=True),
+    )
+
+
+class CallbackAttempt(Base):
+    """One try at delivering a callback: what the receiver answered (append-only)."""
+
+    __tablename__ = "callback_attempts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    outbox_event_id: Mapped[int] = mapped_column(ForeignKey("outbox_events.id", ondelete="CASCADE"), index=True)
+    attempt: Mapped[int] = mapped_column(Integer)
+    status_code: Mapped[int | None] = mapped_column(Integer)
+    error: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class IdempotencyKey(Base):

@@ -8,6 +8,8 @@ module was imported by the template, and reporting an error can never hide the m
     out/text.json      String and Binary (base64) outputs, which FMPy does not record: {name: [value per row]}
     out/outcome.json   FMPy version, wall and CPU time, peak memory, the FMU's log messages
     out/error.json     instead of both, when the model failed: {"kind", "message", "trace", "log"}
+    out/fmu.log        the FMU's log messages as they come (the first LOG_FILE_BYTES), for a run that
+                       dies before it can write either file (a crash, a kill, a timeout)
 """
 
 from __future__ import annotations
@@ -23,19 +25,36 @@ from typing import Any
 EXIT_OK = 0
 EXIT_MODEL_ERROR = 3
 LOG_TAIL_CHARS = 20_000
+LOG_FILE_BYTES = 256 * 1024
 
 
 class LogTail:
-    """FMU log messages, keeping the first and the last part when a model talks too much."""
+    """FMU log messages, keeping the first and the last part when a model talks too much. With `path`,
+    each message is also written through to that file at once (up to LOG_FILE_BYTES): a model that
+    crashes leaves what it said before."""
 
-    def __init__(self) -> None:
+    def __init__(self, path: str | None = None) -> None:
         self.head: list[str] = []
         self.tail: list[str] = []
         self.size = 0
         self.dropped = 0
+        self.fd = -1
+        self.written = 0
+        if path is not None:
+            try:
+                self.fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+                                  | os.O_APPEND, 0o600)
+            except OSError:
+                self.fd = -1  # the log is a courtesy: the run goes on without its file
 
     def __call__(self, _env: Any, instance: Any, status: int, category: Any, message: Any) -> None:
         line = f"[{_text(category)}] {_text(message)}"[:2000]
+        if self.fd >= 0 and self.written < LOG_FILE_BYTES:
+            data = (line + "\n").encode("utf-8", "replace")[:LOG_FILE_BYTES - self.written]
+            try:
+                self.written += os.write(self.fd, data)
+            except OSError:
+                self.fd = -1
         if self.size < LOG_TAIL_CHARS // 2:
             self.head.append(line)
             self.size += len(line)
@@ -177,7 +196,7 @@ def run(message: dict[str, Any], out: str, events: int) -> int:
 
     job = message["job"]
     limits = message.get("limits") or {}
-    log = LogTail()
+    log = LogTail(os.path.join(out, "fmu.log"))
     text = TextColumns()
     fmpy_recorder = fmpy.simulation.Recorder
     fmpy.simulation.Recorder = text.recorder_class(fmpy_recorder)

@@ -39,7 +39,7 @@ def route_operations() -> set[tuple[str, str, str]]:
     ops = set()
     for route in _api_routes(create_app().routes):
         for method in route.methods:
-            ops.add((method, route.path, str(route.operation_id)))
+            ops.add((method, route.path_format, str(route.operation_id)))
     return ops
 
 

@@ -18,7 +18,7 @@ METHODS = ("get", "put", "post", "delete", "patch")
 def concrete(path: str) -> str:
     """A path of the contract with a plausible value for each parameter (405 comes before any lookup)."""
     values = {"fmu_id": "a" * 64, "simulation_id": "sim_" + "0" * 32, "key_id": "key_" + "0" * 32,
-              "session_id": "cs_test_0", "job_id": "job_0"}
+              "session_id": "cs_test_0", "job_id": "job_0", "sweep_id": "swp_" + "0" * 32}
     return re.sub(r"\{(\w+)\}", lambda m: values.get(m.group(1), "x"), path)
 
 

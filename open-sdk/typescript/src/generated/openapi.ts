@@ -535,6 +535,189 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/simulations/{simulation_id}/log": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                simulation_id: components["parameters"]["SimulationId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * The run's log (the FMU's logger messages, then the sandbox's stdout and stderr)
+         * @description Plain text by default (one message a line; `[category] message` for the FMU's logger callback,
+         *     then what the model wrote to stdout and stderr), JSON when `format=json` is given or the Accept
+         *     header prefers `application/json`. The log is kept per run, capped at 20,000 characters (the
+         *     first and the last messages of a model that talks too much, with the number left out between).
+         *     Give `debug_logging: true` in the request to have the FMU log its debug categories too. A run
+         *     served from the cache, or not yet ended, has an empty log (204 as text).
+         */
+        get: operations["getSimulationLog"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sweeps/quote": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * What a sweep would cost, before anything runs
+         * @description Expands the cases and checks each one against the model as `createSweep` would, without running
+         *     or charging anything. `affordable_cases` is how many of the cases (in order) the balance pays for:
+         *     give it as `max_cases` to run exactly those.
+         */
+        post: operations["quoteSweep"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sweeps": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Run a sweep (one simulation per case, in parallel)
+         * @description A base simulation request plus cases: an explicit list of start-value sets (`cases`), every
+         *     combination of value lists (`grid`), or Latin-hypercube samples over ranges with a seed (`lhs`).
+         *     Every case is checked against the model and the whole sweep is paid in one transaction before
+         *     anything runs: all cases, or the first `max_cases`; when the balance does not cover them, 402 and
+         *     nothing is charged or stored. Each case is an ordinary queued simulation (with `sweep_id`) that
+         *     the workers run in parallel; a case identical to a stored result is served from it, free.
+         */
+        post: operations["createSweep"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sweeps/{sweep_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                sweep_id: components["parameters"]["SweepId"];
+            };
+            cookie?: never;
+        };
+        /** A sweep's progress (cases by status) */
+        get: operations["getSweep"];
+        put?: never;
+        post?: never;
+        /**
+         * Cancel a sweep
+         * @description Every case still queued is cancelled and refunded at once; cases already running finish (they are
+         *     paid for, and their results stay in the table).
+         */
+        delete: operations["cancelSweep"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sweeps/{sweep_id}/results": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                sweep_id: components["parameters"]["SweepId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * The sweep's table, one row per case
+         * @description One row per case, in case order: its start values, status, KPIs, error and simulation id (whose
+         *     full result is `getSimulationResult`). Cases not yet ended are rows too (status queued or
+         *     running). JSON by default; CSV when the Accept header prefers `text/csv` or `format=csv` is
+         *     given (columns `case`, `simulation_id`, `status`, `cached`, one per start value, one per KPI,
+         *     `error`).
+         */
+        get: operations["getSweepResults"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/simulations/{simulation_id}/callbacks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                simulation_id: components["parameters"]["SimulationId"];
+            };
+            cookie?: never;
+        };
+        /** The completion callback of a simulation and its delivery attempts */
+        get: operations["listSimulationCallbacks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sweeps/{sweep_id}/callbacks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                sweep_id: components["parameters"]["SweepId"];
+            };
+            cookie?: never;
+        };
+        /** The completion callback of a sweep and its delivery attempts */
+        get: operations["listSweepCallbacks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/account/callback-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The account's secret that signs completion callbacks
+         * @description Made on first use. Every callback carries `FMU-Gateway-Signature: t=<unix time>,v1=<hex>` where
+         *     v1 is HMAC-SHA256 with this secret over `<t>.<raw body>`; see the README for the recipe.
+         */
+        get: operations["getCallbackSecret"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/internal/v1/jobs/{job_id}/complete": {
         parameters: {
             query?: never;
@@ -939,6 +1122,17 @@ export interface components {
              * @default true
              */
             inline_result?: boolean;
+            /**
+             * @description Turns the FMU's debug logging on (all its log categories); see getSimulationLog.
+             * @default false
+             */
+            debug_logging?: boolean;
+            /**
+             * Format: uri
+             * @description Where to POST the final status once the simulation has ended (signed; see the README's "Completion
+             *     callbacks"). http or https; in production never a private, loopback or link-local address.
+             */
+            callback_url?: string | null;
         };
         SimulationError: {
             /** @description model-error, model-load-failed (the binary or a library it needs would not load; the loader's message is in detail), model-crashed, model-killed, model-out-of-memory, simulation-timeout, output-too-large, sandbox-failed, ... */
@@ -971,6 +1165,153 @@ export interface components {
             data: {
                 [key: string]: ((number | boolean | string | null) | unknown[])[];
             };
+        };
+        /** @description Exactly one of `cases`, `grid` and `lhs`. */
+        SweepCreate: {
+            base: components["schemas"]["SimulationCreate"];
+            /** @description Start-value sets, one per case (over the base's start values). */
+            cases?: {
+                [key: string]: number | boolean | string;
+            }[] | null;
+            /** @description Value lists by variable name; every combination is a case (the last name varies fastest). */
+            grid?: {
+                [key: string]: (number | boolean | string)[];
+            } | null;
+            lhs?: components["schemas"]["SweepLhs"] | null;
+            /** @description Admit only the first max_cases cases (see quoteSweep's affordable_cases). */
+            max_cases?: number | null;
+            /**
+             * Format: uri
+             * @description Where to POST the final status once every case of the sweep has ended (signed; see the README's "Completion
+             *     callbacks"). http or https; in production never a private, loopback or link-local address.
+             */
+            callback_url?: string | null;
+        };
+        /** @description Latin-hypercube samples, one stratum per sample in each range, reproducible by seed. */
+        SweepLhs: {
+            /** @description [low, high] by variable name (Real variables). */
+            ranges: {
+                [key: string]: number[];
+            };
+            samples: number;
+            /** @default 0 */
+            seed?: number;
+        };
+        SweepQuote: {
+            /** @description The cases the request expands to. */
+            case_count: number;
+            /** @description The cases that would run (max_cases applied). */
+            admitted_cases: number;
+            /** @description Admitted cases with a stored identical result (free). */
+            cached_cases: number;
+            price_per_run_credits: number;
+            /** @description The price of the admitted cases. */
+            price_credits: number;
+            balance_credits: number;
+            /** @description How many cases (in order) the balance pays for. */
+            affordable_cases: number;
+            sufficient: boolean;
+            tier: string;
+            /** @enum {string} */
+            billing: "prepaid" | "metered";
+            currency: string;
+        };
+        SweepCounts: {
+            queued: number;
+            running: number;
+            succeeded: number;
+            failed: number;
+            cancelled: number;
+        };
+        Sweep: {
+            id: string;
+            /**
+             * @description completed when every case has ended; cancelled once a cancel was asked for.
+             * @enum {string}
+             */
+            status: "running" | "completed" | "cancelled";
+            fmu_id: string;
+            fmu_sha256: string;
+            case_count: number;
+            counts: components["schemas"]["SweepCounts"];
+            /** @description The fraction of cases that have ended. */
+            progress: number;
+            /** @description What admission charged (refunds are in the ledger). */
+            price_credits: number;
+            /** @description The start values the cases set. */
+            parameters: string[];
+            /** @description The KPI columns of the table. */
+            kpis: string[];
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            finished_at: string | null;
+            results_url: string;
+        };
+        SweepRow: {
+            case: number;
+            simulation_id: string;
+            /** @enum {string} */
+            status: "queued" | "running" | "succeeded" | "failed" | "cancelled";
+            cached: boolean;
+            start_values: {
+                [key: string]: number | boolean | string;
+            };
+            kpis: {
+                [key: string]: number | null;
+            };
+            error: components["schemas"]["SimulationError"] | null;
+        };
+        SweepTable: {
+            sweep_id: string;
+            /** @enum {string} */
+            status: "running" | "completed" | "cancelled";
+            parameters: string[];
+            kpis: string[];
+            rows: components["schemas"]["SweepRow"][];
+        };
+        CallbackSecret: {
+            /** @description whsec_... */
+            secret: string;
+        };
+        CallbackAttempt: {
+            attempt: number;
+            /** @description `<delivery id>.<attempt>`, sent as the FMU-Gateway-Attempt header */
+            attempt_id: string;
+            /** Format: date-time */
+            at: string;
+            /** @description The receiver's HTTP status (null when it could not be reached). */
+            status_code: number | null;
+            error: string | null;
+        };
+        CallbackDelivery: {
+            /** @description The delivery id (FMU-Gateway-Delivery header, and the body's id): the same on every attempt. */
+            id: string;
+            /** @enum {string} */
+            event: "simulation.ended" | "sweep.ended";
+            url: string;
+            /**
+             * @description failed once a day of retries has passed without a 2xx.
+             * @enum {string}
+             */
+            state: "pending" | "delivered" | "failed";
+            attempts: components["schemas"]["CallbackAttempt"][];
+            /** Format: date-time */
+            next_attempt_at: string | null;
+            /** Format: date-time */
+            delivered_at: string | null;
+        };
+        CallbackDeliveryList: {
+            items: components["schemas"]["CallbackDelivery"][];
+        };
+        SimulationLog: {
+            simulation_id: string;
+            /** @enum {string} */
+            status: "queued" | "running" | "succeeded" | "failed" | "cancelled";
+            /** @description The log's lines, oldest first (the last `tail` when it was given). */
+            lines: string[];
+            /** @description Lines were left out (by the per-run cap, or by `tail`). */
+            truncated: boolean;
         };
         Result: components["schemas"]["ResultData"] & {
             simulation_id: string;
@@ -1172,6 +1513,7 @@ export interface components {
         /** @description The sha256 of an uploaded FMU, or a library id such as `lib:BouncingBall` (FMI 3) or `lib:BouncingBall@fmi2`. */
         FmuId: string;
         SimulationId: string;
+        SweepId: string;
     };
     requestBodies: never;
     headers: never;
@@ -2009,6 +2351,273 @@ export interface operations {
             406: components["responses"]["NotAcceptable"];
             409: components["responses"]["Conflict"];
             422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    getSimulationLog: {
+        parameters: {
+            query?: {
+                /** @description Overrides content negotiation. */
+                format?: "text" | "json";
+                /** @description Only the last `tail` lines. */
+                tail?: number;
+            };
+            header?: never;
+            path: {
+                simulation_id: components["parameters"]["SimulationId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The log. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": unknown;
+                    "application/json": components["schemas"]["SimulationLog"];
+                };
+            };
+            /** @description As text, an empty log (a cached result, a run not yet ended, a quiet model); as JSON it is 200 with no lines. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    quoteSweep: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SweepCreate"];
+            };
+        };
+        responses: {
+            /** @description The quote. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SweepQuote"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createSweep: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes a POST that costs money safe to retry: the same key and body return the first response
+                 *     (header `Idempotent-Replayed: true`) and are charged once; the same key with another body is a 422.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SweepCreate"];
+            };
+        };
+        responses: {
+            /** @description The sweep, admitted. */
+            201: {
+                headers: {
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Sweep"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            402: components["responses"]["PaymentRequired"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getSweep: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                sweep_id: components["parameters"]["SweepId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The sweep. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Sweep"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    cancelSweep: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                sweep_id: components["parameters"]["SweepId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The sweep after the request. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Sweep"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    getSweepResults: {
+        parameters: {
+            query?: {
+                /** @description Overrides content negotiation. */
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path: {
+                sweep_id: components["parameters"]["SweepId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The table. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SweepTable"];
+                    "text/csv": unknown;
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    listSimulationCallbacks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                simulation_id: components["parameters"]["SimulationId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The deliveries (none when no callback_url was given), each with its attempts. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallbackDeliveryList"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    listSweepCallbacks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                sweep_id: components["parameters"]["SweepId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The deliveries (none when no callback_url was given), each with its attempts. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallbackDeliveryList"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    getCallbackSecret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The secret. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallbackSecret"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
             429: components["responses"]["RateLimited"];
         };
     };

@@ -1,4 +1,7 @@
-"""The usage outbox: sends metered runs to Stripe as Billing Meter events.
+"""The outbox: sends metered runs to Stripe as Billing Meter events, and completion callbacks to their
+receivers (callbacks/service.py signs and posts them; each attempt is recorded, the same delivery id on
+every attempt and an attempt number of its own, taken when the event is leased, so no two sends of one
+event share an attempt id; retried with backoff until the callback window has passed).
 
 Each event's identifier is its ledger entry id, and the same value keys the request's idempotency, so
 a retry after a crash (sent but not yet marked) is de-duplicated by Stripe. An event is leased before it
@@ -15,14 +18,17 @@ import random
 import threading
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import Any
 
 import stripe
 
 from fmu_gateway_api.billing.repository import BillingRepository
 from fmu_gateway_api.billing.stripe_gateway import StripeUnavailable
+from fmu_gateway_api.callbacks import service as callbacks
+from fmu_gateway_api.callbacks.repository import CallbackRepository
 from fmu_gateway_api.context import Context
 from fmu_gateway_api.kit.uow import unit_of_work
-from fmu_gateway_api.tables import OutboxEvent, utcnow
+from fmu_gateway_api.tables import CallbackAttempt, OutboxEvent, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -56,26 +62,33 @@ class OutboxDispatcher:
             try:
                 self.run_once()
                 with unit_of_work(self.ctx.sessions) as session:
-                    due = BillingRepository(session).next_outbox_due()
+                    due = BillingRepository(session).next_outbox_due(self._kinds())
                 wait = None if due is None else max(self.ctx.settings.outbox_poll_s,
                                                     (_aware(due) - utcnow()).total_seconds())
             except Exception:
                 log.exception("outbox round failed")
             self._signal.wait(wait)  # a new event, a retry that falls due, or stop
 
+    def _kinds(self) -> tuple[str, ...]:
+        return ("meter", "callback") if self.ctx.stripe is not None else ("callback",)
+
     def run_once(self) -> int:
         """Send what is due; returns how many events were delivered."""
         gateway = self.ctx.stripe
-        if gateway is None:
-            return 0
         now = utcnow()
         with unit_of_work(self.ctx.sessions) as session:
-            due = BillingRepository(session).due_outbox(now, self.batch)
+            due = BillingRepository(session).due_outbox(now, self.batch, self._kinds())
             for event in due:  # lease: nobody else sends it while we try
                 event.next_attempt_at = now + timedelta(seconds=self.lease_s)
-            leased = [(e.id, e.attempts, dict(e.payload)) for e in due]
+                if event.kind == "callback":
+                    event.attempts += 1  # this send's own attempt number, even if we die before recording it
+            leased = [(e.id, e.kind, e.attempts, dict(e.payload), e.created_at) for e in due]
         sent = 0
-        for event_id, attempts, payload in leased:
+        for event_id, kind, attempts, payload, created_at in leased:
+            if kind == "callback":
+                sent += self._callback(event_id, attempts, payload, created_at)
+                continue
+            assert gateway is not None
             try:
                 customer = self._customer(payload["account_id"])
                 gateway.send_meter_event(event_name=payload["event_name"], customer_id=customer,
@@ -90,6 +103,29 @@ class OutboxDispatcher:
                 BillingRepository(session).mark_sent(event_id, utcnow())
             sent += 1
         return sent
+
+    def _callback(self, event_id: int, attempt: int, payload: dict[str, Any], created_at: datetime) -> int:
+        with unit_of_work(self.ctx.sessions) as session:
+            secret = callbacks.secret_of(session, payload["account_id"])
+        sent = callbacks.deliver(self.ctx, payload, attempt, secret)
+        now = utcnow()
+        with unit_of_work(self.ctx.sessions) as session:
+            CallbackRepository(session).add_attempt(CallbackAttempt(
+                outbox_event_id=event_id, attempt=attempt, status_code=sent.status_code, error=sent.error,
+                created_at=now))
+            if sent.ok:
+                BillingRepository(session).mark_sent(event_id, now)
+                return 1
+            retry_at = now + callbacks.next_attempt_delay(self.ctx.settings, attempt)
+            window = timedelta(seconds=self.ctx.settings.callback_retry_window_s)
+            if retry_at > _aware(created_at) + window:
+                log.warning("callback %s given up after %s attempts: %s", payload["delivery_id"], attempt, sent.error)
+                CallbackRepository(session).abandon(event_id, now, sent.error or "")
+            else:
+                log.info("callback %s attempt %s failed, again at %s: %s", payload["delivery_id"], attempt,
+                         retry_at.isoformat(), sent.error)
+                BillingRepository(session).mark_failed(event_id, attempt, retry_at, sent.error or "")
+        return 0
 
     def _customer(self, account_id: str) -> str:
         with unit_of_work(self.ctx.sessions) as session:

@@ -62,17 +62,19 @@ class BillingRepository(Repository):
     def add_outbox(self, event: OutboxEvent) -> None:
         self.session.add(event)
 
-    def due_outbox(self, now: datetime, limit: int) -> list[OutboxEvent]:
-        stmt = (select(OutboxEvent).where(OutboxEvent.sent_at.is_(None), OutboxEvent.next_attempt_at <= now)
+    def due_outbox(self, now: datetime, limit: int, kinds: tuple[str, ...] = ("meter",)) -> list[OutboxEvent]:
+        stmt = (select(OutboxEvent).where(OutboxEvent.sent_at.is_(None), OutboxEvent.abandoned_at.is_(None),
+                                          OutboxEvent.kind.in_(kinds), OutboxEvent.next_attempt_at <= now)
                 .order_by(OutboxEvent.id).limit(limit))
         if self.postgres:
             stmt = stmt.with_for_update(skip_locked=True)
         return list(self.session.scalars(stmt))
 
-    def next_outbox_due(self) -> datetime | None:
-        """When the earliest unsent event is due (None: nothing to send)."""
-        found: datetime | None = self.session.scalar(select(func.min(OutboxEvent.next_attempt_at))
-                                                     .where(OutboxEvent.sent_at.is_(None)))
+    def next_outbox_due(self, kinds: tuple[str, ...] = ("meter",)) -> datetime | None:
+        """When the earliest unsent event of these kinds is due (None: nothing to send)."""
+        found: datetime | None = self.session.scalar(
+            select(func.min(OutboxEvent.next_attempt_at))
+            .where(OutboxEvent.sent_at.is_(None), OutboxEvent.abandoned_at.is_(None), OutboxEvent.kind.in_(kinds)))
         return found
 
     def mark_sent(self, event_id: int, now: datetime) -> None:

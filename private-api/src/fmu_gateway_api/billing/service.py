@@ -128,6 +128,42 @@ def charge(session: Session, ctx: Context, sim: Simulation, tier: Tier, payment_
     after_commit(session, lambda: CREDITS_DEBITED.inc(price))
 
 
+def charge_cases(session: Session, ctx: Context, account_id: str, reference: str, cases: list[dict[str, Any]],
+                 tier: Tier) -> int:
+    """Pay for the cases of a sweep (simulation rows about to be inserted) in one debit and one ledger
+    entry, or raise 402 having changed nothing: all of them or none. Each case keeps its own price, so a
+    refund (`finalize`) is per case as for any simulation. Returns the credits debited."""
+    total = 0
+    for case in cases:
+        price = 0 if case["cached"] else tier.run_price_credits
+        case["price_credits"] = price
+        if price == 0:
+            case["paid_by"] = "free"
+        elif tier.metered:
+            case["paid_by"] = "metered"
+        else:
+            case["paid_by"] = "credits"
+            total += price
+    if total == 0:
+        return 0
+    after = BillingRepository(session).debit(account_id, total)
+    if after is None:
+        problem = _payment_required(ctx, account_id, total)
+        balance = BillingRepository(session).balance(account_id)
+        affordable = balance // tier.run_price_credits if tier.run_price_credits else len(cases)
+        advice = "buy a credit pack" if ctx.stripe is not None else "ask this gateway's operator for credits"
+        problem.detail = (f"this sweep of {len(cases)} runs costs {total} credits and the balance "
+                          f"({balance}) pays for {affordable} of them: give max_cases, or {advice}")
+        problem.extra.update(affordable_cases=affordable, balance_credits=balance)
+        raise problem
+    note = f"sweep of {sum(1 for c in cases if c['paid_by'] == 'credits')} runs"
+    BillingRepository(session).add_entry(_entry(account_id, "debit", -total, after, reference, note))
+    from fmu_gateway_api.observability import CREDITS_DEBITED
+
+    after_commit(session, lambda: CREDITS_DEBITED.inc(total))
+    return total
+
+
 def _payment_required(ctx: Context, account_id: str, price: int) -> PaymentRequired:
     """The 402. Its checkout offer is added by `offer_checkout`, once this request's transaction has rolled
     back (the exception handler runs after the unit of work): nothing of the refused request survives."""

@@ -139,6 +139,16 @@ CATALOGUE: tuple[ProblemType, ...] = (
        "Name the outputs you need."),
     _P("simulation-ended", 409, "Simulation has ended", "The simulation has already ended; it cannot be "
        "cancelled.", "Read it with GET /v1/simulations/{simulation_id}."),
+    _P("invalid-sweep", 422, "Invalid sweep", "The sweep's cases, grid or Latin hypercube cannot be run: a case "
+       "names an unknown variable or an invalid value (`case` says which), or the ranges are empty.",
+       "Fix the case the detail names; quote the sweep (POST /v1/sweeps/quote) before admitting it."),
+    _P("too-many-cases", 422, "Too many cases", "The sweep has more cases than one sweep may hold (`limit`).",
+       "Split it into several sweeps, or sample fewer points (`lhs` with fewer samples)."),
+    _P("sweep-ended", 409, "Sweep has ended", "Every case of the sweep has ended; there is nothing to cancel.",
+       "Read its table with GET /v1/sweeps/{sweep_id}/results."),
+    _P("callback-url-not-allowed", 422, "Callback URL not allowed", "`callback_url` is not http(s), carries "
+       "credentials, or (in production) resolves to a private, loopback, link-local or reserved address.",
+       "Give a public http(s) URL of a receiver you run; verify its deliveries as the README shows."),
     _P("result-not-available", 409, "Result not available", "The simulation has no result (yet): it is queued, "
        "running, failed or cancelled (`simulation_status`).", "Wait for `succeeded`, then fetch the result."),
     # -- a failed simulation's `error.type` ----------------------------------------------------------------

@@ -56,7 +56,7 @@ def collect(code: int, out: Path, stream_log: str, *, memory_mb: int, max_output
             signal.SIGKILL: ("model-killed", "the model's process was killed (SIGKILL): by the kernel when "
                              f"memory ran out (limit {memory_mb} MiB), or by the model itself")}
         slug, detail = reasons.get(sig, ("model-crashed", f"the model died from {name}"))
-        return RunOutcome(None, RunFailure(slug, detail), log=stream_log)
+        return RunOutcome(None, RunFailure(slug, detail), log=fmu_log(out) + stream_log)
     if code == 0 and (info := _read_json(outcome_file)):
         try:
             with open_regular(result_file) as fh:
@@ -74,9 +74,21 @@ def collect(code: int, out: Path, stream_log: str, *, memory_mb: int, max_output
         return RunOutcome(result, None, provenance, log=str(info.get("log") or "") + stream_log, text=text)
     if code == 0:
         return RunOutcome(None, RunFailure("model-error", "the model ended the sandbox without a result "
-                                           "(did it call exit()?)"), log=stream_log)
+                                           "(did it call exit()?)"), log=fmu_log(out) + stream_log)
     return RunOutcome(None, RunFailure("model-crashed", f"the model ended the sandbox with exit code {code}"),
-                      log=stream_log)
+                      log=fmu_log(out) + stream_log)
+
+
+FMU_LOG_CAP = 12_000
+
+
+def fmu_log(out: Path) -> str:
+    """The FMU's log messages as the sandbox wrote them through (out/fmu.log), for a run that ended before
+    it wrote its outcome: the last FMU_LOG_CAP bytes, each line whole."""
+    text = read_tail(out / "fmu.log", FMU_LOG_CAP)
+    if len(text.encode()) >= FMU_LOG_CAP and "\n" in text:
+        text = "... (earlier FMU messages left out)\n" + text.split("\n", 1)[1]
+    return text
 
 
 def _read_text(path: Path, cap: int, result: np.ndarray, outputs: list[str]) -> dict[str, list[Any]]:

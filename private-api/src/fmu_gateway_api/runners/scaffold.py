@@ -262,16 +262,17 @@ class SandboxRunner:
         if start_timeout or not run.ended.is_set():
             return oc.platform_failure(f"the sandbox did not start the run within {START_TIMEOUT_S:g} s")
         if timed_out:
-            return oc.timed_out(job.timeout_s, console)
+            return oc.timed_out(job.timeout_s, oc.fmu_log(out) + console)
         if too_large:
             return oc.output_too_large(limit, console)
         if run.template_died:
             failure = self._template_death(run)
-            return RunOutcome(None, failure, log=console)
+            return RunOutcome(None, failure, log=oc.fmu_log(out) + console)
         if not run.started:
             return oc.platform_failure("the sandbox ended before the model ran")
         if run.lost:
-            return RunOutcome(None, RunFailure("model-crashed", "the run's processes were killed"), log=console)
+            return RunOutcome(None, RunFailure("model-crashed", "the run's processes were killed"),
+                              log=oc.fmu_log(out) + console)
         status = run.exit_status
         assert status is not None
         return oc.collect(status, out, console, memory_mb=self.settings.runner_memory_mb,

@@ -31,6 +31,7 @@ import pyarrow as pa
 from sqlalchemy.orm import Session
 
 from fmu_gateway_api.billing import service as billing
+from fmu_gateway_api.callbacks import service as callbacks
 from fmu_gateway_api.context import Context
 from fmu_gateway_api.fmus import ingests
 from fmu_gateway_api.fmus.models import Model
@@ -43,6 +44,7 @@ from fmu_gateway_api.runners.base import JobSpec, RunFailure, Runner, RunOutcome
 from fmu_gateway_api.runners.scaffold import pid_alive
 from fmu_gateway_api.simulations import columnar
 from fmu_gateway_api.simulations.repository import SimulationRepository
+from fmu_gateway_api.simulations.service import LOG_CAP
 from fmu_gateway_api.tables import Simulation, utcnow
 
 log = logging.getLogger(__name__)
@@ -228,6 +230,7 @@ class Dispatcher:
                                         "stopped twice; it was not run again", "platform": True}):
                     billing.finalize(session, self.ctx, sim, refund=True)
                     self._freed(session, sim.account_id)
+                    callbacks.simulation_ended(session, self.ctx, sim)
                     self.ctx.bus.publish(session, "done", sim.id)
             ingest_repo = IngestRepository(session)
             for row in ingest_repo.running():
@@ -504,7 +507,7 @@ class Dispatcher:
             output_interval=r["output_interval"], solver=r["solver"] or "CVode",
             relative_tolerance=r["relative_tolerance"], step_size=r.get("step_size"),
             start_values=r["start_values"], inputs=r.get("inputs"), outputs=r["outputs"],
-            timeout_s=sim.timeout_s,
+            timeout_s=sim.timeout_s, debug_logging=bool(r.get("debug_logging")),
         )
 
     def _put_off(self, sim_id: str, delay_s: float, why: str) -> None:
@@ -528,7 +531,7 @@ class Dispatcher:
             **outcome.provenance,
         }
         values: dict[str, Any] = {"finished_at": utcnow(), "provenance": provenance,
-                                  "log_tail": outcome.log[-20000:] or None}
+                                  "log_tail": outcome.log[-LOG_CAP:] or None}
         doc = None
         if outcome.ok:
             assert outcome.result is not None
@@ -562,6 +565,10 @@ class Dispatcher:
                 # The cost is settled in the same transaction that ends the run: a refund when we failed.
                 billing.finalize(session, self.ctx, sim, refund=platform)
                 self._freed(session, sim.account_id)
+                if sim.callback_url or sim.sweep_id:
+                    ended_row = SimulationRepository(session).get(sim_id)
+                    assert ended_row is not None
+                    callbacks.simulation_ended(session, self.ctx, ended_row)
                 # In this order, once committed: the waiting request here gets the run in memory, then
                 # every other process hears that it ended.
                 after_commit(session, lambda: self._hand_off(sim, values, doc, phases))
@@ -595,6 +602,7 @@ class Dispatcher:
                 assert found is not None
                 billing.finalize(session, self.ctx, found, refund=bool(error.get("platform")))
                 self._freed(session, sim.account_id)
+                callbacks.simulation_ended(session, self.ctx, found)
                 self.ctx.bus.publish(session, "done", sim.id)
 
 

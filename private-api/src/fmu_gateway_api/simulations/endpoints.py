@@ -20,9 +20,10 @@ from fmu_gateway_api.auth.edge import Caller
 from fmu_gateway_api.billing import service as billing
 from fmu_gateway_api.context import Context
 from fmu_gateway_api.deps import ContextDep, CurrentAccount, SessionDep, json_body
-from fmu_gateway_api.errors import Conflict, NotAcceptable
+from fmu_gateway_api.errors import Conflict
 from fmu_gateway_api.fmus.models import Model
 from fmu_gateway_api.kit import uow
+from fmu_gateway_api.kit.negotiation import negotiate
 from fmu_gateway_api.kit.waiters import Waiter
 from fmu_gateway_api.simulations import columnar, service
 from fmu_gateway_api.simulations.dispatcher import Dispatcher, Finished
@@ -31,6 +32,7 @@ from fmu_gateway_api.simulations.schemas import (
     SimulationCreate,
     SimulationError,
     SimulationList,
+    SimulationLog,
     SimulationOut,
     SimulationSummary,
 )
@@ -257,7 +259,7 @@ def get_result(simulation_id: SimId, request: Request, ctx: ContextDep, session:
                format: Annotated[str | None, Query(pattern="^(json|csv|arrow|parquet)$")] = None) -> Response:
     """The stored Arrow table, rendered as asked: JSON and CSV column by column while they are sent."""
     sim = service.get(session, caller, simulation_id)
-    kind = format or _negotiate(request.headers.get("accept"))
+    kind = format or negotiate(request.headers.get("accept"), _RESULT_KINDS)
     table = _load_result(ctx, sim)
     if kind == "csv":
         return StreamingResponse(iterate_in_threadpool(columnar.csv_chunks(table)),
@@ -273,27 +275,26 @@ def get_result(simulation_id: SimId, request: Request, ctx: ContextDep, session:
                              media_type="application/json")
 
 
-def _negotiate(accept: str | None) -> str:
-    """JSON unless the client prefers CSV; 406 when it accepts neither."""
-    if not accept:
-        return "json"
-    best, best_q = None, -1.0
-    for part in accept.split(","):
-        media, _, params = part.strip().partition(";")
-        q = 1.0
-        for p in params.split(";"):
-            key, _, value = p.strip().partition("=")
-            if key == "q":
-                try:
-                    q = float(value)
-                except ValueError:
-                    q = 0.0
-        kind = {"application/json": "json", "text/csv": "csv", "*/*": "json", "application/*": "json",
-                "text/*": "csv", columnar.ARROW_STREAM: "arrow", "application/vnd.apache.arrow.file": "arrow",
-                columnar.PARQUET: "parquet", "application/x-parquet": "parquet"}.get(media.strip().lower())
-        if kind and q > 0 and q > best_q:
-            best, best_q = kind, q
-    if best is None:
-        raise NotAcceptable(f"the result is available as application/json, text/csv, {columnar.ARROW_STREAM} "
-                            f"or {columnar.PARQUET}")
-    return best
+@router.get("/v1/simulations/{simulation_id}/log", operation_id="getSimulationLog",
+            responses={200: {"content": {"text/plain": {}, "application/json": {}}}, 204: {}})
+def get_log(simulation_id: SimId, request: Request, session: SessionDep, caller: CurrentAccount,
+            format: Annotated[str | None, Query(pattern="^(text|json)$")] = None,
+            tail: Annotated[int | None, Query(ge=1, le=100_000)] = None) -> Response:
+    """The FMU's log messages, then the sandbox's stdout and stderr (capped per run)."""
+    sim = service.get(session, caller, simulation_id)
+    lines, truncated = service.log_lines(sim, tail)
+    kind = format or negotiate(request.headers.get("accept"), _LOG_KINDS)
+    if kind == "text":
+        if not lines:
+            return Response(status_code=status.HTTP_204_NO_CONTENT)
+        return Response("\n".join(lines) + "\n", media_type="text/plain; charset=utf-8")
+    doc = SimulationLog(simulation_id=sim.id, status=sim.status, lines=lines,  # type: ignore[arg-type]
+                        truncated=truncated)
+    return Response(doc.model_dump_json(), media_type="application/json")
+
+
+_RESULT_KINDS = {"application/json": "json", "text/csv": "csv", columnar.ARROW_STREAM: "arrow",
+                 columnar.PARQUET: "parquet", "application/vnd.apache.arrow.file": "arrow",
+                 "application/x-parquet": "parquet", "*/*": "json", "application/*": "json", "text/*": "csv"}
+_LOG_KINDS = {"text/plain": "text", "application/json": "json", "*/*": "text", "text/*": "text",
+              "application/*": "json"}

@@ -52,6 +52,8 @@ class SimulationCreate(BaseModel):
     wait_s: float | None = Field(default=None, ge=0)
     cache: bool = True
     inline_result: bool = True
+    debug_logging: bool = False
+    callback_url: str | None = Field(default=None, max_length=2000)
 
 
 class SimulationError(BaseModel):
@@ -104,3 +106,10 @@ class SimulationSummary(BaseModel):
 class SimulationList(BaseModel):
     items: list[SimulationSummary]
 
+
+
+class SimulationLog(BaseModel):
+    simulation_id: str
+    status: Literal["queued", "running", "succeeded", "failed", "cancelled"]
+    lines: list[str]
+    truncated: bool

@@ -16,6 +16,7 @@ from fmu_gateway_api.accounts.repository import AccountRepository
 from fmu_gateway_api.auth.edge import Caller
 from fmu_gateway_api.billing import service as billing
 from fmu_gateway_api.billing.pricing import Tier
+from fmu_gateway_api.callbacks import service as callbacks
 from fmu_gateway_api.context import Context
 from fmu_gateway_api.errors import Conflict, InvalidRequest, NotFound, Unauthorized
 from fmu_gateway_api.fmus.service import ResolvedFmu, resolve
@@ -225,7 +226,7 @@ def canonicalise(ctx: Context, fmu: ResolvedFmu, req: SimulationCreate, max_time
     if len(set(keys)) != len(keys):
         raise _bad("two KPIs have the same name; give them distinct names")
 
-    return {
+    canonical: dict[str, Any] = {
         "interface": interface,
         "start_time": float(start),
         "stop_time": float(stop),
@@ -239,6 +240,9 @@ def canonicalise(ctx: Context, fmu: ResolvedFmu, req: SimulationCreate, max_time
         "kpis": kpis,
         "timeout_s": float(timeout),
     }
+    if req.debug_logging:  # only when asked, so the hash of every request without it stays as it was
+        canonical["debug_logging"] = True
+    return canonical
 
 
 def request_hash(fmu_sha256: str, canonical: dict[str, Any]) -> str:
@@ -292,12 +296,14 @@ def submit(session: Session, ctx: Context, caller: Caller, req: SimulationCreate
         sim = get(session, caller, earlier)
         tier = ctx.pricing.tier(account_tier(session, caller))
         return Admission(simulation=sim, fmu=resolve(session, ctx, caller, sim.fmu_id), tier=tier, replayed=True)
+    if req.callback_url is not None:
+        callbacks.check_url(req.callback_url, ctx.settings)
     fmu, canonical, digest, tier, hit = _prepare(session, ctx, caller, req)
     sim = Simulation(
         id=new_id("sim"), account_id=caller.account_id, fmu_id=fmu.fmu_id, fmu_sha256=fmu.sha256,
         request=canonical, request_hash=digest, status="queued", timeout_s=canonical["timeout_s"],
         created_at=utcnow(), cached=False, attempts=0, request_id=request_id_var.get(),
-        lane=lane_of(ctx, canonical["timeout_s"]),
+        lane=lane_of(ctx, canonical["timeout_s"]), callback_url=req.callback_url,
     )
     if hit is not None:
         now = utcnow()
@@ -310,6 +316,8 @@ def submit(session: Session, ctx: Context, caller: Caller, req: SimulationCreate
     billing.charge(session, ctx, sim, tier, payment_token)
     SimulationRepository(session).add(sim)
     key.remember(session, sim.id)
+    if hit is not None:
+        callbacks.simulation_ended(session, ctx, sim)
     return Admission(simulation=sim, fmu=fmu, tier=tier)
 
 
@@ -350,7 +358,22 @@ def cancel(session: Session, caller: Caller, sim_id: str, ctx: Context) -> Simul
     if outcome == "cancelled":
         session.refresh(sim)
         billing.finalize(session, ctx, sim, refund=True)
+        callbacks.simulation_ended(session, ctx, sim)
         ctx.bus.publish(session, "done", sim_id)
     elif outcome == "running":
         ctx.bus.publish(session, "cancel", sim_id)
     return sim
+
+
+LOG_CAP = 20_000
+_OMITTED = ("lines omitted ...", "(earlier FMU messages left out)")
+
+
+def log_lines(sim: Simulation, tail: int | None) -> tuple[list[str], bool]:
+    """The run's log as lines (the last `tail` of them), and whether any were left out on the way."""
+    text = sim.log_tail or ""
+    lines = text.splitlines()
+    truncated = len(text) >= LOG_CAP or any(mark in text for mark in _OMITTED)
+    if tail is not None and len(lines) > tail:
+        lines, truncated = lines[-tail:], True
+    return lines, truncated

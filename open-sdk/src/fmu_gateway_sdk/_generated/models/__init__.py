@@ -2,6 +2,12 @@
 
 from .account import Account
 from .account_billing import AccountBilling
+from .callback_attempt import CallbackAttempt
+from .callback_delivery import CallbackDelivery
+from .callback_delivery_event import CallbackDeliveryEvent
+from .callback_delivery_list import CallbackDeliveryList
+from .callback_delivery_state import CallbackDeliveryState
+from .callback_secret import CallbackSecret
 from .checkout import Checkout
 from .checkout_create import CheckoutCreate
 from .checkout_kind import CheckoutKind
@@ -12,7 +18,9 @@ from .fmu import Fmu
 from .fmu_list import FmuList
 from .fmu_source import FmuSource
 from .get_open_api_json_response_200 import GetOpenApiJsonResponse200
+from .get_simulation_log_format import GetSimulationLogFormat
 from .get_simulation_result_format import GetSimulationResultFormat
+from .get_sweep_results_format import GetSweepResultsFormat
 from .health import Health
 from .health_status import HealthStatus
 from .input_series import InputSeries
@@ -65,12 +73,30 @@ from .simulation_create_start_values import SimulationCreateStartValues
 from .simulation_error import SimulationError
 from .simulation_kpis_type_0 import SimulationKpisType0
 from .simulation_list import SimulationList
+from .simulation_log import SimulationLog
+from .simulation_log_status import SimulationLogStatus
 from .simulation_provenance_type_0 import SimulationProvenanceType0
 from .simulation_request import SimulationRequest
 from .simulation_status import SimulationStatus
 from .simulation_summary import SimulationSummary
 from .simulation_summary_kpis_type_0 import SimulationSummaryKpisType0
 from .simulation_summary_status import SimulationSummaryStatus
+from .sweep import Sweep
+from .sweep_counts import SweepCounts
+from .sweep_create import SweepCreate
+from .sweep_create_cases_type_0_item import SweepCreateCasesType0Item
+from .sweep_create_grid_type_0 import SweepCreateGridType0
+from .sweep_lhs import SweepLhs
+from .sweep_lhs_ranges import SweepLhsRanges
+from .sweep_quote import SweepQuote
+from .sweep_quote_billing import SweepQuoteBilling
+from .sweep_row import SweepRow
+from .sweep_row_kpis import SweepRowKpis
+from .sweep_row_start_values import SweepRowStartValues
+from .sweep_row_status import SweepRowStatus
+from .sweep_status import SweepStatus
+from .sweep_table import SweepTable
+from .sweep_table_status import SweepTableStatus
 from .token import Token
 from .token_token_type import TokenTokenType
 from .upload_fmu_body import UploadFmuBody
@@ -81,6 +107,12 @@ from .webhook_ack import WebhookAck
 __all__ = (
     "Account",
     "AccountBilling",
+    "CallbackAttempt",
+    "CallbackDelivery",
+    "CallbackDeliveryEvent",
+    "CallbackDeliveryList",
+    "CallbackDeliveryState",
+    "CallbackSecret",
     "Checkout",
     "CheckoutCreate",
     "CheckoutKind",
@@ -91,7 +123,9 @@ __all__ = (
     "FmuList",
     "FmuSource",
     "GetOpenApiJsonResponse200",
+    "GetSimulationLogFormat",
     "GetSimulationResultFormat",
+    "GetSweepResultsFormat",
     "Health",
     "HealthStatus",
     "InputSeries",
@@ -144,12 +178,30 @@ __all__ = (
     "SimulationError",
     "SimulationKpisType0",
     "SimulationList",
+    "SimulationLog",
+    "SimulationLogStatus",
     "SimulationProvenanceType0",
     "SimulationRequest",
     "SimulationStatus",
     "SimulationSummary",
     "SimulationSummaryKpisType0",
     "SimulationSummaryStatus",
+    "Sweep",
+    "SweepCounts",
+    "SweepCreate",
+    "SweepCreateCasesType0Item",
+    "SweepCreateGridType0",
+    "SweepLhs",
+    "SweepLhsRanges",
+    "SweepQuote",
+    "SweepQuoteBilling",
+    "SweepRow",
+    "SweepRowKpis",
+    "SweepRowStartValues",
+    "SweepRowStatus",
+    "SweepStatus",
+    "SweepTable",
+    "SweepTableStatus",
     "Token",
     "TokenTokenType",
     "UploadFmuBody",

@@ -53,6 +53,11 @@ class SimulationCreate:
             Arrow or Parquet),
             which saves rendering a large result as JSON.
              Default: True.
+        debug_logging (bool | Unset): Turns the FMU's debug logging on (all its log categories); see getSimulationLog.
+            Default: False.
+        callback_url (None | str | Unset): Where to POST the final status once the simulation has ended (signed; see the
+            README's "Completion
+            callbacks"). http or https; in production never a private, loopback or link-local address.
     """
 
     fmu_id: str
@@ -73,6 +78,8 @@ class SimulationCreate:
     wait_s: float | None | Unset = UNSET
     cache: bool | Unset = True
     inline_result: bool | Unset = True
+    debug_logging: bool | Unset = False
+    callback_url: None | str | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.input_series import InputSeries  # noqa: PLC0415
@@ -169,6 +176,14 @@ class SimulationCreate:
 
         inline_result = self.inline_result
 
+        debug_logging = self.debug_logging
+
+        callback_url: None | str | Unset
+        if isinstance(self.callback_url, Unset):
+            callback_url = UNSET
+        else:
+            callback_url = self.callback_url
+
         field_dict: dict[str, Any] = {}
 
         field_dict.update(
@@ -206,6 +221,10 @@ class SimulationCreate:
             field_dict["cache"] = cache
         if inline_result is not UNSET:
             field_dict["inline_result"] = inline_result
+        if debug_logging is not UNSET:
+            field_dict["debug_logging"] = debug_logging
+        if callback_url is not UNSET:
+            field_dict["callback_url"] = callback_url
 
         return field_dict
 
@@ -390,6 +409,17 @@ class SimulationCreate:
 
         inline_result = d.pop("inline_result", UNSET)
 
+        debug_logging = d.pop("debug_logging", UNSET)
+
+        def _parse_callback_url(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        callback_url = _parse_callback_url(d.pop("callback_url", UNSET))
+
         simulation_create = cls(
             fmu_id=fmu_id,
             interface=interface,
@@ -407,6 +437,8 @@ class SimulationCreate:
             wait_s=wait_s,
             cache=cache,
             inline_result=inline_result,
+            debug_logging=debug_logging,
+            callback_url=callback_url,
         )
 
         return simulation_create
