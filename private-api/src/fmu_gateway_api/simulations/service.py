@@ -6,6 +6,7 @@ import hashlib
 import importlib.metadata
 import json
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -125,74 +126,107 @@ def canonicalise(ctx: Context, fmu: ResolvedFmu, req: SimulationCreate, max_time
     that mean the same simulation have the same canonical form (and hash)."""
     s = ctx.settings
     desc = fmu.description
-    interfaces = desc["interfaces"]
-    if req.interface == "auto":
-        interface = "CoSimulation" if "CoSimulation" in interfaces else "ModelExchange"
-    elif req.interface not in interfaces:
-        raise _bad(f"this FMU does not implement {req.interface}; it implements {', '.join(interfaces)}",
-                   slug="interface-not-supported")
-    else:
-        interface = req.interface
-    de = desc.get("default_experiment") or {}
-    start = req.start_time if req.start_time is not None else (de.get("start_time") or 0.0)
-    stop = req.stop_time if req.stop_time is not None else (de.get("stop_time") or start + 1.0)
-    if not (math.isfinite(start) and math.isfinite(stop)) or stop <= start:
-        raise _bad(f"stop_time ({stop:g}) must be greater than start_time ({start:g})")
-    interval = req.output_interval or de.get("step_size") or (stop - start) / 500
-    points = (stop - start) / interval
-    if points > s.sim_max_output_points:
-        raise _bad(f"output_interval {interval:g} s gives {points:.0f} output points, above the limit of "
-                   f"{s.sim_max_output_points}; choose a longer interval")
+    variables = fmu.model.by_name
+    interface = _interface(desc["interfaces"], req.interface)
+    start, stop, interval = _time_grid(desc.get("default_experiment") or {}, req, s.sim_max_output_points)
     if interface == "CoSimulation" and req.solver is not None:
         raise _bad("solver applies to Model Exchange only: a Co-Simulation FMU brings its own solver",
                    slug="solver-not-applicable")
     solver = (req.solver or "CVode") if interface == "ModelExchange" else None
-    tolerance = req.relative_tolerance or de.get("tolerance") or 1e-5
+    tolerance = req.relative_tolerance or (desc.get("default_experiment") or {}).get("tolerance") or 1e-5
     timeout = req.timeout_s if req.timeout_s is not None else min(s.sim_default_timeout_s, max_timeout)
     if timeout > max_timeout:
         raise _bad(f"timeout_s {timeout:g} is above the maximum of {max_timeout:g} s for this account's tier",
                    slug="timeout-too-long")
-
-    variables = fmu.model.by_name
     start_values = {}
     for name in sorted(req.start_values):
         var = variables.get(name)
         if var is None:
             raise _bad(f"the model has no variable named '{name}'", name)
         start_values[name] = _check_start_value(var, req.start_values[name])
+    outputs, kpis = _outputs_and_kpis(desc, variables, req, s.sim_max_outputs)
+    canonical: dict[str, Any] = {
+        "interface": interface,
+        "start_time": float(start),
+        "stop_time": float(stop),
+        "output_interval": float(interval),
+        "solver": solver,
+        "relative_tolerance": float(tolerance),
+        "step_size": req.step_size,
+        "start_values": start_values,
+        "inputs": _inputs(req, variables),
+        "outputs": outputs,
+        "kpis": kpis,
+        "timeout_s": float(timeout),
+    }
+    if req.debug_logging:  # only when asked, so the hash of every request without it stays as it was
+        canonical["debug_logging"] = True
+    return canonical
 
-    inputs = None
-    if req.inputs is not None:
-        times = req.inputs.time
-        if any(not math.isfinite(t) for t in times) or any(b < a for a, b in zip(times, times[1:], strict=False)):
-            raise _bad("inputs.time must be finite and non-decreasing")
-        signals = {}
-        for name in sorted(req.inputs.signals):
-            var = variables.get(name)
-            if var is None:
-                raise _bad(f"the model has no variable named '{name}' (in inputs)", name)
-            if var.get("causality") != "input":
-                raise _bad(f"'{name}' is not an input of the model (its causality is {var.get('causality')})",
-                           name)
-            values = req.inputs.signals[name]
-            if len(values) != len(times):
-                raise _bad(f"inputs.signals['{name}'] has {len(values)} values for {len(times)} time points",
-                           name)
-            if var.get("dimensions"):
-                size = _size(var)
-                if any(not isinstance(v, list) or len(v) != size for v in values):
-                    raise _bad(f"'{name}' is an array input of {size} elements: give a list of {size} numbers "
-                               "(row-major) per time point", name)
-                numbers = [x for v in values for x in v]  # type: ignore[union-attr]
-            elif any(isinstance(v, list) for v in values):
-                raise _bad(f"'{name}' is not an array input: give one number per time point", name)
-            else:
-                numbers = values
-            if any(not math.isfinite(v) for v in numbers):
-                raise _bad(f"inputs.signals['{name}'] must hold finite numbers", name)
-            signals[name] = values
-        inputs = {"time": times, "signals": signals}
 
+def _interface(interfaces: list[str], asked: str) -> str:
+    if asked == "auto":
+        return "CoSimulation" if "CoSimulation" in interfaces else "ModelExchange"
+    if asked not in interfaces:
+        raise _bad(f"this FMU does not implement {asked}; it implements {', '.join(interfaces)}",
+                   slug="interface-not-supported")
+    return asked
+
+
+def _time_grid(de: dict[str, Any], req: SimulationCreate, max_points: int) -> tuple[float, float, float]:
+    """Start, stop and output interval: the request's, else the model's default experiment's."""
+    start = req.start_time if req.start_time is not None else (de.get("start_time") or 0.0)
+    stop = req.stop_time if req.stop_time is not None else (de.get("stop_time") or start + 1.0)
+    if not (math.isfinite(start) and math.isfinite(stop)) or stop <= start:
+        raise _bad(f"stop_time ({stop:g}) must be greater than start_time ({start:g})")
+    interval = req.output_interval or de.get("step_size") or (stop - start) / 500
+    points = (stop - start) / interval
+    if points > max_points:
+        raise _bad(f"output_interval {interval:g} s gives {points:.0f} output points, above the limit of "
+                   f"{max_points}; choose a longer interval")
+    return start, stop, interval
+
+
+def _inputs(req: SimulationCreate, variables: Mapping[str, dict[str, Any]]) -> dict[str, Any] | None:
+    """The input signals, each checked against its variable (an input; one value, or one row-major list
+    for an array, per time point; finite)."""
+    if req.inputs is None:
+        return None
+    times = req.inputs.time
+    if any(not math.isfinite(t) for t in times) or any(b < a for a, b in zip(times, times[1:], strict=False)):
+        raise _bad("inputs.time must be finite and non-decreasing")
+    signals = {}
+    for name in sorted(req.inputs.signals):
+        var = variables.get(name)
+        if var is None:
+            raise _bad(f"the model has no variable named '{name}' (in inputs)", name)
+        if var.get("causality") != "input":
+            raise _bad(f"'{name}' is not an input of the model (its causality is {var.get('causality')})",
+                       name)
+        values = req.inputs.signals[name]
+        if len(values) != len(times):
+            raise _bad(f"inputs.signals['{name}'] has {len(values)} values for {len(times)} time points",
+                       name)
+        if var.get("dimensions"):
+            size = _size(var)
+            if any(not isinstance(v, list) or len(v) != size for v in values):
+                raise _bad(f"'{name}' is an array input of {size} elements: give a list of {size} numbers "
+                           "(row-major) per time point", name)
+            numbers = [x for v in values for x in v]  # type: ignore[union-attr]
+        elif any(isinstance(v, list) for v in values):
+            raise _bad(f"'{name}' is not an array input: give one number per time point", name)
+        else:
+            numbers = values
+        if any(not math.isfinite(v) for v in numbers):
+            raise _bad(f"inputs.signals['{name}'] must hold finite numbers", name)
+        signals[name] = values
+    return {"time": times, "signals": signals}
+
+
+def _outputs_and_kpis(desc: dict[str, Any], variables: Mapping[str, dict[str, Any]], req: SimulationCreate,
+                      max_outputs: int) -> tuple[list[str], list[dict[str, Any]]]:
+    """The output variables (the request's, else the model's outputs, else its states), plus every KPI's
+    variable; the KPIs checked (numeric, an existing element, distinct names)."""
     if req.outputs:
         outputs = list(dict.fromkeys(req.outputs))
     else:
@@ -216,8 +250,8 @@ def canonicalise(ctx: Context, fmu: ResolvedFmu, req: SimulationCreate, max_time
         if base not in outputs:
             outputs.append(base)
         kpis.append(spec.model_dump())
-    if len(outputs) > s.sim_max_outputs:
-        raise _bad(f"{len(outputs)} output variables are more than the limit of {s.sim_max_outputs} for one run; "
+    if len(outputs) > max_outputs:
+        raise _bad(f"{len(outputs)} output variables are more than the limit of {max_outputs} for one run; "
                    "choose the outputs you need", slug="too-many-outputs")
     for name in outputs:
         if name not in variables:
@@ -225,24 +259,7 @@ def canonicalise(ctx: Context, fmu: ResolvedFmu, req: SimulationCreate, max_time
     keys = [kpi_key(k) for k in kpis]
     if len(set(keys)) != len(keys):
         raise _bad("two KPIs have the same name; give them distinct names")
-
-    canonical: dict[str, Any] = {
-        "interface": interface,
-        "start_time": float(start),
-        "stop_time": float(stop),
-        "output_interval": float(interval),
-        "solver": solver,
-        "relative_tolerance": float(tolerance),
-        "step_size": req.step_size,
-        "start_values": start_values,
-        "inputs": inputs,
-        "outputs": outputs,
-        "kpis": kpis,
-        "timeout_s": float(timeout),
-    }
-    if req.debug_logging:  # only when asked, so the hash of every request without it stays as it was
-        canonical["debug_logging"] = True
-    return canonical
+    return outputs, kpis
 
 
 def request_hash(fmu_sha256: str, canonical: dict[str, Any]) -> str:
