@@ -273,3 +273,12 @@ def test_a_body_of_non_json_whitespace_is_not_an_empty_body(client: ContractClie
     response = client.post("/v1/keys", content=b"\x0b", headers={"Content-Type": "application/json"})
     assert response.status_code == 422
     assert response.json()["type"] == "https://fmu-gateway.dev/problems/invalid-request"
+
+
+def test_text_with_a_nul_character_is_refused_on_every_database(client: ContractClient) -> None:
+    """Found by schemathesis on PostgreSQL: a key name holding NUL was a 500 (PostgreSQL's text cannot hold
+    it); it is a 422 on both databases, and nothing is created."""
+    response = client.post("/v1/keys", json={"name": "bad\u0000name"})
+    assert response.status_code == 422
+    assert response.json()["type"] == "https://fmu-gateway.dev/problems/invalid-request"
+    assert "NUL" in response.json()["detail"]

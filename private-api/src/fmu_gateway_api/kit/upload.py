@@ -71,7 +71,9 @@ class _FilePart:
         _disposition, opts = parse_options_header(self._headers.get(b"content-disposition", b""))
         if opts.get(b"name", b"").decode("utf-8", "replace") == self.field and not self.found:
             self._in_file = self.found = True
-            self.filename = opts.get(b"filename", b"model.fmu").decode("utf-8", "replace")
+            # Kept as the FMU's name: no NUL or other control characters (PostgreSQL's text refuses NUL).
+            name = opts.get(b"filename", b"model.fmu").decode("utf-8", "replace")
+            self.filename = "".join(c for c in name if c.isprintable())
 
     def part_data(self, data: bytes, start: int, end: int) -> None:
         if not self._in_file:
