@@ -16,6 +16,7 @@ from fastapi.staticfiles import StaticFiles
 
 from fmu_gateway_api.docs.problems import BY_SLUG, CATALOGUE, ProblemType
 from fmu_gateway_api.errors import NotFound
+from fmu_gateway_api.kit.negotiation import qualities
 
 router = APIRouter(tags=["meta"])
 # Swagger UI's own distribution files, as the fastapi-offline package ships them (MIT).
@@ -38,18 +39,7 @@ def docs() -> HTMLResponse:
 
 def _wants_html(request: Request) -> bool:
     """A browser: text/html preferred over JSON in Accept (browsers list it first, with the top quality)."""
-    best: dict[str, float] = {}
-    for part in (request.headers.get("accept") or "").split(","):
-        media, _, params = part.strip().partition(";")
-        q = 1.0
-        for p in params.split(";"):
-            key, _, value = p.strip().partition("=")
-            if key == "q":
-                try:
-                    q = float(value)
-                except ValueError:
-                    q = 0.0
-        best[media.strip().lower()] = max(q, best.get(media.strip().lower(), 0.0))
+    best = qualities(request.headers.get("accept"))
     page = max(best.get("text/html", 0.0), best.get("application/xhtml+xml", 0.0))
     return page > 0 and page >= best.get("application/json", 0.0)
 
