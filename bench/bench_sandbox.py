@@ -4,6 +4,8 @@
    from the zip: p50 of each and the ratio                                             goal <= 2.0x
 2. throughput: 8 clients for 15 s through the gateway, against bare FMPy in a 2-process pool for
    15 s                                                                                goal >= 50 %
+   and the CPU each run costs, by process (clients, API, templates, sandboxes), against bare FMPy's: on
+   a machine whose cores the runs keep busy, the rate ratio is the inverse of the CPU ratio
 3. Docker warm: one small run p50 against bare FMPy, interleaved                       goal <= 3.0x
 4. what each layer costs per run (fork, namespaces, own uid, Landlock, seccomp, FMU load), measured in a
    child of this process the way the template builds a run
@@ -102,7 +104,11 @@ def _pool_worker(seconds: float, out: Any) -> None:
     out.put(n)
 
 
-def bare_pool_rate(seconds: float) -> float:
+def bare_pool_rate(seconds: float) -> tuple[float, float]:
+    """Runs per second of bare FMPy in a 2-process pool, and the CPU milliseconds each run took."""
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     ctx = multiprocessing.get_context("fork")
     out = ctx.Queue()
     procs = [ctx.Process(target=_pool_worker, args=(seconds, out)) for _ in range(2)]
@@ -112,10 +118,54 @@ def bare_pool_rate(seconds: float) -> float:
     total = sum(out.get() for _ in procs)
     for p in procs:
         p.join()
-    return total / (time.perf_counter() - t0)
+    elapsed = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    return total / elapsed, cpu * 1000.0 / max(total, 1)
 
 
-def gateway_rate(url: str, auth: dict[str, str], clients: int, seconds: float) -> tuple[float, float, float]:
+_TICK_S = 1.0 / os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_s(pid: int) -> tuple[float, float]:
+    """CPU seconds a process used itself (all its threads) and what its reaped children used."""
+    with open(f"/proc/{pid}/stat") as fh:
+        fields = fh.read().rpartition(")")[2].split()
+    utime, stime, cutime, cstime = (int(x) for x in fields[11:15])
+    return (utime + stime) * _TICK_S, (cutime + cstime) * _TICK_S
+
+
+def _templates(api_pid: int) -> list[int]:
+    """The gateway's sandbox templates: its direct children (they fork and reap every run)."""
+    pids = []
+    for task in os.listdir(f"/proc/{api_pid}/task"):
+        with open(f"/proc/{api_pid}/task/{task}/children") as fh:
+            pids += [int(x) for x in fh.read().split()]
+    return pids
+
+
+class CpuBudget:
+    """Where the CPU of a load phase goes, per run: the clients (this process), the API process, the
+    template(s), and the sandboxes (the runs the templates reaped, rehearsals included)."""
+
+    def __init__(self, api_pid: int) -> None:
+        self.api_pid = api_pid
+        self.templates = _templates(api_pid)
+        self.start = self._sample()
+
+    def _sample(self) -> dict[str, float]:
+        api, _ = _cpu_s(self.api_pid)
+        own = [_cpu_s(pid) for pid in self.templates]
+        return {"clients": time.process_time(), "API process": api, "templates": sum(o[0] for o in own),
+                "sandboxes": sum(o[1] for o in own)}
+
+    def per_run_ms(self, runs: int) -> dict[str, float]:
+        end = self._sample()
+        return {k: (end[k] - v) * 1000.0 / max(runs, 1) for k, v in self.start.items()}
+
+
+def gateway_rate(url: str, auth: dict[str, str], clients: int, seconds: float,
+                 api_pid: int | None = None) -> tuple[float, float, float, dict[str, float]]:
     counts, latencies, errors = [0] * clients, [[] for _ in range(clients)], []
     deadline = time.monotonic() + seconds
 
@@ -129,6 +179,7 @@ def gateway_rate(url: str, auth: dict[str, str], clients: int, seconds: float) -
         except Exception as exc:  # reported below; the figure would be wrong
             errors.append(exc)
 
+    budget = CpuBudget(api_pid) if api_pid is not None else None
     t0 = time.perf_counter()
     threads = [threading.Thread(target=loop, args=(i,)) for i in range(clients)]
     for t in threads:
@@ -137,8 +188,10 @@ def gateway_rate(url: str, auth: dict[str, str], clients: int, seconds: float) -
         t.join()
     if errors:
         raise SystemExit(f"the load phase failed: {errors[0]}")
+    elapsed = time.perf_counter() - t0
+    cpu = budget.per_run_ms(sum(counts)) if budget is not None else {}
     every = sorted(x for lat in latencies for x in lat)
-    return sum(counts) / (time.perf_counter() - t0), every[len(every) // 2], every[int(len(every) * 0.95)]
+    return sum(counts) / elapsed, every[len(every) // 2], every[int(len(every) * 0.95)], cpu
 
 
 def layer_costs(runs: int) -> list[tuple[str, float]]:
@@ -224,11 +277,14 @@ def main() -> int:
             b50, a50 = statistics.median(bare), statistics.median(api)
             print(f"\n1. one run over HTTP: bare FMPy p50 {b50 * ms:.1f} ms, gateway p50 {a50 * ms:.1f} ms "
                   f"(p95 {sorted(api)[int(len(api) * 0.95)] * ms:.1f}): {a50 / b50:.2f}x   (goal <= 2.0x)")
-            pool = bare_pool_rate(args.seconds)
-            rate, p50, p95 = gateway_rate(url, auth, args.clients, args.seconds)
+            pool, bare_cpu = bare_pool_rate(args.seconds)
+            rate, p50, p95, cpu = gateway_rate(url, auth, args.clients, args.seconds, api_pid=proc.pid)
             print(f"2. throughput: bare FMPy 2-process pool {pool:.1f} runs/s, gateway {args.clients} clients "
                   f"{rate:.1f} runs/s (p50 {p50 * ms:.0f} ms, p95 {p95 * ms:.0f} ms): {rate / pool:.0%}   "
                   f"(goal >= 50 %)")
+            print(f"   CPU per run (ms): {', '.join(f'{k} {v:.1f}' for k, v in cpu.items())}; total "
+                  f"{sum(cpu.values()):.1f}, against bare FMPy's {bare_cpu:.1f} (the 50 % goal allows "
+                  f"{2 * bare_cpu:.1f} on a machine whose cores the runs keep busy)")
         finally:
             proc.terminate()
             proc.wait(timeout=60)
