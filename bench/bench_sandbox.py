@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_core import LIBRARY, prepare, start_gateway  # noqa: E402
+from bench_core import LIBRARY, CpuBudget, prepare, start_gateway  # noqa: E402
 
 FMU = LIBRARY / "fmi3" / "BouncingBall.fmu"
 BODY = json.dumps({"fmu_id": "lib:BouncingBall", "interface": "CoSimulation", "stop_time": 3.0,
@@ -122,46 +122,6 @@ def bare_pool_rate(seconds: float) -> tuple[float, float]:
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
     return total / elapsed, cpu * 1000.0 / max(total, 1)
-
-
-_TICK_S = 1.0 / os.sysconf("SC_CLK_TCK")
-
-
-def _cpu_s(pid: int) -> tuple[float, float]:
-    """CPU seconds a process used itself (all its threads) and what its reaped children used."""
-    with open(f"/proc/{pid}/stat") as fh:
-        fields = fh.read().rpartition(")")[2].split()
-    utime, stime, cutime, cstime = (int(x) for x in fields[11:15])
-    return (utime + stime) * _TICK_S, (cutime + cstime) * _TICK_S
-
-
-def _templates(api_pid: int) -> list[int]:
-    """The gateway's sandbox templates: its direct children (they fork and reap every run)."""
-    pids = []
-    for task in os.listdir(f"/proc/{api_pid}/task"):
-        with open(f"/proc/{api_pid}/task/{task}/children") as fh:
-            pids += [int(x) for x in fh.read().split()]
-    return pids
-
-
-class CpuBudget:
-    """Where the CPU of a load phase goes, per run: the clients (this process), the API process, the
-    template(s), and the sandboxes (the runs the templates reaped, rehearsals included)."""
-
-    def __init__(self, api_pid: int) -> None:
-        self.api_pid = api_pid
-        self.templates = _templates(api_pid)
-        self.start = self._sample()
-
-    def _sample(self) -> dict[str, float]:
-        api, _ = _cpu_s(self.api_pid)
-        own = [_cpu_s(pid) for pid in self.templates]
-        return {"clients": time.process_time(), "API process": api, "templates": sum(o[0] for o in own),
-                "sandboxes": sum(o[1] for o in own)}
-
-    def per_run_ms(self, runs: int) -> dict[str, float]:
-        end = self._sample()
-        return {k: (end[k] - v) * 1000.0 / max(runs, 1) for k, v in self.start.items()}
 
 
 def gateway_rate(url: str, auth: dict[str, str], clients: int, seconds: float,

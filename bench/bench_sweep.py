@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing
+import resource
 import shutil
 import sys
 import tempfile
@@ -26,7 +27,7 @@ import httpx
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_core import LIBRARY, prepare, start_gateway  # noqa: E402
+from bench_core import LIBRARY, CpuBudget, prepare, start_gateway  # noqa: E402
 
 MODEL = "BouncingBall"
 STOP_TIME = 3.0
@@ -47,14 +48,28 @@ def _run(e: float) -> float:
     return float(np.max(result["h"]))
 
 
-def bare_fmpy(values: list[float], workers: int) -> tuple[float, list[float]]:
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def bare_fmpy(values: list[float], workers: int) -> tuple[float, list[float], float]:
+    """Wall time, the KPIs, and the CPU milliseconds each run took in the pool's processes."""
     fmu = str(LIBRARY / "fmi3" / f"{MODEL}.fmu")
     with tempfile.TemporaryDirectory() as root:
         with multiprocessing.get_context("fork").Pool(workers, _init, (fmu, root)) as pool:
             pool.map(_run, values[:workers * 2])  # warm: every process has unpacked and loaded the model
             t0 = time.perf_counter()
-            kpis = pool.map(_run, values, chunksize=1)
-            return time.perf_counter() - t0, kpis
+            kpis = pool.map(_run_timed, values, chunksize=1)
+            wall = time.perf_counter() - t0
+    cpu_ms = sum(c for _, c in kpis) * 1000.0 / max(len(values), 1)
+    return wall, [k for k, _ in kpis], cpu_ms
+
+
+def _run_timed(e: float) -> tuple[float, float]:
+    c0 = _cpu()
+    kpi = _run(e)
+    return kpi, _cpu() - c0
 
 
 def gateway_sweep(client: httpx.Client, values: list[float]) -> tuple[float, float, dict[str, Any]]:
@@ -81,7 +96,7 @@ def main() -> int:
     args = parser.parse_args()
     values = [float(v) for v in np.linspace(0.5, 0.95, args.cases)]
 
-    fmpy_s, fmpy_kpis = bare_fmpy(values, args.workers)
+    fmpy_s, fmpy_kpis, fmpy_cpu = bare_fmpy(values, args.workers)
     with tempfile.TemporaryDirectory() as tmp:
         proc, url = start_gateway(Path(tmp), FMU_GATEWAY_RUNNER_CONCURRENCY=str(args.workers))
         try:
@@ -90,7 +105,9 @@ def main() -> int:
                 warm = {"fmu_id": f"lib:{MODEL}", "stop_time": STOP_TIME, "cache": False}
                 for _ in range(args.workers * 2):
                     client.post("/v1/simulations", json=warm).raise_for_status()
+                budget = CpuBudget(proc.pid)
                 wall, admitted, table = gateway_sweep(client, values)
+                cpu = budget.per_run_ms(len(values))
         finally:
             proc.terminate()
             proc.wait(30)
@@ -105,6 +122,8 @@ def main() -> int:
     print(f"  gateway sweep (POST to last case): {wall:8.2f} s  {sweep_rate:8.1f} runs/s  "
           f"(admission {admitted * 1000:.0f} ms)")
     print(f"  cases succeeded: {succeeded}/{args.cases}; max(h) equal to bare FMPy's: {same}/{args.cases}")
+    print(f"  CPU per case (ms): {', '.join(f'{k} {v:.1f}' for k, v in cpu.items())}; total "
+          f"{sum(cpu.values()):.1f}, against bare FMPy's {fmpy_cpu:.1f} per run")
     ratio = sweep_rate / fmpy_rate
     print(f"  sweep / FMPy rate: {ratio:.0%} (goal >= 50 %: {'met' if ratio >= 0.5 else 'NOT met'})")
     return 0 if succeeded == args.cases else 1
