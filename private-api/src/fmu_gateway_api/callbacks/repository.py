@@ -43,6 +43,10 @@ class CallbackRepository(Repository):
     def add_attempt(self, attempt: CallbackAttempt) -> None:
         self.session.add(attempt)
 
+    def sweep_callback_url(self, sweep_id: str) -> str | None:
+        """The sweep's callback URL alone (its spec, every case, stays unread: each case's end asks)."""
+        return self.session.scalar(select(Sweep.callback_url).where(Sweep.id == sweep_id))
+
     def lock_sweep(self, sweep_id: str) -> Sweep | None:
         """The sweep, its row locked until this transaction ends: the ends of its last cases, in parallel
         transactions, are looked at one after the other (each sees the other's end)."""

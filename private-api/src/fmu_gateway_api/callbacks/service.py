@@ -30,7 +30,7 @@ from fmu_gateway_api.callbacks.schemas import CallbackAttemptOut, CallbackDelive
 from fmu_gateway_api.context import Context
 from fmu_gateway_api.errors import InvalidRequest
 from fmu_gateway_api.settings import Settings
-from fmu_gateway_api.tables import OutboxEvent, Simulation, Sweep, utcnow
+from fmu_gateway_api.tables import OutboxEvent, Simulation, utcnow
 
 SIGNATURE_HEADER = "FMU-Gateway-Signature"
 
@@ -109,8 +109,7 @@ def simulation_ended(session: Session, ctx: Context, sim: Simulation) -> None:
 def sweep_progressed(session: Session, ctx: Context, sweep_id: str) -> None:
     """A case of the sweep ended: the sweep's callback once none is left queued or running."""
     repo = CallbackRepository(session)
-    sweep = session.get(Sweep, sweep_id)
-    if sweep is None or not sweep.callback_url:
+    if not repo.sweep_callback_url(sweep_id):
         return
     sweep = repo.lock_sweep(sweep_id)
     if sweep is None or not sweep.callback_url or repo.open_cases(sweep_id):
