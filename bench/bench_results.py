@@ -1,5 +1,7 @@
 """Large results: a 100k-row run through the gateway (simulate + fetch) against FMPy's own time for the same
 run, and the result downloaded as Arrow and Parquet against JSON (time including the client's parse, size).
+Arrow is fetched as the SDK asks for it (`codecs="zstd, lz4"`: the stored stream, zstd buffers, as it is);
+"arrow plain" names no codecs (uncompressed buffers, what every Arrow reader takes).
 
 Starts a gateway (`fmu-gateway-api serve`) on loopback with a throw-away data directory, one keep-alive
 connection, medians of --repeat runs.
@@ -28,6 +30,15 @@ from bench_core import LIBRARY, prepare, start_gateway
 
 MODEL = "VanDerPol"
 INTERVAL = 0.001
+# What the SDK sends (pyarrow reads zstd and lz4 buffers): the gateway answers with its stored stream as it is.
+ARROW = 'application/vnd.apache.arrow.stream; codecs="zstd, lz4"'
+# download -> (query, headers); "arrow plain" names no codecs (uncompressed buffers, what any Arrow reader takes)
+DOWNLOADS: dict[str, tuple[dict[str, str], dict[str, str]]] = {
+    "json": ({"format": "json"}, {}),
+    "arrow": ({"format": "arrow"}, {"Accept": ARROW}),
+    "arrow plain": ({"format": "arrow"}, {}),
+    "parquet": ({"format": "parquet"}, {}),
+}
 
 
 def median_ms(samples: list[float]) -> float:
@@ -44,7 +55,7 @@ def main() -> int:
     body = {"fmu_id": f"lib:{MODEL}", "interface": "CoSimulation", "stop_time": stop, "output_interval": INTERVAL,
             "cache": False, "wait_s": 120}
     bare, lean, inline, sizes = [], [], [], {}
-    downloads: dict[str, list[float]] = {"json": [], "arrow": [], "parquet": []}
+    downloads: dict[str, list[float]] = {kind: [] for kind in DOWNLOADS}
     with tempfile.TemporaryDirectory() as tmp:
         proc, url = start_gateway(Path(tmp))
         try:
@@ -60,7 +71,7 @@ def main() -> int:
                     t0 = time.perf_counter()
                     r = client.post("/v1/simulations", json={**body, "inline_result": False})
                     assert r.status_code == 200 and r.json()["status"] == "succeeded", r.text
-                    got = client.get(r.json()["result_url"], params={"format": "arrow"})
+                    got = client.get(r.json()["result_url"], headers={"Accept": f"{ARROW}, application/json;q=0.5"})
                     table = pa.ipc.open_stream(got.content).read_all()
                     lean.append(time.perf_counter() - t0)
                     assert table.num_rows == len(direct)
@@ -71,12 +82,12 @@ def main() -> int:
                     inline.append(time.perf_counter() - t0)
                     assert len(doc["result"]["data"]["time"]) == len(direct)
                     sim_url = r.json()["result_url"]
-                    for kind in downloads:
+                    for kind, (query, headers) in DOWNLOADS.items():
                         t0 = time.perf_counter()
-                        got = client.get(sim_url, params={"format": kind})
+                        got = client.get(sim_url, params=query, headers=headers)
                         if kind == "json":
                             json.loads(got.content)
-                        elif kind == "arrow":
+                        elif kind.startswith("arrow"):
                             pa.ipc.open_stream(got.content).read_all()
                         else:
                             pq.read_table(io.BytesIO(got.content))
@@ -95,10 +106,11 @@ def main() -> int:
           f"ratio {lean_ms / fmpy_ms:.2f}x (goal <= 1.10x)")
     print(f"   simulate, JSON inline     {inline_ms:8.1f} ms   ratio {inline_ms / fmpy_ms:.2f}x")
     print("2. download + parse          time ms     bytes   faster than JSON   smaller than JSON")
-    for kind in ("json", "arrow", "parquet"):
+    for kind in DOWNLOADS:
         ms = median_ms(downloads[kind])
         print(f"   {kind:<24}{ms:9.1f}{sizes[kind]:>11}{json_ms / ms:>15.1f}x{sizes['json'] / sizes[kind]:>18.1f}x")
-    print("   goal: Arrow >= 5x faster and >= 3x smaller than JSON")
+    print("   goal: Arrow >= 5x faster and >= 3x smaller than JSON (arrow: as the SDK asks, codecs=zstd: the "
+          "stored stream as it is; arrow plain: no codecs named, uncompressed buffers)")
     return 0
 
 

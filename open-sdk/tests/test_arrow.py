@@ -52,3 +52,6 @@ def test_the_cli_writes_arrow_and_parquet_by_extension(gateway_url: str, tmp_pat
                      "--out", str(arrow)])
     assert code == 0, capsys.readouterr()
     assert pa.ipc.open_stream(arrow.read_bytes()).read_all().equals(table)
+    with Gateway(base_url=gateway_url) as gw:  # asked with zstd buffers: the same table
+        assert gw.result_table(sims[0].id).equals(table)
+        assert gw.result_bytes(sims[0].id, "arrow") == arrow.read_bytes()  # what the CLI wrote

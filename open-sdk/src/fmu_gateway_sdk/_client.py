@@ -69,6 +69,8 @@ from fmu_gateway_sdk._progress import progress_bar
 from fmu_gateway_sdk._results import SimulationResult, arrow_available, short_model_name
 
 ARROW_STREAM = "application/vnd.apache.arrow.stream"
+# pyarrow reads IPC buffers compressed with either codec: the gateway then sends its stored stream as it is
+ARROW_COMPRESSED = f'{ARROW_STREAM}; codecs="zstd, lz4"'
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -249,7 +251,7 @@ class Gateway(GatewayBase):
 
     def result_bytes(self, simulation_id: str, format: str) -> bytes:
         """The result of a succeeded simulation as the gateway renders it: `json`, `csv`, `arrow` (an Arrow
-        IPC stream) or `parquet`."""
+        IPC stream, uncompressed buffers: any Arrow reader takes it) or `parquet`."""
         kind = check_get_simulation_result_format(format)
         response = self.send(get_simulation_result._get_kwargs(simulation_id=simulation_id, format_=kind))
         return response.content
@@ -259,7 +261,9 @@ class Gateway(GatewayBase):
         infinities kept; field metadata `fmi_type`, `unit`, `dimensions` (arrays are fixed-size lists)."""
         import pyarrow as pa  # type: ignore[import-untyped]
 
-        return pa.ipc.open_stream(self.result_bytes(simulation_id, "arrow")).read_all()
+        response = self.send(get_simulation_result._get_kwargs(simulation_id=simulation_id, format_="arrow"),
+                             headers={"Accept": ARROW_COMPRESSED})
+        return pa.ipc.open_stream(response.content).read_all()
 
     def result_csv(self, simulation_id: str) -> str:
         """The result of a succeeded simulation as the gateway's CSV."""
@@ -336,7 +340,7 @@ class Gateway(GatewayBase):
         if arrow_available():
             # Arrow when the gateway offers it, else JSON (negotiated: an older gateway answers JSON)
             response = self.send(get_simulation_result._get_kwargs(simulation_id=simulation["id"]),
-                                 headers={"Accept": f"{ARROW_STREAM}, application/json;q=0.5"})
+                                 headers={"Accept": f"{ARROW_COMPRESSED}, application/json;q=0.5"})
             if response.headers.get("content-type", "").startswith(ARROW_STREAM):
                 import pyarrow as pa
 

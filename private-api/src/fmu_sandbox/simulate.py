@@ -95,15 +95,37 @@ def write_json(path: str, data: dict[str, Any]) -> None:
 
 
 class Progress:
-    """Sends the fraction of simulated time to the template now and then (never blocks)."""
+    """Sends the fraction of simulated time to the template now and then (never blocks).
+
+    FMPy calls `step` after every output step, so most calls only count down (a plain closure: ~70 ns
+    against ~200 for reading the clock each time, 13 ms of a 100k-step run). The clock is read every
+    `stride` steps, a stride that doubles while steps are fast (up to 256) and drops to 1 when they are slow
+    (a model whose steps turn slow goes at most 256 steps without a report)."""
 
     def __init__(self, events: int, start: float, stop: float) -> None:
         self.events = events
         self.start, self.span = start, max(stop - start, 1e-300)
-        self.last = 0.0
+        self.last = self.checked = 0.0
+        self.stride = 1
+        left = 1
 
-    def __call__(self, t: float, _recorder: Any) -> bool:
+        def step(t: float, _recorder: Any) -> bool:
+            nonlocal left
+            left -= 1
+            if not left:
+                left = self.check(t)
+            return True
+
+        self.step = step
+
+    def check(self, t: float) -> int:
+        """Send the fraction when 0.25 s have passed; the number of steps until the next look."""
         now = time.monotonic()
+        gap, self.checked = now - self.checked, now
+        if gap < 0.02:
+            self.stride = min(self.stride * 2, 256)
+        elif gap > 0.1:
+            self.stride = 1
         if now - self.last >= 0.25:
             self.last = now
             fraction = min(max((t - self.start) / self.span, 0.0), 1.0)
@@ -111,7 +133,10 @@ class Progress:
                 os.write(self.events, b"p %.4f\n" % fraction)
             except Exception:  # noqa: BLE001 - progress is a courtesy: never the reason a run fails
                 pass
-        return True
+        return self.stride
+
+    def __call__(self, t: float, recorder: Any) -> bool:
+        return self.step(t, recorder)
 
 
 def _input_array(inputs: dict[str, Any] | None) -> Any:
@@ -216,7 +241,7 @@ def run(message: dict[str, Any], out: str, events: int) -> int:
             input=_input_array(job.get("inputs")),
             output=job.get("outputs") or None,
             logger=log,
-            step_finished=Progress(events, float(job["start_time"]), float(job["stop_time"])),
+            step_finished=Progress(events, float(job["start_time"]), float(job["stop_time"])).step,
             debug_logging=bool(job.get("debug_logging")),
             remote_platform=None,  # never wine or WSL: a model runs natively or not at all
         )
@@ -315,7 +340,7 @@ def rehearse(fmu_dir: str) -> None:
 
     try:
         result = fmpy.simulate_fmu(fmu_dir, validate=False, fmi_type="CoSimulation", stop_time=0.05,
-                                   logger=LogTail(), step_finished=Progress(-1, 0.0, 0.05), remote_platform=None)
+                                   logger=LogTail(), step_finished=Progress(-1, 0.0, 0.05).step, remote_platform=None)
         np.save(io.BytesIO(), result, allow_pickle=False)
         json.dumps({"fmpy_version": fmpy.__version__, "log": ""}, ensure_ascii=True).encode("ascii")
     except Exception:  # noqa: BLE001 - a rehearsal that fails only means a colder run

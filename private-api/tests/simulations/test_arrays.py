@@ -65,15 +65,29 @@ def csv_columns(client: ContractClient, auth: dict[str, str], sim_id: str) -> di
 
 
 def fetch_table(client: ContractClient, auth: dict[str, str], sim_id: str, kind: str) -> pa.Table:
-    """The result as Arrow (by Accept) or Parquet (by format=)."""
-    if kind == "arrow":
+    """The result as Arrow (by Accept; "arrow+zstd": a client that takes zstd buffers) or Parquet (by
+    format=)."""
+    if kind in ("arrow", "arrow+zstd"):
+        codecs = '; codecs="zstd, lz4"' if kind == "arrow+zstd" else ""
         response = client.get(f"/v1/simulations/{sim_id}/result",
-                              headers={**auth, "Accept": "application/vnd.apache.arrow.stream"})
+                              headers={**auth, "Accept": f"application/vnd.apache.arrow.stream{codecs}"})
         assert response.headers["content-type"] == "application/vnd.apache.arrow.stream"
+        assert arrow_compressed(response.content) == (kind == "arrow+zstd")
         return pa.ipc.open_stream(response.content).read_all()
     response = client.get(f"/v1/simulations/{sim_id}/result", headers=auth, params={"format": "parquet"})
     assert response.headers["content-type"] == "application/vnd.apache.parquet"
     return pq.read_table(io.BytesIO(response.content))
+
+
+def arrow_compressed(stream: bytes) -> bool:
+    """Does this Arrow IPC stream compress its buffers? Uncompressed, its record batches' bodies are as
+    long as the table's buffers (padded to 8 bytes); compressed, each buffer is a length and a frame."""
+    table = pa.ipc.open_stream(stream).read_all()
+    reader = pa.ipc.MessageReader.open_stream(pa.BufferReader(stream))
+    body = sum(message.body.size for message in reader if message.type == "record batch")
+    plain = sum(-(-buf.size // 8) * 8 for column in table.columns for chunk in column.chunks
+                for buf in chunk.buffers() if buf is not None)
+    return body != plain
 
 
 def test_array_variables_are_listed_with_their_dimensions(client: ContractClient, auth: dict[str, str]) -> None:
@@ -118,7 +132,7 @@ def test_state_space_equals_fmpy_bit_for_bit_through_json_and_csv(client: Contra
         assert [float(v) for v in columns[f"y[{i + 1}]"]] == expected["y"][:, i].tolist()
     assert [float(v) for v in columns["energy"]] == expected["energy"].tolist()
     # Arrow and Parquet: the same bits, the array as a fixed-size list with its dimensions
-    for kind in ("arrow", "parquet"):
+    for kind in ("arrow", "arrow+zstd", "parquet"):
         table = fetch_table(client, auth, sim["id"], kind)
         assert table.column_names == ["time", "y", "energy"]
         y = table.schema.field("y")
@@ -205,9 +219,10 @@ def test_nan_and_infinities_are_spelled_out(client: ContractClient, auth: dict[s
         assert np.array_equal(parsed, expected[name], equal_nan=True), name
     assert columns["pinf_out"][-1] == "Infinity" and columns["nan_out"][-1] == "NaN"
     assert math.isinf(float(columns["ninf_out"][-1]))
-    table = fetch_table(client, auth, sim["id"], "arrow")
-    for name in ("nan_out", "pinf_out", "ninf_out"):
-        assert np.asarray(table.column(name)).tobytes() == expected[name].tobytes(), name
+    for kind in ("arrow", "arrow+zstd"):
+        table = fetch_table(client, auth, sim["id"], kind)
+        for name in ("nan_out", "pinf_out", "ninf_out"):
+            assert np.asarray(table.column(name)).tobytes() == expected[name].tobytes(), (kind, name)
 
 
 def test_a_result_can_be_left_out_of_the_answer_and_fetched_as_arrow(client: ContractClient,

@@ -17,6 +17,7 @@ import pyarrow.parquet as pq
 
 from fmu_gateway_api.simulations import columnar
 from fmu_sandbox.simulate import TextColumns
+from tests.simulations.test_arrays import arrow_compressed
 
 ROWS = 3
 
@@ -59,6 +60,47 @@ def test_types_and_dimensions_are_kept_in_arrow_and_parquet() -> None:
         assert back.column(name).to_pylist() == t.column(name).to_pylist(), name
     assert np.asarray(back.column("A").combine_chunks().flatten()).tobytes() == flat.tobytes()
     assert back.schema.field("A").metadata[b"dimensions"] == b"2,2"
+
+
+def assert_same_bits(got: pa.Table, want: pa.Table) -> None:
+    """Schema with metadata, and every buffer of every column the same bytes (NaN is not equal to itself,
+    so Table.equals cannot say it)."""
+    assert got.schema.equals(want.schema, check_metadata=True)
+    for name in want.column_names:
+        for ours, theirs in zip(got.column(name).chunks, want.column(name).chunks, strict=True):
+            assert [b.to_pybytes() if b else None for b in ours.buffers()] == \
+                [b.to_pybytes() if b else None for b in theirs.buffers()], name
+
+
+def test_the_stored_stream_is_zstd_compressed_and_round_trips_bit_for_bit() -> None:
+    t = table()
+    stored = columnar.encode(t)
+    plain = columnar.encode(t, compressed=False)
+    assert arrow_compressed(stored) and not arrow_compressed(plain)
+    for blob in (stored, plain, columnar.arrow_download(stored, ()), columnar.arrow_download(stored, {"zstd"})):
+        assert_same_bits(columnar.decode(blob), t)
+    assert columnar.arrow_download(stored, {"zstd", "lz4"}) is stored  # as stored, nothing re-encoded
+    assert not arrow_compressed(columnar.arrow_download(stored, ()))  # no codec named: uncompressed
+    assert not arrow_compressed(columnar.arrow_download(stored, {"lz4"}))  # one we do not store: uncompressed
+    assert columnar.json_bytes(columnar.decode(stored)) == columnar.json_bytes(t)
+    assert "".join(columnar.csv_chunks(columnar.decode(stored))) == "".join(columnar.csv_chunks(t))
+
+
+def test_a_large_smooth_result_is_smaller_compressed() -> None:
+    n = 100_000
+    array = np.zeros(n, dtype=[("time", "f8"), ("x", "f8")])
+    array["time"] = np.arange(n) * 1e-3
+    array["x"] = np.sin(array["time"])
+    t = columnar.build_table(array, {}, {}, {})
+    stored, plain = columnar.encode(t), columnar.encode(t, compressed=False)
+    assert len(stored) < 0.8 * len(plain)
+    assert np.asarray(columnar.decode(stored).column("x")).tobytes() == array["x"].tobytes()
+
+
+def test_an_uncompressed_stream_stored_before_compression_still_serves() -> None:
+    old = columnar.encode(table(), compressed=False)
+    assert columnar.arrow_download(old, {"zstd"}) is old  # uncompressed is always acceptable
+    assert_same_bits(columnar.decode(old), table())
 
 
 def test_json_is_exact_nested_and_spells_non_finite_numbers() -> None:

@@ -23,7 +23,7 @@ from fmu_gateway_api.deps import ContextDep, CurrentAccount, SessionDep, json_bo
 from fmu_gateway_api.errors import Conflict
 from fmu_gateway_api.fmus.models import Model
 from fmu_gateway_api.kit import uow
-from fmu_gateway_api.kit.negotiation import negotiate
+from fmu_gateway_api.kit.negotiation import negotiate, parameters
 from fmu_gateway_api.kit.waiters import Waiter
 from fmu_gateway_api.simulations import columnar, service
 from fmu_gateway_api.simulations.dispatcher import Dispatcher, Finished
@@ -42,6 +42,7 @@ router = APIRouter(tags=["simulations"])
 SimId = Annotated[str, Path(pattern=r"^sim_[0-9a-f]{32}$")]
 TERMINAL = ("succeeded", "failed", "cancelled")
 Status = Literal["queued", "running", "succeeded", "failed", "cancelled"]
+ARROW_FILE = "application/vnd.apache.arrow.file"
 
 
 def _error(sim: Simulation) -> SimulationError | None:
@@ -67,11 +68,25 @@ def simulation_out(sim: Simulation, result: dict[str, Any] | None = None) -> Sim
     )
 
 
-def _load_result(ctx: Context, sim: Simulation) -> pa.Table:
+def _stored_result(ctx: Context, sim: Simulation) -> bytes:
     if sim.status != "succeeded" or not sim.result_sha256 or not ctx.blobs.exists(sim.result_sha256):
         raise Conflict(f"simulation '{sim.id}' has no result (status: {sim.status})",
                        slug="result-not-available", simulation_status=sim.status)
-    return columnar.decode(ctx.blobs.read_bytes(sim.result_sha256))
+    return ctx.blobs.read_bytes(sim.result_sha256)
+
+
+def _load_result(ctx: Context, sim: Simulation) -> pa.Table:
+    return columnar.decode(_stored_result(ctx, sim))
+
+
+def _arrow_codecs(accept: str | None) -> set[str]:
+    """The IPC buffer codecs an Arrow client takes, as the Arrow project suggests for HTTP: a `codecs`
+    parameter on the Arrow media type (`application/vnd.apache.arrow.stream; codecs="zstd, lz4"`)."""
+    found: set[str] = set()
+    for media in (columnar.ARROW_STREAM, ARROW_FILE):
+        listed = parameters(accept, media).get("codecs", "")
+        found.update(c.strip().lower() for c in listed.replace(",", " ").split())
+    return found
 
 
 @dataclass
@@ -257,17 +272,20 @@ def cancel_simulation(simulation_id: SimId, ctx: ContextDep, session: SessionDep
 def get_result(simulation_id: SimId, request: Request, ctx: ContextDep, session: SessionDep,
                caller: CurrentAccount,
                format: Annotated[str | None, Query(pattern="^(json|csv|arrow|parquet)$")] = None) -> Response:
-    """The stored Arrow table, rendered as asked: JSON and CSV column by column while they are sent."""
+    """The stored Arrow table, rendered as asked: JSON and CSV column by column while they are sent; Arrow
+    as stored (zstd buffers) when the client lists that codec, else uncompressed."""
     sim = service.get(session, caller, simulation_id)
-    kind = format or negotiate(request.headers.get("accept"), _RESULT_KINDS)
+    accept = request.headers.get("accept")
+    kind = format or negotiate(accept, _RESULT_KINDS)
+    if kind == "arrow":  # the stored stream as it is when the client takes zstd buffers: nothing re-encoded
+        return Response(columnar.arrow_download(_stored_result(ctx, sim), _arrow_codecs(accept)),
+                        media_type=columnar.ARROW_STREAM,
+                        headers={"Content-Disposition": f'attachment; filename="{sim.id}.arrow"'})
     table = _load_result(ctx, sim)
     if kind == "csv":
         return StreamingResponse(iterate_in_threadpool(columnar.csv_chunks(table)),
                                  media_type="text/csv; charset=utf-8",
                                  headers={"Content-Disposition": f'attachment; filename="{sim.id}.csv"'})
-    if kind == "arrow":
-        return Response(columnar.arrow_bytes(table), media_type=columnar.ARROW_STREAM,
-                        headers={"Content-Disposition": f'attachment; filename="{sim.id}.arrow"'})
     if kind == "parquet":
         return Response(columnar.parquet_bytes(table), media_type=columnar.PARQUET,
                         headers={"Content-Disposition": f'attachment; filename="{sim.id}.parquet"'})
@@ -294,7 +312,7 @@ def get_log(simulation_id: SimId, request: Request, session: SessionDep, caller:
 
 
 _RESULT_KINDS = {"application/json": "json", "text/csv": "csv", columnar.ARROW_STREAM: "arrow",
-                 columnar.PARQUET: "parquet", "application/vnd.apache.arrow.file": "arrow",
+                 columnar.PARQUET: "parquet", ARROW_FILE: "arrow",
                  "application/x-parquet": "parquet", "*/*": "json", "application/*": "json", "text/*": "csv"}
 _LOG_KINDS = {"text/plain": "text", "application/json": "json", "*/*": "text", "text/*": "text",
               "application/*": "json"}

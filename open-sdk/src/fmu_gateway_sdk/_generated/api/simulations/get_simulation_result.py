@@ -105,6 +105,12 @@ def sync_detailed(
     and the infinities as they are: one field per column, time first, with field metadata `fmi_type`,
     `unit` and, for an FMI 3 array (a fixed-size list of its elements, row-major), `dimensions`
     (`"3"`, `"3,3"`); String is utf8, Binary is binary. JSON and CSV are as `ResultData` says.
+    The Arrow stream's buffers are uncompressed unless the client names the IPC buffer codecs it reads
+    with a `codecs` parameter on the Arrow media type, as the Apache Arrow project suggests for HTTP:
+    `Accept: application/vnd.apache.arrow.stream; codecs="zstd, lz4"` (also with `format=arrow`). A
+    list with `zstd` gets the stored stream as it is, its buffers zstd-compressed (smaller, and sent
+    without re-encoding; pyarrow and most Arrow libraries read it as it is, Arrow JS needs a zstd codec
+    registered); any other list gets uncompressed buffers, which a client must always accept.
 
     Args:
         simulation_id (str):
@@ -145,6 +151,12 @@ def sync(
     and the infinities as they are: one field per column, time first, with field metadata `fmi_type`,
     `unit` and, for an FMI 3 array (a fixed-size list of its elements, row-major), `dimensions`
     (`"3"`, `"3,3"`); String is utf8, Binary is binary. JSON and CSV are as `ResultData` says.
+    The Arrow stream's buffers are uncompressed unless the client names the IPC buffer codecs it reads
+    with a `codecs` parameter on the Arrow media type, as the Apache Arrow project suggests for HTTP:
+    `Accept: application/vnd.apache.arrow.stream; codecs="zstd, lz4"` (also with `format=arrow`). A
+    list with `zstd` gets the stored stream as it is, its buffers zstd-compressed (smaller, and sent
+    without re-encoding; pyarrow and most Arrow libraries read it as it is, Arrow JS needs a zstd codec
+    registered); any other list gets uncompressed buffers, which a client must always accept.
 
     Args:
         simulation_id (str):
@@ -180,6 +192,12 @@ async def asyncio_detailed(
     and the infinities as they are: one field per column, time first, with field metadata `fmi_type`,
     `unit` and, for an FMI 3 array (a fixed-size list of its elements, row-major), `dimensions`
     (`"3"`, `"3,3"`); String is utf8, Binary is binary. JSON and CSV are as `ResultData` says.
+    The Arrow stream's buffers are uncompressed unless the client names the IPC buffer codecs it reads
+    with a `codecs` parameter on the Arrow media type, as the Apache Arrow project suggests for HTTP:
+    `Accept: application/vnd.apache.arrow.stream; codecs="zstd, lz4"` (also with `format=arrow`). A
+    list with `zstd` gets the stored stream as it is, its buffers zstd-compressed (smaller, and sent
+    without re-encoding; pyarrow and most Arrow libraries read it as it is, Arrow JS needs a zstd codec
+    registered); any other list gets uncompressed buffers, which a client must always accept.
 
     Args:
         simulation_id (str):
@@ -218,6 +236,12 @@ async def asyncio(
     and the infinities as they are: one field per column, time first, with field metadata `fmi_type`,
     `unit` and, for an FMI 3 array (a fixed-size list of its elements, row-major), `dimensions`
     (`"3"`, `"3,3"`); String is utf8, Binary is binary. JSON and CSV are as `ResultData` says.
+    The Arrow stream's buffers are uncompressed unless the client names the IPC buffer codecs it reads
+    with a `codecs` parameter on the Arrow media type, as the Apache Arrow project suggests for HTTP:
+    `Accept: application/vnd.apache.arrow.stream; codecs="zstd, lz4"` (also with `format=arrow`). A
+    list with `zstd` gets the stored stream as it is, its buffers zstd-compressed (smaller, and sent
+    without re-encoding; pyarrow and most Arrow libraries read it as it is, Arrow JS needs a zstd codec
+    registered); any other list gets uncompressed buffers, which a client must always accept.
 
     Args:
         simulation_id (str):
