@@ -217,6 +217,11 @@ class Settings(BaseSettings):
         return [origin.strip() for origin in self.cors_allowed_origins.split(",") if origin.strip()]
 
     @property
+    def heavy_tier(self) -> bool:
+        """Long runs have a lane of their own: a heavy backend other than the workers' own runner."""
+        return self.heavy_runner is not None and self.heavy_runner != self.runner
+
+    @property
     def is_sqlite(self) -> bool:
         return self.sqlalchemy_url.startswith("sqlite")
 
