@@ -300,14 +300,8 @@ class Dispatcher:
                 finally:
                     self.release()
                 continue
-            sim, model, phases = claimed
             try:
-                self._execute(sim, model, phases)
-            except Exception:
-                log.exception("job %s failed in the dispatcher", sim.id)
-                execution.fail(self.ctx, self.worker_id, sim, {
-                    "type": "internal-error", "detail": "the service failed while running this simulation",
-                    "platform": True})
+                self._run(claimed)
             finally:
                 self.release()
 
@@ -337,19 +331,25 @@ class Dispatcher:
                              daemon=True).start()
 
     def _run_heavy(self, claimed: Ready) -> None:
-        sim, model, phases = claimed
         assert self.heavy is not None
         try:
-            self._execute(sim, model, phases, self.heavy)
-        except Exception:
-            log.exception("heavy job %s failed in the dispatcher", sim.id)
-            execution.fail(self.ctx, self.worker_id, sim, {
-                "type": "internal-error", "detail": "the service failed while running this simulation",
-                "platform": True})
+            self._run(claimed, self.heavy)
         finally:
             with self._lock:
                 self._heavy_busy -= 1
             self.wake()
+
+    def _run(self, claimed: Ready, runner: Runner | None = None) -> None:
+        """A claimed job run to its end (by the heavy runner when given); one the service itself fails while
+        running it is failed and refunded."""
+        sim, model, phases = claimed
+        try:
+            self._execute(sim, model, phases, runner)
+        except Exception:
+            log.exception("%s %s failed in the dispatcher", "job" if runner is None else "heavy job", sim.id)
+            execution.fail(self.ctx, self.worker_id, sim, {
+                "type": "internal-error", "detail": "the service failed while running this simulation",
+                "platform": True})
 
     def _looking(self, queue: str) -> bool:
         """Whether to look at `queue` now (and the flag taken down first: a notification that comes while
