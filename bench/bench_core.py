@@ -34,14 +34,17 @@ def start_gateway(data: Path, **env: str) -> tuple[subprocess.Popen[bytes], str]
     return gateway.proc, gateway.url
 
 
-def prepare(data: Path, url: str) -> dict[str, str]:
-    """A pro account with plenty of credits, as an operator would set one up."""
-    key = httpx.post(f"{url}/v1/keys", json={"name": "bench"}).json()["api_key"]
+def prepare(data: Path, url: str, *, tier: str = "pro", database_url: str | None = None) -> dict[str, str]:
+    """An account on `tier` with plenty of credits, as an operator would set one up (through the CLI, on the
+    gateway's data directory and database: its SQLite file when database_url is None)."""
+    key = httpx.post(f"{url}/v1/keys", json={"name": "bench"}, timeout=30).json()["api_key"]
     auth = {"Authorization": f"Bearer {key}"}
-    account = httpx.get(f"{url}/v1/account", headers=auth).json()["account_id"]
+    account = httpx.get(f"{url}/v1/account", headers=auth, timeout=30).json()["account_id"]
     env = {**os.environ, "FMU_GATEWAY_DATA_DIR": str(data)}
     env.pop("DATABASE_URL", None)
-    for args in (["set-tier", account, "pro"], ["grant-credits", account, "100000"]):
+    if database_url is not None:
+        env["DATABASE_URL"] = database_url
+    for args in (["set-tier", account, tier], ["grant-credits", account, "100000"]):
         subprocess.run([sys.executable, "-m", "fmu_gateway_api.cli", *args], env=env, check=True,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     time.sleep(5.5)  # the key cache (at most 5 s) picks up the new tier

@@ -16,9 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -28,6 +26,9 @@ import httpx
 from fmu_gateway_api.auth.tokens import SigningKey
 from fmu_gateway_testkit import GatewayProcess, fresh_postgres, hostile_fmu, postgres_url
 from sqlalchemy import create_engine, text
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_core import prepare  # noqa: E402
 
 LOCAL_POSTGRES = "postgresql://postgres@127.0.0.1:5432/test"
 
@@ -54,15 +55,7 @@ class Stack:
                                                env=self.env, command=["worker"]).start())
 
     def account(self) -> dict[str, str]:
-        key = httpx.post(f"{self.api.url}/v1/keys", json={"name": "bench-scale"}, timeout=30).json()["api_key"]
-        auth = {"Authorization": f"Bearer {key}"}
-        account = httpx.get(f"{self.api.url}/v1/account", headers=auth, timeout=30).json()["account_id"]
-        env = {**os.environ, "FMU_GATEWAY_DATA_DIR": str(self.root / "shared"), "DATABASE_URL": self.database_url}
-        for args in (["set-tier", account, "enterprise"], ["grant-credits", account, "100000"]):
-            subprocess.run([sys.executable, "-m", "fmu_gateway_api.cli", *args], env=env, check=True,
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(5.5)  # the key cache (at most 5 s) picks up the new tier
-        return auth
+        return prepare(self.root / "shared", self.api.url, tier="enterprise", database_url=self.database_url)
 
     def times(self, ids: list[str]) -> list[tuple[str, float, float, float]]:
         with self.engine.connect() as conn:

@@ -24,6 +24,7 @@ from fmu_gateway_api.fmus.endpoints import router as fmus_router
 from fmu_gateway_api.health.endpoints import router as health_router
 from fmu_gateway_api.internal.endpoints import router as internal_router
 from fmu_gateway_api.kit.bodylimit import BodyLimit, Limit
+from fmu_gateway_api.kit.routing import literal_paths_win
 from fmu_gateway_api.library.endpoints import router as library_router
 from fmu_gateway_api.migrate import pending, upgrade
 from fmu_gateway_api.observability import GaugeRefresher, RequestContext, configure_sentry
@@ -113,6 +114,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool | None = None,
         app.mount("/docs/assets", docs_assets(), name="docs-assets")
     for router in routers:
         app.include_router(router)
+    literal_paths_win(app.router.routes)
     if settings.cors_origins:
         # Browser clients (the TypeScript SDK): the headers they send, and those of ours they must read.
         app.add_middleware(

@@ -36,7 +36,10 @@ _METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 @lru_cache
 def _method_table() -> list[tuple[re.Pattern[str], tuple[str, ...]]]:
     table = []
-    for path, item in contract_json().get("paths", {}).items():
+    # A literal segment wins over a template in the same place: /v1/sweeps/quote before /v1/sweeps/{sweep_id}.
+    paths = sorted(contract_json().get("paths", {}).items(),
+                   key=lambda entry: [part.startswith("{") for part in entry[0].split("/")])
+    for path, item in paths:
         pattern = re.sub(r"\\\{\w+\\\}", "[^/]+", re.escape(path))
         table.append((re.compile(f"^{pattern}$"), tuple(sorted(m.upper() for m in item if m in _METHODS))))
     return table

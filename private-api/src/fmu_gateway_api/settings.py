@@ -64,12 +64,13 @@ class Settings(BaseSettings):
     ecs_security_groups: str | None = None
     s3_bucket: str | None = None
     aws_region: str | None = Field(default=None, validation_alias=AliasChoices("FMU_GATEWAY_AWS_REGION",
-                                                                            "AWS_REGION"))
+                                                                            "AWS_REGION", "AWS_DEFAULT_REGION"))
     aws_endpoint_url: str | None = None
     # Where runner tasks report (an internal load balancer in front of the workers); public_url when unset
     ecs_callback_url: str | None = None
     ecs_start_timeout_s: float = 120.0
     ecs_completion_margin_s: float = 60.0
+    ecs_container_name: str = "runner"  # the runner container's name in the task definition
     # RunTask throttled (or Fargate short of capacity): retried with backoff this long, then the job goes
     # back to the queue (not an attempt used) and is tried again later; a throttled run never fails.
     ecs_throttle_budget_s: float = Field(default=60.0, ge=0)
@@ -214,6 +215,11 @@ class Settings(BaseSettings):
     @property
     def cors_origins(self) -> list[str]:
         return [origin.strip() for origin in self.cors_allowed_origins.split(",") if origin.strip()]
+
+    @property
+    def heavy_tier(self) -> bool:
+        """Long runs have a lane of their own: a heavy backend other than the workers' own runner."""
+        return self.heavy_runner is not None and self.heavy_runner != self.runner
 
     @property
     def is_sqlite(self) -> bool:

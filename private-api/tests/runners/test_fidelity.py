@@ -11,21 +11,14 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
-from fastapi.testclient import TestClient
 
-from fmu_gateway_api.app import create_app
-from fmu_gateway_api.settings import Settings
-from tests.conftest import docker_missing, hostile_fmu, make_settings, own_database, postgres_url
-from tests.contract_client import ContractClient
-from tests.runners.test_hostile import Gateway
-
-BACKENDS = ["local", "docker"]
+from tests.conftest import hostile_fmu
+from tests.runners.conftest import Gateway
 
 _FMPY = """
 import json, os, sys
@@ -50,22 +43,6 @@ def fmpy_directly(path: str, req: dict[str, Any]) -> dict[str, Any]:
     done = subprocess.run([sys.executable, "-c", _FMPY, json.dumps(args)], capture_output=True, check=True,
                           stdin=subprocess.DEVNULL, cwd="/", timeout=120)
     return dict(json.loads(done.stdout.decode().strip().splitlines()[-1]))
-
-
-@pytest.fixture(scope="module", params=BACKENDS)
-def gw(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Gateway]:
-    backend = request.param
-    if backend == "docker":
-        reason = docker_missing(Settings().runner_image)
-        if reason:
-            pytest.skip(reason)
-    with own_database(postgres_url()) as db:
-        settings = make_settings(tmp_path_factory.mktemp(f"fidelity-{backend}"), db, runner=backend,
-                                 runner_memory_mb=512, runner_tmpfs_mb=64, runner_warm_pool=1,
-                                 runner_concurrency=2, build_timeout_s=60, sandbox_require="strict")
-        app = create_app(settings)
-        with TestClient(app, raise_server_exceptions=True) as raw:
-            yield Gateway(ContractClient(raw), app)
 
 
 def _path(name: str, fmi: int) -> str:

@@ -25,9 +25,9 @@ dispatcher puts the job back in the queue (no attempt used, nothing charged agai
 delayed, never failed. The task definition is pinned by revision (`family:revision` or its ARN); a bare
 family, which would start whatever revision is newest, is refused in production.
 
-Configuration (settings attribute when the Settings class has it, else the environment variable):
-FMU_GATEWAY_ECS_CLUSTER, FMU_GATEWAY_ECS_RUNNER_TASK_DEFINITION, FMU_GATEWAY_ECS_SUBNETS (comma list),
-FMU_GATEWAY_ECS_SECURITY_GROUPS (comma list), FMU_GATEWAY_S3_BUCKET, FMU_GATEWAY_AWS_REGION (or AWS_REGION),
+Configuration (Settings, settings.py): FMU_GATEWAY_ECS_CLUSTER, FMU_GATEWAY_ECS_RUNNER_TASK_DEFINITION,
+FMU_GATEWAY_ECS_SUBNETS (comma list), FMU_GATEWAY_ECS_SECURITY_GROUPS (comma list), FMU_GATEWAY_S3_BUCKET,
+FMU_GATEWAY_AWS_REGION (or AWS_REGION, AWS_DEFAULT_REGION),
 FMU_GATEWAY_AWS_ENDPOINT_URL (moto, LocalStack), FMU_GATEWAY_ECS_START_TIMEOUT_S (120),
 FMU_GATEWAY_ECS_COMPLETION_MARGIN_S (60), FMU_GATEWAY_ECS_CONTAINER_NAME (runner),
 FMU_GATEWAY_ECS_CALLBACK_URL (the public URL when unset), FMU_GATEWAY_ECS_THROTTLE_BUDGET_S (60).
@@ -37,7 +37,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import random
 import re
 import shutil
@@ -87,19 +86,8 @@ def _capacity_failure(reason: str) -> bool:
     return any(word in lowered for word in ("capacity", "throttl", "rate exceeded", "resource:"))
 
 
-def _conf(settings: Settings, name: str, default: Any = None, *env_names: str) -> Any:
-    value = getattr(settings, name, None)
-    for env in (f"FMU_GATEWAY_{name.upper()}", *env_names):
-        if value not in (None, ""):
-            break
-        value = os.environ.get(env)
-    return default if value in (None, "") else value
-
-
-def _split(value: Any) -> list[str]:
-    if isinstance(value, list | tuple):
-        return [str(v).strip() for v in value if str(v).strip()]
-    return [v.strip() for v in str(value or "").split(",") if v.strip()]
+def _split(value: str | None) -> list[str]:
+    return [v.strip() for v in (value or "").split(",") if v.strip()]
 
 
 @dataclass(frozen=True)
@@ -120,20 +108,19 @@ class EcsConfig:
     @classmethod
     def from_settings(cls, settings: Settings) -> EcsConfig:
         cfg = cls(
-            cluster=str(_conf(settings, "ecs_cluster", "")),
-            task_definition=str(_conf(settings, "ecs_runner_task_definition", "")),
-            subnets=_split(_conf(settings, "ecs_subnets", "")),
-            security_groups=_split(_conf(settings, "ecs_security_groups", "")),
-            bucket=str(_conf(settings, "s3_bucket", "")),
-            region=_conf(settings, "aws_region", None, "AWS_REGION", "AWS_DEFAULT_REGION"),
-            endpoint_url=_conf(settings, "aws_endpoint_url", None),
-            start_timeout_s=float(_conf(settings, "ecs_start_timeout_s", 120.0)),
-            completion_margin_s=float(_conf(settings, "ecs_completion_margin_s", 60.0)),
-            throttle_budget_s=float(_conf(settings, "ecs_throttle_budget_s", 60.0)),
-            container_name=str(_conf(settings, "ecs_container_name", "runner")),
+            cluster=settings.ecs_cluster or "",
+            task_definition=settings.ecs_runner_task_definition or "",
+            subnets=_split(settings.ecs_subnets),
+            security_groups=_split(settings.ecs_security_groups),
+            bucket=settings.s3_bucket or "",
+            region=settings.aws_region or None,
+            endpoint_url=settings.aws_endpoint_url or None,
+            start_timeout_s=settings.ecs_start_timeout_s,
+            completion_margin_s=settings.ecs_completion_margin_s,
+            throttle_budget_s=settings.ecs_throttle_budget_s,
+            container_name=settings.ecs_container_name,
         )
-        environment = str(_conf(settings, "environment", "development"))
-        if environment == "production" and not _PINNED.match(cfg.task_definition):
+        if settings.environment == "production" and not _PINNED.match(cfg.task_definition):
             raise ValueError("FMU_GATEWAY_ECS_RUNNER_TASK_DEFINITION must name a revision (family:revision or its "
                              f"ARN), not {cfg.task_definition!r}: a bare family starts whatever is newest")
         missing = [name for name, value in (
@@ -328,7 +315,7 @@ class EcsRunner:
         ttl = self._ttl_s(job)
         token = self.tokens.mint(subject=job.job_id, key_id="", scopes=[f"job:{job.job_id}"],
                                  audience=AUDIENCE_RUNNER, ttl_s=ttl)
-        base = str(_conf(self.settings, "ecs_callback_url", "") or self.settings.public_url)
+        base = self.settings.ecs_callback_url or self.settings.public_url
         callback = base.rstrip("/") + CALLBACK_PATH.format(job_id=job.job_id)
         env = {"FMU_GATEWAY_JOB_ID": job.job_id, "FMU_GATEWAY_JOB_TOKEN": token,
                "FMU_GATEWAY_JOB_MANIFEST_URL": manifest_url, "FMU_GATEWAY_CALLBACK_URL": callback,

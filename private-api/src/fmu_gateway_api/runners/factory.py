@@ -24,7 +24,7 @@ def make_runner(settings: Settings, host: SandboxHost) -> Runner:
 
 def make_heavy_runner(settings: Settings) -> Runner | None:
     """The heavy tier's backend (settings.heavy_runner): one ECS task per long run; None without one."""
-    if settings.heavy_runner == "ecs" and settings.runner != "ecs":
+    if settings.heavy_tier:  # "ecs" is the only heavy backend
         require("boto3", "ecs", "FMU_GATEWAY_HEAVY_RUNNER=ecs")
         from fmu_gateway_api.runners.ecs import EcsRunner
 

@@ -12,7 +12,10 @@ Two lanes: standard jobs run in this host's sandboxes, `runner_concurrency` at a
 runs, when settings.heavy_runner is set) each start an ECS task and wait for it, up to `heavy_concurrency`
 at a time, on threads of their own that cost nothing while they wait. A runner that cannot start a job yet
 (RunTask throttled past its backoff) hands it back: queued again, not before a delay, its attempt not
-counted."""
+counted.
+
+This module is the dispatcher's threads and its bookkeeping; how a run ends (result stored, cost settled,
+waiters and other processes told) is execution.py, and taking back the jobs of lost workers is leases.py."""
 
 from __future__ import annotations
 
@@ -23,46 +26,23 @@ import threading
 import time
 import uuid
 from collections import deque
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
 
-import pyarrow as pa
-from sqlalchemy.orm import Session
-
-from fmu_gateway_api.billing import service as billing
-from fmu_gateway_api.callbacks import service as callbacks
 from fmu_gateway_api.context import Context
 from fmu_gateway_api.fmus import ingests
 from fmu_gateway_api.fmus.models import Model
 from fmu_gateway_api.fmus.repository import IngestRepository
-from fmu_gateway_api.fmus.service import fmu_archive, library_model, uploaded_model
 from fmu_gateway_api.kit.bus import RESYNC
-from fmu_gateway_api.kit.uow import after_commit, unit_of_work
-from fmu_gateway_api.observability import RUNS, request_id_var
-from fmu_gateway_api.runners.base import JobSpec, RunFailure, Runner, RunOutcome
-from fmu_gateway_api.runners.scaffold import pid_alive
-from fmu_gateway_api.simulations import columnar
+from fmu_gateway_api.kit.uow import unit_of_work
+from fmu_gateway_api.observability import request_id_var
+from fmu_gateway_api.runners.base import Runner
+from fmu_gateway_api.simulations import columnar, execution, leases
+from fmu_gateway_api.simulations.execution import Ready
 from fmu_gateway_api.simulations.repository import SimulationRepository
-from fmu_gateway_api.simulations.service import LOG_CAP
 from fmu_gateway_api.tables import Simulation, utcnow
 
 log = logging.getLogger(__name__)
-MAX_ATTEMPTS = 2
 _WATCH_S = 0.5
-
-
-@dataclass
-class Finished:
-    """A run that ended in this process, handed to the request waiting for it (no database round trip):
-    the simulation as stored, its result table, and when each phase happened."""
-
-    simulation: Simulation
-    result: pa.Table | None
-    phases: dict[str, float] = field(default_factory=dict)
-
-
-Ready = tuple[Simulation, Model | None, dict[str, float]]
 
 
 class Dispatcher:
@@ -147,7 +127,7 @@ class Dispatcher:
                 if not ids and not shas:
                     last_progress.clear()
                     continue
-                progress = {i: p for i in ids if (p := _progress(self._runner(i), i)) is not None
+                progress = {i: p for i in ids if (p := execution.progress(self._runner(i), i)) is not None
                             and p != last_progress.get(i)}
                 renew = time.monotonic() >= next_renewal
                 if not progress and not renew:
@@ -205,49 +185,8 @@ class Dispatcher:
         self.reap(at_start=True)
 
     def reap(self, at_start: bool = False) -> None:
-        """Jobs whose worker is gone (its lease passed unrenewed, or, on this host, its process is dead):
-        queued again once, else failed and refunded. The jobs others still hold are tracked by lease."""
-        now = utcnow()
-        tracked: dict[str, float] = {}
-        with unit_of_work(self.ctx.sessions) as session:
-            repo = SimulationRepository(session)
-            requeued = False
-            for sim in repo.running_jobs():
-                mine = sim.worker == self.worker_id
-                if mine and not at_start:
-                    continue
-                lease = _aware(sim.lease_expires_at)
-                dead_here = bool(sim.worker) and _dead_on_this_host(sim.worker or "", self.worker_id)
-                if not dead_here and lease is not None and lease > now:
-                    tracked[sim.id] = time.monotonic() + (lease - now).total_seconds() + 0.5
-                    continue
-                if sim.attempts < MAX_ATTEMPTS:
-                    log.warning("requeueing %s: its worker %s stopped renewing it", sim.id, sim.worker)
-                    if repo.requeue(sim.id, worker=sim.worker):
-                        requeued = True
-                elif repo.finish(sim.id, worker=sim.worker, status="failed", finished_at=now,
-                                 error={"type": "worker-lost", "detail": "the worker running this simulation "
-                                        "stopped twice; it was not run again", "platform": True}):
-                    billing.finalize(session, self.ctx, sim, refund=True)
-                    self._freed(session, sim.account_id)
-                    callbacks.simulation_ended(session, self.ctx, sim)
-                    self.ctx.bus.publish(session, "done", sim.id)
-            ingest_repo = IngestRepository(session)
-            for row in ingest_repo.running():
-                lease = _aware(row.lease_expires_at)
-                dead_here = bool(row.worker) and _dead_on_this_host(row.worker or "", self.worker_id)
-                if row.worker == self.worker_id and not at_start:
-                    continue
-                if not dead_here and lease is not None and lease > now:
-                    tracked[f"ingest:{row.sha256}"] = time.monotonic() + (lease - now).total_seconds() + 0.5
-                    continue
-                if ingest_repo.requeue(row.sha256):
-                    requeued = True
-                    self.ctx.bus.publish(session, "jobs", ingests.INGEST_JOB)
-            if requeued:
-                self.ctx.bus.publish(session, "jobs")
-            if at_start and (due := _aware(repo.next_not_before())) is not None:
-                self._wake_at(due)  # jobs put off by an earlier process: someone has to look again
+        """Jobs whose worker is gone taken back (leases.reap); the jobs others still hold tracked by lease."""
+        tracked = leases.reap(self.ctx, self.worker_id, at_start, self._wake_at)
         with self._lock:
             self._others = tracked
 
@@ -361,13 +300,8 @@ class Dispatcher:
                 finally:
                     self.release()
                 continue
-            sim, model, phases = claimed
             try:
-                self._execute(sim, model, phases)
-            except Exception:
-                log.exception("job %s failed in the dispatcher", sim.id)
-                self._fail(sim, {"type": "internal-error", "detail": "the service failed while running "
-                                 "this simulation", "platform": True})
+                self._run(claimed)
             finally:
                 self.release()
 
@@ -397,18 +331,25 @@ class Dispatcher:
                              daemon=True).start()
 
     def _run_heavy(self, claimed: Ready) -> None:
-        sim, model, phases = claimed
         assert self.heavy is not None
         try:
-            self._execute(sim, model, phases, self.heavy)
-        except Exception:
-            log.exception("heavy job %s failed in the dispatcher", sim.id)
-            self._fail(sim, {"type": "internal-error", "detail": "the service failed while running "
-                             "this simulation", "platform": True})
+            self._run(claimed, self.heavy)
         finally:
             with self._lock:
                 self._heavy_busy -= 1
             self.wake()
+
+    def _run(self, claimed: Ready, runner: Runner | None = None) -> None:
+        """A claimed job run to its end (by the heavy runner when given); one the service itself fails while
+        running it is failed and refunded."""
+        sim, model, phases = claimed
+        try:
+            self._execute(sim, model, phases, runner)
+        except Exception:
+            log.exception("%s %s failed in the dispatcher", "job" if runner is None else "heavy job", sim.id)
+            execution.fail(self.ctx, self.worker_id, sim, {
+                "type": "internal-error", "detail": "the service failed while running this simulation",
+                "platform": True})
 
     def _looking(self, queue: str) -> bool:
         """Whether to look at `queue` now (and the flag taken down first: a notification that comes while
@@ -438,7 +379,7 @@ class Dispatcher:
                 with self._lock:
                     self._running.add(sim_id)
                 self.ctx.bus.publish(session, "started", sim_id)
-                return sim, fmu_model(self.ctx, session, sim), phases
+                return sim, execution.fmu_model(self.ctx, session, sim), phases
         except BaseException:
             self._maybe[lane].set()  # not looked at after all
             raise
@@ -482,7 +423,7 @@ class Dispatcher:
             with self._lock:
                 self._running.add(sim_id)
                 self._runner_of[sim_id] = runner
-            spec = self._spec(sim)
+            spec = execution.job_spec(self.ctx, sim)
             phases["run"] = time.perf_counter()
             outcome = runner.run(spec)
         finally:
@@ -494,21 +435,8 @@ class Dispatcher:
         if outcome.failure is not None and outcome.failure.retry_after_s is not None:
             self._put_off(sim_id, outcome.failure.retry_after_s, outcome.failure.detail)
             return
-        self._store(sim_id, sim, outcome, model, phases, runner.name)
-
-    def _spec(self, sim: Simulation) -> JobSpec:
-        r = sim.request
-        assert self.ctx.sandbox is not None
-        fmu_dir = self.ctx.sandbox.fmus.ensure(  # unpacked once per host
-            sim.fmu_sha256, lambda: fmu_archive(self.ctx, sim.fmu_id, sim.fmu_sha256))
-        return JobSpec(
-            job_id=sim.id, fmu_sha256=sim.fmu_sha256, fmu_dir=fmu_dir,
-            fmi_type=r["interface"], start_time=r["start_time"], stop_time=r["stop_time"],
-            output_interval=r["output_interval"], solver=r["solver"] or "CVode",
-            relative_tolerance=r["relative_tolerance"], step_size=r.get("step_size"),
-            start_values=r["start_values"], inputs=r.get("inputs"), outputs=r["outputs"],
-            timeout_s=sim.timeout_s, debug_logging=bool(r.get("debug_logging")),
-        )
+        execution.store(self.ctx, self.worker_id, sim, outcome, model, phases, runner.name,
+                        self._requeue)
 
     def _put_off(self, sim_id: str, delay_s: float, why: str) -> None:
         """The runner could not start the job yet: back to the queue, not before the delay, its attempt not
@@ -520,119 +448,3 @@ class Dispatcher:
                 log.warning("simulation %s put back in the queue for %.1f s: %s", sim_id, delay_s, why)
         self._wake_at(not_before)
 
-    def _store(self, sim_id: str, sim: Simulation, outcome: RunOutcome, model: Model | None,
-               phases: dict[str, float], runner_name: str = "") -> None:
-        r = sim.request
-        provenance: dict[str, Any] = {
-            "fmu_sha256": sim.fmu_sha256,
-            "interface": r["interface"],
-            "solver": {"name": r["solver"], "relative_tolerance": r["relative_tolerance"],
-                       "output_interval": r["output_interval"], "step_size": r.get("step_size")},
-            **outcome.provenance,
-        }
-        values: dict[str, Any] = {"finished_at": utcnow(), "provenance": provenance,
-                                  "log_tail": outcome.log[-LOG_CAP:] or None}
-        doc = None
-        if outcome.ok:
-            assert outcome.result is not None
-            try:
-                doc = columnar.build_table(outcome.result, model.units if model else {}, outcome.text,
-                                           model.by_name if model else {})
-            except (ValueError, TypeError, pa.ArrowException) as exc:  # the sandbox's output is the model's
-                outcome = RunOutcome(None, RunFailure("model-error", f"the sandbox wrote a result that cannot "
-                                                      f"be stored: {str(exc)[:500]}"), outcome.provenance,
-                                     outcome.log)
-        if doc is not None:
-            values.update(status="succeeded",
-                          result_sha256=self.ctx.blobs.put_bytes(columnar.encode(doc), kind="results"),
-                          kpis=columnar.compute_kpis(doc, r.get("kpis") or []))
-        else:
-            failure = outcome.failure
-            assert failure is not None
-            cancelled = failure.slug == "simulation-cancelled"
-            values.update(status="cancelled" if cancelled else "failed",
-                          error={"type": failure.slug, "detail": failure.detail, "platform": failure.platform})
-        platform = outcome.failure is not None and outcome.failure.platform
-        with unit_of_work(self.ctx.sessions) as session:
-            if sim_id in self._requeue:  # shutting down: hand the job to the next process, untouched
-                SimulationRepository(session).requeue(sim_id, worker=self.worker_id)
-                self.ctx.bus.publish(session, "jobs")
-                log.warning("requeued %s at shutdown", sim_id)
-                return
-            # Only while this worker still holds the job (a lost lease means someone else runs it now).
-            ended = SimulationRepository(session).finish(sim_id, worker=self.worker_id, **values)
-            if ended:
-                # The cost is settled in the same transaction that ends the run: a refund when we failed.
-                billing.finalize(session, self.ctx, sim, refund=platform)
-                self._freed(session, sim.account_id)
-                if sim.callback_url or sim.sweep_id:
-                    ended_row = SimulationRepository(session).get(sim_id)
-                    assert ended_row is not None
-                    callbacks.simulation_ended(session, self.ctx, ended_row)
-                # In this order, once committed: the waiting request here gets the run in memory, then
-                # every other process hears that it ended.
-                after_commit(session, lambda: self._hand_off(sim, values, doc, phases))
-                self.ctx.bus.publish(session, "done", sim_id)
-        if ended:
-            phases["stored"] = time.perf_counter()
-            RUNS.labels(values["status"], runner_name or self.runner.name).inc()
-            log.info("simulation %s %s in %.3f s", sim_id, values["status"],
-                     outcome.provenance.get("total_wall_time_s", 0.0))
-        else:
-            log.warning("simulation %s ended here but is no longer this worker's; its outcome is dropped", sim_id)
-
-    def _hand_off(self, sim: Simulation, values: dict[str, Any], doc: pa.Table | None,
-                  phases: dict[str, float]) -> None:
-        phases["stored"] = time.perf_counter()
-        for key, value in values.items():  # the row as committed (sim is detached: nothing is written)
-            setattr(sim, key, value)
-        self.ctx.waiters.resolve(("simulation", sim.id), Finished(sim, doc, phases))
-
-    def _freed(self, session: Session, account_id: str) -> None:
-        """A run of this account ended: its queued jobs (held back by its tier's concurrent-run limit) may
-        start now; say so, in the transaction that ends the run."""
-        if SimulationRepository(session).has_queued(account_id):
-            self.ctx.bus.publish(session, "jobs")
-
-    def _fail(self, sim: Simulation, error: dict[str, Any]) -> None:
-        with unit_of_work(self.ctx.sessions) as session:
-            if SimulationRepository(session).finish(sim.id, worker=self.worker_id, status="failed",
-                                                    finished_at=utcnow(), error=error):
-                found = SimulationRepository(session).get(sim.id)
-                assert found is not None
-                billing.finalize(session, self.ctx, found, refund=bool(error.get("platform")))
-                self._freed(session, sim.account_id)
-                callbacks.simulation_ended(session, self.ctx, found)
-                self.ctx.bus.publish(session, "done", sim.id)
-
-
-def _progress(runner: Runner, sim_id: str) -> float | None:
-    progress_of = getattr(runner, "progress", None)
-    return progress_of(sim_id) if progress_of is not None else None
-
-
-def _aware(moment: datetime | None) -> datetime | None:
-    if moment is not None and moment.tzinfo is None:
-        return moment.replace(tzinfo=utcnow().tzinfo)
-    return moment
-
-
-def _dead_on_this_host(worker: str, me: str) -> bool:
-    """The worker id names a process on this host that no longer exists (its jobs need no lease to pass)."""
-    host, _, rest = worker.partition(":")
-    pid = rest.partition(":")[0]
-    if host != socket.gethostname() or not pid.isdigit() or worker == me:
-        return False
-    if int(pid) == os.getpid():
-        return True  # an earlier dispatcher of this very process (its jobs died with it)
-    return not pid_alive(int(pid))
-
-
-def fmu_model(ctx: Context, session: Session, sim: Simulation) -> Model | None:
-    """The description kept at upload, for units and types (never a re-parse of the model)."""
-    if sim.fmu_id.startswith("lib:"):
-        entry = ctx.library.get(sim.fmu_id)
-        model = library_model(ctx, entry) if entry is not None else None
-    else:
-        model = uploaded_model(session, ctx, sim.fmu_sha256)
-    return model

@@ -26,7 +26,8 @@ from fmu_gateway_api.kit import uow
 from fmu_gateway_api.kit.negotiation import negotiate, parameters
 from fmu_gateway_api.kit.waiters import Waiter
 from fmu_gateway_api.simulations import columnar, service
-from fmu_gateway_api.simulations.dispatcher import Dispatcher, Finished
+from fmu_gateway_api.simulations.dispatcher import Dispatcher
+from fmu_gateway_api.simulations.execution import Finished
 from fmu_gateway_api.simulations.schemas import (
     ResultData,
     SimulationCreate,

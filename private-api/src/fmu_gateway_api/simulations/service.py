@@ -340,9 +340,7 @@ def submit(session: Session, ctx: Context, caller: Caller, req: SimulationCreate
 
 def lane_of(ctx: Context, timeout_s: float) -> str:
     """Long runs go to the heavy tier (one ECS task each) when there is one; the rest to the workers."""
-    settings = ctx.settings
-    heavy = (settings.heavy_runner is not None and settings.heavy_runner != settings.runner
-             and timeout_s >= settings.heavy_min_timeout_s)
+    heavy = ctx.settings.heavy_tier and timeout_s >= ctx.settings.heavy_min_timeout_s
     return "heavy" if heavy else "standard"
 
 

@@ -6,7 +6,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Path, Query, Request, Response, status
 from fastapi.responses import StreamingResponse
-from starlette.convertors import Convertor, register_url_convertor
 
 from fmu_gateway_api.deps import ContextDep, CurrentAccount, SessionDep, json_body
 from fmu_gateway_api.kit import uow
@@ -14,21 +13,6 @@ from fmu_gateway_api.kit.negotiation import negotiate
 from fmu_gateway_api.sweeps import service
 from fmu_gateway_api.sweeps.schemas import SweepCreate, SweepOut, SweepQuote, SweepTable
 
-
-class _SweepIdConvertor(Convertor[str]):
-    """Only a sweep id matches `{sweep_id}`: `/v1/sweeps/quote` is its own resource (POST only), so a GET
-    of it is a 405 naming POST, not a lookup of a sweep called "quote"."""
-
-    regex = "swp_[0-9a-f]{32}"
-
-    def convert(self, value: str) -> str:
-        return value
-
-    def to_string(self, value: str) -> str:
-        return value
-
-
-register_url_convertor("sweep_id", _SweepIdConvertor())
 router = APIRouter(tags=["sweeps"])
 SweepId = Annotated[str, Path(pattern=r"^swp_[0-9a-f]{32}$")]
 
@@ -57,12 +41,12 @@ def create_sweep(ctx: ContextDep, session: SessionDep, caller: CurrentAccount,
                     headers=headers)
 
 
-@router.get("/v1/sweeps/{sweep_id:sweep_id}", operation_id="getSweep")
+@router.get("/v1/sweeps/{sweep_id}", operation_id="getSweep")
 def get_sweep(sweep_id: SweepId, session: SessionDep, caller: CurrentAccount) -> SweepOut:
     return service.view(session, service.get(session, caller, sweep_id))
 
 
-@router.delete("/v1/sweeps/{sweep_id:sweep_id}", status_code=status.HTTP_202_ACCEPTED, operation_id="cancelSweep")
+@router.delete("/v1/sweeps/{sweep_id}", status_code=status.HTTP_202_ACCEPTED, operation_id="cancelSweep")
 def cancel_sweep(sweep_id: SweepId, ctx: ContextDep, session: SessionDep, caller: CurrentAccount) -> SweepOut:
     """Queued cases cancelled and refunded at once; running ones finish (paid, and kept in the table)."""
     sweep = service.cancel(session, ctx, caller, sweep_id)
@@ -74,7 +58,7 @@ _TABLE_KINDS = {"application/json": "json", "text/csv": "csv", "*/*": "json", "a
                 "text/*": "csv"}
 
 
-@router.get("/v1/sweeps/{sweep_id:sweep_id}/results", operation_id="getSweepResults",
+@router.get("/v1/sweeps/{sweep_id}/results", operation_id="getSweepResults",
             responses={200: {"content": {"application/json": {}, "text/csv": {}}}})
 def get_sweep_results(sweep_id: SweepId, request: Request, session: SessionDep, caller: CurrentAccount,
                       format: Annotated[str | None, Query(pattern="^(json|csv)$")] = None) -> Response:

@@ -1,0 +1,167 @@
+"""A job's end, once its runner is done with it: the result built and stored with its provenance, its cost
+settled in the transaction that ends it, and the waiting request and every other process told; or the job
+failed by the service itself (refunded)."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Container
+from dataclasses import dataclass, field
+from typing import Any
+
+import pyarrow as pa
+from sqlalchemy.orm import Session
+
+from fmu_gateway_api.billing import service as billing
+from fmu_gateway_api.callbacks import service as callbacks
+from fmu_gateway_api.context import Context
+from fmu_gateway_api.fmus.models import Model
+from fmu_gateway_api.fmus.service import fmu_archive, library_model, uploaded_model
+from fmu_gateway_api.kit.uow import after_commit, unit_of_work
+from fmu_gateway_api.observability import RUNS
+from fmu_gateway_api.runners.base import JobSpec, RunFailure, Runner, RunOutcome
+from fmu_gateway_api.simulations import columnar
+from fmu_gateway_api.simulations.repository import SimulationRepository
+from fmu_gateway_api.simulations.service import LOG_CAP
+from fmu_gateway_api.tables import Simulation, utcnow
+
+log = logging.getLogger("fmu_gateway_api.simulations.dispatcher")  # the dispatcher's lines, wherever the code lives
+
+
+@dataclass
+class Finished:
+    """A run that ended in this process, handed to the request waiting for it (no database round trip):
+    the simulation as stored, its result table, and when each phase happened."""
+
+    simulation: Simulation
+    result: pa.Table | None
+    phases: dict[str, float] = field(default_factory=dict)
+
+
+Ready = tuple[Simulation, Model | None, dict[str, float]]
+
+
+def job_spec(ctx: Context, sim: Simulation) -> JobSpec:
+    """What the runner needs for this job, its FMU unpacked on this host (once per host)."""
+    r = sim.request
+    assert ctx.sandbox is not None
+    fmu_dir = ctx.sandbox.fmus.ensure(  # unpacked once per host
+        sim.fmu_sha256, lambda: fmu_archive(ctx, sim.fmu_id, sim.fmu_sha256))
+    return JobSpec(
+        job_id=sim.id, fmu_sha256=sim.fmu_sha256, fmu_dir=fmu_dir,
+        fmi_type=r["interface"], start_time=r["start_time"], stop_time=r["stop_time"],
+        output_interval=r["output_interval"], solver=r["solver"] or "CVode",
+        relative_tolerance=r["relative_tolerance"], step_size=r.get("step_size"),
+        start_values=r["start_values"], inputs=r.get("inputs"), outputs=r["outputs"],
+        timeout_s=sim.timeout_s, debug_logging=bool(r.get("debug_logging")),
+    )
+
+
+def store(ctx: Context, worker_id: str, sim: Simulation, outcome: RunOutcome, model: Model | None,
+          phases: dict[str, float], runner_name: str, requeue: Container[str]) -> None:
+    """The run's outcome stored and its cost settled in the transaction that ends it, while this worker still
+    holds the job; then the waiting request here and every other process told. A job in `requeue` (its
+    process is shutting down) goes back to the queue instead, untouched."""
+    sim_id = sim.id
+    r = sim.request
+    provenance: dict[str, Any] = {
+        "fmu_sha256": sim.fmu_sha256,
+        "interface": r["interface"],
+        "solver": {"name": r["solver"], "relative_tolerance": r["relative_tolerance"],
+                   "output_interval": r["output_interval"], "step_size": r.get("step_size")},
+        **outcome.provenance,
+    }
+    values: dict[str, Any] = {"finished_at": utcnow(), "provenance": provenance,
+                              "log_tail": outcome.log[-LOG_CAP:] or None}
+    doc = None
+    if outcome.ok:
+        assert outcome.result is not None
+        try:
+            doc = columnar.build_table(outcome.result, model.units if model else {}, outcome.text,
+                                       model.by_name if model else {})
+        except (ValueError, TypeError, pa.ArrowException) as exc:  # the sandbox's output is the model's
+            outcome = RunOutcome(None, RunFailure("model-error", f"the sandbox wrote a result that cannot "
+                                                  f"be stored: {str(exc)[:500]}"), outcome.provenance,
+                                 outcome.log)
+    if doc is not None:
+        values.update(status="succeeded",
+                      result_sha256=ctx.blobs.put_bytes(columnar.encode(doc), kind="results"),
+                      kpis=columnar.compute_kpis(doc, r.get("kpis") or []))
+    else:
+        failure = outcome.failure
+        assert failure is not None
+        cancelled = failure.slug == "simulation-cancelled"
+        values.update(status="cancelled" if cancelled else "failed",
+                      error={"type": failure.slug, "detail": failure.detail, "platform": failure.platform})
+    platform = outcome.failure is not None and outcome.failure.platform
+    with unit_of_work(ctx.sessions) as session:
+        if sim_id in requeue:  # shutting down: hand the job to the next process, untouched
+            SimulationRepository(session).requeue(sim_id, worker=worker_id)
+            ctx.bus.publish(session, "jobs")
+            log.warning("requeued %s at shutdown", sim_id)
+            return
+        # Only while this worker still holds the job (a lost lease means someone else runs it now).
+        ended = SimulationRepository(session).finish(sim_id, worker=worker_id, **values)
+        if ended:
+            # The cost is settled in the same transaction that ends the run: a refund when we failed.
+            billing.finalize(session, ctx, sim, refund=platform)
+            freed(ctx, session, sim.account_id)
+            if sim.callback_url or sim.sweep_id:
+                ended_row = SimulationRepository(session).get(sim_id)
+                assert ended_row is not None
+                callbacks.simulation_ended(session, ctx, ended_row)
+            # In this order, once committed: the waiting request here gets the run in memory, then
+            # every other process hears that it ended.
+            after_commit(session, lambda: _hand_off(ctx, sim, values, doc, phases))
+            ctx.bus.publish(session, "done", sim_id)
+    if ended:
+        phases["stored"] = time.perf_counter()
+        RUNS.labels(values["status"], runner_name).inc()
+        log.info("simulation %s %s in %.3f s", sim_id, values["status"],
+                 outcome.provenance.get("total_wall_time_s", 0.0))
+    else:
+        log.warning("simulation %s ended here but is no longer this worker's; its outcome is dropped", sim_id)
+
+
+def _hand_off(ctx: Context, sim: Simulation, values: dict[str, Any], doc: pa.Table | None,
+              phases: dict[str, float]) -> None:
+    phases["stored"] = time.perf_counter()
+    for key, value in values.items():  # the row as committed (sim is detached: nothing is written)
+        setattr(sim, key, value)
+    ctx.waiters.resolve(("simulation", sim.id), Finished(sim, doc, phases))
+
+
+def freed(ctx: Context, session: Session, account_id: str) -> None:
+    """A run of this account ended: its queued jobs (held back by its tier's concurrent-run limit) may
+    start now; say so, in the transaction that ends the run."""
+    if SimulationRepository(session).has_queued(account_id):
+        ctx.bus.publish(session, "jobs")
+
+
+def fail(ctx: Context, worker_id: str, sim: Simulation, error: dict[str, Any]) -> None:
+    """A run the service itself could not carry through: failed, refunded when the error is the platform's."""
+    with unit_of_work(ctx.sessions) as session:
+        if SimulationRepository(session).finish(sim.id, worker=worker_id, status="failed",
+                                                finished_at=utcnow(), error=error):
+            found = SimulationRepository(session).get(sim.id)
+            assert found is not None
+            billing.finalize(session, ctx, found, refund=bool(error.get("platform")))
+            freed(ctx, session, sim.account_id)
+            callbacks.simulation_ended(session, ctx, found)
+            ctx.bus.publish(session, "done", sim.id)
+
+
+def progress(runner: Runner, sim_id: str) -> float | None:
+    progress_of = getattr(runner, "progress", None)
+    return progress_of(sim_id) if progress_of is not None else None
+
+
+def fmu_model(ctx: Context, session: Session, sim: Simulation) -> Model | None:
+    """The description kept at upload, for units and types (never a re-parse of the model)."""
+    if sim.fmu_id.startswith("lib:"):
+        entry = ctx.library.get(sim.fmu_id)
+        model = library_model(ctx, entry) if entry is not None else None
+    else:
+        model = uploaded_model(session, ctx, sim.fmu_sha256)
+    return model
