@@ -64,11 +64,13 @@ def test_each_problem_page_is_html_for_a_browser_and_json_otherwise(client: Cont
     page = client.get(f"/problems/{slug}", headers={"Accept": BROWSER})
     assert page.status_code == 200
     assert page.headers["content-type"].startswith("text/html")
+    assert page.headers["vary"] == "Accept"  # a cache keeps the page and the JSON apart
     assert problem.title.replace("&", "&amp;") in page.text
     assert "What it means" in page.text and "What to do" in page.text
     for accept in (None, "application/json", "*/*"):
         got = client.get(f"/problems/{slug}", headers={"Accept": accept} if accept else {})
         assert got.status_code == 200
+        assert got.headers["vary"] == "Accept"
         assert got.json() == {"type": f"https://fmu-gateway.dev/problems/{slug}", "slug": slug,
                               "status": problem.status, "title": problem.title, "meaning": problem.meaning,
                               "action": problem.action}

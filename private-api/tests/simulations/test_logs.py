@@ -25,6 +25,7 @@ def test_a_crashing_models_log_survives_the_crash(client: ContractClient) -> Non
     text = client.get(f"/v1/simulations/{sim['id']}/log", headers=auth)
     assert text.status_code == 200
     assert text.headers["content-type"].startswith("text/plain")
+    assert text.headers["vary"] == "Accept"
     assert "[logModel] Crash: writing through a NULL pointer at t=" in text.text
 
     doc = client.get(f"/v1/simulations/{sim['id']}/log", headers=auth, params={"format": "json"}).json()

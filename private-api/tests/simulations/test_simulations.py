@@ -106,6 +106,7 @@ def test_result_as_json_and_csv(client: ContractClient, auth: dict[str, str]) ->
     assert as_json.json()["data"]["h"] == sim["result"]["data"]["h"]
     as_csv = client.get(f"/v1/simulations/{sim['id']}/result", headers={**auth, "Accept": "text/csv"})
     assert as_csv.headers["content-type"].startswith("text/csv")
+    assert (as_json.headers["vary"], as_csv.headers["vary"]) == ("Accept", "Accept")  # one cache entry per form
     rows = list(csv.reader(io.StringIO(as_csv.text)))
     assert rows[0] == ["time", "h", "v", "bounces"][: len(rows[0])] and rows[0][:3] == ["time", "h", "v"]
     assert [float(r[1]) for r in rows[1:]] == pytest.approx(sim["result"]["data"]["h"])

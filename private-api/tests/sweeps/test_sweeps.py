@@ -93,7 +93,9 @@ def test_a_100_case_grid_sweep_quoted_then_run_equals_100_single_runs(client: Co
     assert first["columns"][:3] == ["time", "h", "v"]
     assert max(first["data"]["h"]) == table["rows"][7]["kpis"]["max(h)"]
 
-    text = client.get(f"/v1/sweeps/{sweep['id']}/results", headers=auth, params={"format": "csv"}).text
+    answer = client.get(f"/v1/sweeps/{sweep['id']}/results", headers=auth, params={"format": "csv"})
+    assert answer.headers["vary"] == "Accept"
+    text = answer.text
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[0] == ["case", "simulation_id", "status", "cached", "e", "g", "max(h)", "final(v)", "error"]
     assert len(rows) == 101

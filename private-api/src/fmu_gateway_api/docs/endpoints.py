@@ -16,7 +16,7 @@ from fastapi.staticfiles import StaticFiles
 
 from fmu_gateway_api.docs.problems import BY_SLUG, CATALOGUE, ProblemType
 from fmu_gateway_api.errors import NotFound
-from fmu_gateway_api.kit.negotiation import qualities
+from fmu_gateway_api.kit.negotiation import qualities, varies
 
 router = APIRouter(tags=["meta"])
 # Swagger UI's own distribution files, as the fastapi-offline package ships them (MIT).
@@ -50,19 +50,20 @@ def _json(p: ProblemType) -> dict[str, object]:
 
 
 def _page(title: str, body: str) -> HTMLResponse:
-    return HTMLResponse(
+    """A browser's form of a page that also answers JSON (hence Vary)."""
+    return varies(HTMLResponse(
         f"<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{html.escape(title)}</title>"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><style>body{font-family:"
         "system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem;line-height:1.5}"
         "code{background:#f2f2f2;padding:0 .2em}td,th{text-align:left;padding:.2em .6em;vertical-align:top}"
-        "</style></head><body>" + body + "</body></html>")
+        "</style></head><body>" + body + "</body></html>"))
 
 
 @router.get("/problems", operation_id="listProblemTypes")
 def list_problem_types(request: Request) -> Response:
     """Every problem type, as JSON or (for a browser) one HTML table."""
     if not _wants_html(request):
-        return JSONResponse({"items": [_json(p) for p in CATALOGUE]})
+        return varies(JSONResponse({"items": [_json(p) for p in CATALOGUE]}))
     rows = "".join(f"<tr><td><a href=\"/problems/{p.slug}\"><code>{p.slug}</code></a></td>"
                    f"<td>{p.status or ''}</td><td>{html.escape(p.title)}</td></tr>" for p in CATALOGUE)
     return _page("FMU Gateway problem types", "<h1>Problem types</h1><p>Errors are RFC 9457 problem details "
@@ -80,7 +81,7 @@ def get_problem_type(request: Request,
     if p is None:
         raise NotFound(f"there is no problem type '{slug}'; GET /problems lists them")
     if not _wants_html(request):
-        return JSONResponse(_json(p))
+        return varies(JSONResponse(_json(p)))
     status = f"HTTP {p.status}" if p.status else "a failed simulation's <code>error.type</code>"
     return _page(f"{p.title} ({p.slug})",
                  f"<h1>{html.escape(p.title)}</h1><p><code>{html.escape(p.type)}</code> &middot; {status}</p>"

@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TypeVar
+
+from starlette.responses import Response
 
 from fmu_gateway_api.errors import NotAcceptable
+
+ResponseT = TypeVar("ResponseT", bound=Response)
 
 
 def _split(text: str, sep: str) -> Iterator[str]:
@@ -79,6 +84,12 @@ def parameters(accept: str | None, media: str) -> dict[str, str]:
         if name == media and q > best_q:
             best, best_q = params, q
     return best
+
+
+def varies(response: ResponseT) -> ResponseT:
+    """A response whose form the Accept header chose says so (RFC 9110 12.5.5): a cache keeps one per form."""
+    response.headers["Vary"] = "Accept"
+    return response
 
 
 def negotiate(accept: str | None, kinds: dict[str, str]) -> str:

@@ -23,7 +23,7 @@ from fmu_gateway_api.deps import ContextDep, CurrentAccount, SessionDep, json_bo
 from fmu_gateway_api.errors import Conflict
 from fmu_gateway_api.fmus.models import Model
 from fmu_gateway_api.kit import uow
-from fmu_gateway_api.kit.negotiation import negotiate, parameters
+from fmu_gateway_api.kit.negotiation import negotiate, parameters, varies
 from fmu_gateway_api.kit.waiters import Waiter
 from fmu_gateway_api.simulations import columnar, service
 from fmu_gateway_api.simulations.dispatcher import Dispatcher
@@ -279,19 +279,19 @@ def get_result(simulation_id: SimId, request: Request, ctx: ContextDep, session:
     accept = request.headers.get("accept")
     kind = format or negotiate(accept, _RESULT_KINDS)
     if kind == "arrow":  # the stored stream as it is when the client takes zstd buffers: nothing re-encoded
-        return Response(columnar.arrow_download(_stored_result(ctx, sim), _arrow_codecs(accept)),
+        return varies(Response(columnar.arrow_download(_stored_result(ctx, sim), _arrow_codecs(accept)),
                         media_type=columnar.ARROW_STREAM,
-                        headers={"Content-Disposition": f'attachment; filename="{sim.id}.arrow"'})
+                        headers={"Content-Disposition": f'attachment; filename="{sim.id}.arrow"'}))
     table = _load_result(ctx, sim)
     if kind == "csv":
-        return StreamingResponse(iterate_in_threadpool(columnar.csv_chunks(table)),
-                                 media_type="text/csv; charset=utf-8",
-                                 headers={"Content-Disposition": f'attachment; filename="{sim.id}.csv"'})
+        return varies(StreamingResponse(iterate_in_threadpool(columnar.csv_chunks(table)),
+                                        media_type="text/csv; charset=utf-8",
+                                        headers={"Content-Disposition": f'attachment; filename="{sim.id}.csv"'}))
     if kind == "parquet":
-        return Response(columnar.parquet_bytes(table), media_type=columnar.PARQUET,
-                        headers={"Content-Disposition": f'attachment; filename="{sim.id}.parquet"'})
-    return StreamingResponse(iterate_in_threadpool(columnar.json_chunks(table, {"simulation_id": sim.id})),
-                             media_type="application/json")
+        return varies(Response(columnar.parquet_bytes(table), media_type=columnar.PARQUET,
+                               headers={"Content-Disposition": f'attachment; filename="{sim.id}.parquet"'}))
+    return varies(StreamingResponse(iterate_in_threadpool(columnar.json_chunks(table, {"simulation_id": sim.id})),
+                                    media_type="application/json"))
 
 
 @router.get("/v1/simulations/{simulation_id}/log", operation_id="getSimulationLog",
@@ -305,11 +305,11 @@ def get_log(simulation_id: SimId, request: Request, session: SessionDep, caller:
     kind = format or negotiate(request.headers.get("accept"), _LOG_KINDS)
     if kind == "text":
         if not lines:
-            return Response(status_code=status.HTTP_204_NO_CONTENT)
-        return Response("\n".join(lines) + "\n", media_type="text/plain; charset=utf-8")
+            return varies(Response(status_code=status.HTTP_204_NO_CONTENT))
+        return varies(Response("\n".join(lines) + "\n", media_type="text/plain; charset=utf-8"))
     doc = SimulationLog(simulation_id=sim.id, status=sim.status, lines=lines,  # type: ignore[arg-type]
                         truncated=truncated)
-    return Response(doc.model_dump_json(), media_type="application/json")
+    return varies(Response(doc.model_dump_json(), media_type="application/json"))
 
 
 _RESULT_KINDS = {"application/json": "json", "text/csv": "csv", columnar.ARROW_STREAM: "arrow",

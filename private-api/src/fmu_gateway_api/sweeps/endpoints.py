@@ -9,7 +9,7 @@ from fastapi.responses import StreamingResponse
 
 from fmu_gateway_api.deps import ContextDep, CurrentAccount, SessionDep, json_body
 from fmu_gateway_api.kit import uow
-from fmu_gateway_api.kit.negotiation import negotiate
+from fmu_gateway_api.kit.negotiation import negotiate, varies
 from fmu_gateway_api.sweeps import service
 from fmu_gateway_api.sweeps.schemas import SweepCreate, SweepOut, SweepQuote, SweepTable
 
@@ -66,7 +66,7 @@ def get_sweep_results(sweep_id: SweepId, request: Request, session: SessionDep, 
     kind = format or negotiate(request.headers.get("accept"), _TABLE_KINDS)
     state, rows = service.table(session, sweep)
     if kind == "csv":
-        return StreamingResponse(service.csv_chunks(sweep, rows), media_type="text/csv; charset=utf-8",
-                                 headers={"Content-Disposition": f'attachment; filename="{sweep.id}.csv"'})
+        return varies(StreamingResponse(service.csv_chunks(sweep, rows), media_type="text/csv; charset=utf-8",
+                                        headers={"Content-Disposition": f'attachment; filename="{sweep.id}.csv"'}))
     doc = SweepTable(sweep_id=sweep.id, status=state, parameters=sweep.parameters, kpis=sweep.kpis, rows=rows)
-    return Response(doc.model_dump_json(), media_type="application/json")
+    return varies(Response(doc.model_dump_json(), media_type="application/json"))
