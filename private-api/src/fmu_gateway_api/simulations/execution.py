@@ -108,9 +108,9 @@ def store(ctx: Context, worker_id: str, sim: Simulation, outcome: RunOutcome, mo
             billing.finalize(session, ctx, sim, refund=platform)
             freed(ctx, session, sim.account_id)
             if sim.callback_url or sim.sweep_id:
-                ended_row = SimulationRepository(session).get(sim_id)
-                assert ended_row is not None
-                callbacks.simulation_ended(session, ctx, ended_row)
+                for key, value in values.items():  # the row as it ends (sim is detached: nothing is written)
+                    setattr(sim, key, value)
+                callbacks.simulation_ended(session, ctx, sim)
             # In this order, once committed: the waiting request here gets the run in memory, then
             # every other process hears that it ended.
             after_commit(session, lambda: _hand_off(ctx, sim, values, doc, phases))
