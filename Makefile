@@ -5,6 +5,12 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-$(shell cat private-api/pyproject.toml open-sdk/pyproject.toml testkit/pyproject.toml | cksum | cut -d' ' -f1)
 MODELS := build/models
 PYTEST_ARGS ?=
+SUITES ?= private-api open-sdk deploy
+# The service's and the SDK's tests spread over one process per core (pytest-xdist), a whole module to one
+# process: its module fixtures start once and its tests never race each other. `make test XDIST=` runs them
+# in one process. The deploy suite keeps one process: its session fixtures build the images and synthesize
+# the stack once.
+XDIST ?= -n auto --dist loadfile
 DEPLOY_ARGS ?=
 DEPLOY_ENV ?= production
 SERVICE ?= all
@@ -30,11 +36,12 @@ models: install
 run: install models
 	$(VENV)/bin/fmu-gateway-api serve
 
+# `make test SUITES="private-api open-sdk"` runs some of them (.ci/run gives each lane its own).
 test: install models
-	$(PY) -m pytest private-api/tests $(PYTEST_ARGS)
-	$(PY) -m pytest open-sdk/tests $(PYTEST_ARGS)
-	$(MAKE) --no-print-directory deploy-tools
-	$(PY) -m pytest deploy/tests $(PYTEST_ARGS)
+	$(if $(filter private-api,$(SUITES)),$(PY) -m pytest private-api/tests $(XDIST) $(PYTEST_ARGS))
+	$(if $(filter open-sdk,$(SUITES)),$(PY) -m pytest open-sdk/tests $(XDIST) $(PYTEST_ARGS))
+	$(if $(filter deploy,$(SUITES)),$(MAKE) --no-print-directory deploy-tools)
+	$(if $(filter deploy,$(SUITES)),$(PY) -m pytest deploy/tests $(PYTEST_ARGS))
 
 bench: install models
 	$(PY) bench/bench_sandbox.py

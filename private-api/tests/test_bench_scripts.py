@@ -14,6 +14,7 @@ from fmu_gateway_testkit import POSTGRES_SKIP, postgres_url
 from tests.conftest import LIBRARY_DIR, REPO
 
 
+@pytest.mark.database_independent  # the bench's own gateway, on SQLite
 def test_the_core_bench_runs_every_library_model() -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("FMU_GATEWAY_")}
     env.pop("DATABASE_URL", None)
@@ -26,6 +27,7 @@ def test_the_core_bench_runs_every_library_model() -> None:
     assert "API/FMPy" in proc.stdout
 
 
+@pytest.mark.database_independent  # the bench's own gateway, on SQLite
 def test_the_sandbox_bench_runs_and_prints_every_goal() -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("FMU_GATEWAY_")}
     env.pop("DATABASE_URL", None)
@@ -37,6 +39,7 @@ def test_the_sandbox_bench_runs_and_prints_every_goal() -> None:
         assert line in proc.stdout, proc.stdout
 
 
+@pytest.mark.database_independent  # the bench's own gateway, on SQLite
 def test_the_edge_bench_runs_and_prints_every_goal() -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("FMU_GATEWAY_")}
     env.pop("DATABASE_URL", None)
@@ -60,6 +63,7 @@ def test_the_scale_bench_runs_and_prints_every_goal() -> None:
         assert goal in proc.stdout, proc.stdout
 
 
+@pytest.mark.database_independent  # the bench's own gateway, on SQLite
 def test_the_results_bench_runs_and_prints_every_goal() -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("FMU_GATEWAY_")}
     env.pop("DATABASE_URL", None)
@@ -71,6 +75,7 @@ def test_the_results_bench_runs_and_prints_every_goal() -> None:
         assert line in proc.stdout, proc.stdout
 
 
+@pytest.mark.database_independent  # the bench's own gateway, on SQLite
 def test_the_sweep_bench_runs_and_prints_its_goal() -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("FMU_GATEWAY_")}
     env.pop("DATABASE_URL", None)
