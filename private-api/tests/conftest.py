@@ -55,11 +55,22 @@ LANE_DATABASE_FIXTURES = frozenset({"database_url", "isolated_db", "settings", "
                                     "live_url"})
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--alone", choices=("with", "skip", "only"), default="with",
+                     help="tests marked alone: run them with the rest (default), leave them out (the parallel "
+                          "part of `make test`), or run only them (after it, in one process)")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
         if item.get_closest_marker("database_independent") is not None:
             used = LANE_DATABASE_FIXTURES.intersection(getattr(item, "fixturenames", ()))
             assert not used, f"{item.nodeid} is marked database_independent but uses {sorted(used)}"
+    alone = config.getoption("--alone")
+    if alone != "with":
+        keep = [item for item in items if (item.get_closest_marker("alone") is not None) == (alone == "only")]
+        config.hook.pytest_deselected(items=[item for item in items if item not in keep])
+        items[:] = keep
 
 
 @pytest.fixture(scope="session")

@@ -34,6 +34,9 @@ from tests.conftest import (
 from tests.contract_client import ContractClient
 
 BACKENDS = ["local", "docker"]
+# Time bounds (a run of 10,000 output files ends in < 15 s, a cancel stops a run in < 10 s) that another
+# test process next to it on two cores pushed past: with xdist these run alone, after the rest.
+pytestmark = pytest.mark.alone
 MEMORY_MB = 512
 
 
