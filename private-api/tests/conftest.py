@@ -3,6 +3,8 @@ DATABASE_URL), a contract-checking client, and accounts."""
 
 from __future__ import annotations
 
+import os
+import random
 import tempfile
 import uuid
 from collections.abc import Iterator
@@ -30,6 +32,45 @@ from tests.contract_client import ContractClient
 REPO = Path(__file__).resolve().parents[2]
 __all__ = ["LIBRARY_DIR", "POSTGRES_SKIP", "docker_missing", "fresh_postgres", "hostile_fmu", "library_fmu",
            "own_database", "postgres_url"]
+
+
+SEED_VARIABLE = "FMU_GATEWAY_SCHEMATHESIS_SEED"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """One schemathesis seed for the whole run, chosen here (in pytest-xdist's controller, before its
+    workers start and inherit the environment) unless one is given to replay."""
+    if not hasattr(config, "workerinput") and not os.environ.get(SEED_VARIABLE):
+        os.environ[SEED_VARIABLE] = str(random.SystemRandom().randrange(1, 2**31))
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    seed = os.environ[SEED_VARIABLE]
+    terminalreporter.write_line(f"schemathesis seed {seed} (replay: {SEED_VARIABLE}={seed})")
+
+
+# The fixtures that reach the lane's database (TEST_DATABASE_URL): a test marked database_independent,
+# which the PostgreSQL lane leaves to the SQLite lane, may use none of them.
+LANE_DATABASE_FIXTURES = frozenset({"database_url", "isolated_db", "settings", "raw_client", "client", "auth",
+                                    "live_url"})
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--alone", choices=("with", "skip", "only"), default="with",
+                     help="tests marked alone: run them with the rest (default), leave them out (the parallel "
+                          "part of `make test`), or run only them (after it, in one process)")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.get_closest_marker("database_independent") is not None:
+            used = LANE_DATABASE_FIXTURES.intersection(getattr(item, "fixturenames", ()))
+            assert not used, f"{item.nodeid} is marked database_independent but uses {sorted(used)}"
+    alone = config.getoption("--alone")
+    if alone != "with":
+        keep = [item for item in items if (item.get_closest_marker("alone") is not None) == (alone == "only")]
+        config.hook.pytest_deselected(items=[item for item in items if item not in keep])
+        items[:] = keep
 
 
 @pytest.fixture(scope="session")

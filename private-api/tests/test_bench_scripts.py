@@ -24,6 +24,7 @@ def _run_bench(script: str, *args: str) -> str:
     return proc.stdout
 
 
+@pytest.mark.database_independent  # the bench's own gateway, on SQLite
 def test_the_core_bench_runs_every_library_model() -> None:
     stdout = _run_bench("bench_core.py", "--repeat", "1")
     printed = [line.split()[0] for line in stdout.splitlines() if line.startswith("lib:")]
@@ -32,6 +33,7 @@ def test_the_core_bench_runs_every_library_model() -> None:
     assert "API/FMPy" in stdout
 
 
+@pytest.mark.database_independent  # the bench's own gateway, on SQLite
 def test_the_sandbox_bench_runs_and_prints_every_goal() -> None:
     stdout = _run_bench("bench_sandbox.py", "--runs", "3", "--seconds", "1", "--no-docker")
     for line in ("1. one run over HTTP", "2. throughput", "3. Docker warm: skipped (--no-docker)",
@@ -39,6 +41,7 @@ def test_the_sandbox_bench_runs_and_prints_every_goal() -> None:
         assert line in stdout, stdout
 
 
+@pytest.mark.database_independent  # the bench's own gateway, on SQLite
 def test_the_edge_bench_runs_and_prints_every_goal() -> None:
     stdout = _run_bench("bench_edge.py", "--clients", "5", "--seconds", "3")
     for goal in ("no 5xx", "health p99 < 250 ms", "RSS flat"):
@@ -54,6 +57,7 @@ def test_the_scale_bench_runs_and_prints_every_goal() -> None:
         assert goal in stdout, stdout
 
 
+@pytest.mark.database_independent  # the bench's own gateway, on SQLite
 def test_the_results_bench_runs_and_prints_every_goal() -> None:
     stdout = _run_bench("bench_results.py", "--repeat", "1", "--rows", "2000")
     for line in ("2001 rows", "1. simulate + fetch (Arrow)", "(goal <= 1.10x)", "2. download + parse",
@@ -61,6 +65,7 @@ def test_the_results_bench_runs_and_prints_every_goal() -> None:
         assert line in stdout, stdout
 
 
+@pytest.mark.database_independent  # the bench's own gateway, on SQLite
 def test_the_sweep_bench_runs_and_prints_its_goal() -> None:
     stdout = _run_bench("bench_sweep.py", "--cases", "12")
     for line in ("12-case sweep of lib:BouncingBall", "bare FMPy, 2-process pool", "cases succeeded: 12/12",

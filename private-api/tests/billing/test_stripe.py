@@ -184,11 +184,14 @@ def test_payments_off_means_404_problems(client: ContractClient, tmp_path: Path,
 # -- metered usage --------------------------------------------------------------------------------------
 @pytest.fixture
 def metered(tmp_path: Path, database_url: str | None, fake_stripe: FakeStripe) -> Iterator[TestClient]:
-    """A gateway of its own whose outbox thread effectively sleeps: the test drives the outbox. Its own
-    database too: the shared gateway's outbox thread would otherwise send these events behind its back."""
+    """A gateway of its own whose outbox thread is stopped: the test drives the outbox. Its own database
+    too: the shared gateway's outbox thread would otherwise send these events behind its back. (A long
+    poll interval is not enough: the bus wakes the thread for each new event, and under load its retry
+    fell due before the test's own round, which then counted a second attempt.)"""
     with own_database(database_url) as db:
         settings = make_settings(tmp_path, db, stripe=fake_stripe, outbox_poll_s=3600.0)
         with TestClient(create_app(settings)) as c:
+            ctx_of(c).outbox.stop()
             yield c
         fake_stripe.heal()
 

@@ -1,15 +1,12 @@
-"""The schemathesis seed of this run: fresh each run, replayed with FMU_GATEWAY_SCHEMATHESIS_SEED, and
-printed at the end of the session whatever the outcome."""
+"""The schemathesis seed of this run: fresh each run, replayed with FMU_GATEWAY_SCHEMATHESIS_SEED. The
+suite's conftest picks it before any test process starts (pytest-xdist's workers inherit it) and prints it
+at the end of the session whatever the outcome."""
 
 from __future__ import annotations
 
 import os
 import random
 
-import pytest
+from tests.conftest import SEED_VARIABLE
 
-SEED = int(os.environ.get("FMU_GATEWAY_SCHEMATHESIS_SEED") or random.SystemRandom().randrange(1, 2**31))
-
-
-def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    terminalreporter.write_line(f"schemathesis seed {SEED} (replay: FMU_GATEWAY_SCHEMATHESIS_SEED={SEED})")
+SEED = int(os.environ.get(SEED_VARIABLE) or random.SystemRandom().randrange(1, 2**31))

@@ -20,6 +20,9 @@ import pytest
 from tests.conftest import library_fmu
 from tests.runners.conftest import Gateway
 
+# Time bounds (a run of 10,000 output files ends in < 15 s, a cancel stops a run in < 10 s) that another
+# test process next to it on two cores pushed past: with xdist these run alone, after the rest.
+pytestmark = pytest.mark.alone
 
 def last(sim: dict[str, Any], name: str) -> Any:
     assert sim["status"] == "succeeded", sim["error"]
