@@ -107,13 +107,13 @@ def store(ctx: Context, worker_id: str, sim: Simulation, outcome: RunOutcome, mo
             # The cost is settled in the same transaction that ends the run: a refund when we failed.
             billing.finalize(session, ctx, sim, refund=platform)
             freed(ctx, session, sim.account_id)
+            for key, value in values.items():  # the row as it ends (sim is detached: nothing is written)
+                setattr(sim, key, value)
             if sim.callback_url or sim.sweep_id:
-                for key, value in values.items():  # the row as it ends (sim is detached: nothing is written)
-                    setattr(sim, key, value)
                 callbacks.simulation_ended(session, ctx, sim)
             # In this order, once committed: the waiting request here gets the run in memory, then
             # every other process hears that it ended.
-            after_commit(session, lambda: _hand_off(ctx, sim, values, doc, phases))
+            after_commit(session, lambda: _hand_off(ctx, sim, doc, phases))
             ctx.bus.publish(session, "done", sim_id)
     if ended:
         phases["stored"] = time.perf_counter()
@@ -124,11 +124,9 @@ def store(ctx: Context, worker_id: str, sim: Simulation, outcome: RunOutcome, mo
         log.warning("simulation %s ended here but is no longer this worker's; its outcome is dropped", sim_id)
 
 
-def _hand_off(ctx: Context, sim: Simulation, values: dict[str, Any], doc: pa.Table | None,
+def _hand_off(ctx: Context, sim: Simulation, doc: pa.Table | None,
               phases: dict[str, float]) -> None:
     phases["stored"] = time.perf_counter()
-    for key, value in values.items():  # the row as committed (sim is detached: nothing is written)
-        setattr(sim, key, value)
     ctx.waiters.resolve(("simulation", sim.id), Finished(sim, doc, phases))
 
 
