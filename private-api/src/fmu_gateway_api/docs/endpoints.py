@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Annotated
 
 import fastapi_offline
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Response
 from fastapi import Path as PathParam
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse
@@ -16,7 +16,7 @@ from fastapi.staticfiles import StaticFiles
 
 from fmu_gateway_api.docs.problems import BY_SLUG, CATALOGUE, ProblemType
 from fmu_gateway_api.errors import NotFound
-from fmu_gateway_api.kit.negotiation import qualities, varies
+from fmu_gateway_api.kit.negotiation import AcceptHeader, qualities
 
 router = APIRouter(tags=["meta"])
 # Swagger UI's own distribution files, as the fastapi-offline package ships them (MIT).
@@ -37,9 +37,9 @@ def docs() -> HTMLResponse:
         swagger_ui_parameters={"validatorUrl": None, "persistAuthorization": True})
 
 
-def _wants_html(request: Request) -> bool:
+def _wants_html(accept: str | None) -> bool:
     """A browser: text/html preferred over JSON in Accept (browsers list it first, with the top quality)."""
-    best = qualities(request.headers.get("accept"))
+    best = qualities(accept)
     page = max(best.get("text/html", 0.0), best.get("application/xhtml+xml", 0.0))
     return page > 0 and page >= best.get("application/json", 0.0)
 
@@ -50,20 +50,20 @@ def _json(p: ProblemType) -> dict[str, object]:
 
 
 def _page(title: str, body: str) -> HTMLResponse:
-    """A browser's form of a page that also answers JSON (hence Vary)."""
-    return varies(HTMLResponse(
+    """A browser's form of a page that also answers JSON."""
+    return HTMLResponse(
         f"<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{html.escape(title)}</title>"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><style>body{font-family:"
         "system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem;line-height:1.5}"
         "code{background:#f2f2f2;padding:0 .2em}td,th{text-align:left;padding:.2em .6em;vertical-align:top}"
-        "</style></head><body>" + body + "</body></html>"))
+        "</style></head><body>" + body + "</body></html>")
 
 
 @router.get("/problems", operation_id="listProblemTypes")
-def list_problem_types(request: Request) -> Response:
+def list_problem_types(accept: AcceptHeader) -> Response:
     """Every problem type, as JSON or (for a browser) one HTML table."""
-    if not _wants_html(request):
-        return varies(JSONResponse({"items": [_json(p) for p in CATALOGUE]}))
+    if not _wants_html(accept):
+        return JSONResponse({"items": [_json(p) for p in CATALOGUE]})
     rows = "".join(f"<tr><td><a href=\"/problems/{p.slug}\"><code>{p.slug}</code></a></td>"
                    f"<td>{p.status or ''}</td><td>{html.escape(p.title)}</td></tr>" for p in CATALOGUE)
     return _page("FMU Gateway problem types", "<h1>Problem types</h1><p>Errors are RFC 9457 problem details "
@@ -74,14 +74,14 @@ def list_problem_types(request: Request) -> Response:
 
 
 @router.get("/problems/{slug}", operation_id="getProblemType")
-def get_problem_type(request: Request,
+def get_problem_type(accept: AcceptHeader,
                      slug: Annotated[str, PathParam(pattern=r"^[a-z0-9-]{1,64}$")]) -> Response:
     """What a problem type means and what to do about it."""
     p = BY_SLUG.get(slug)
     if p is None:
         raise NotFound(f"there is no problem type '{slug}'; GET /problems lists them")
-    if not _wants_html(request):
-        return varies(JSONResponse(_json(p)))
+    if not _wants_html(accept):
+        return JSONResponse(_json(p))
     status = f"HTTP {p.status}" if p.status else "a failed simulation's <code>error.type</code>"
     return _page(f"{p.title} ({p.slug})",
                  f"<h1>{html.escape(p.title)}</h1><p><code>{html.escape(p.type)}</code> &middot; {status}</p>"

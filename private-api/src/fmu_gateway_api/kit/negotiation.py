@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TypeVar
+from typing import Annotated, Any
 
-from starlette.responses import Response
+from fastapi import Depends, Request
+from starlette.datastructures import MutableHeaders
 
 from fmu_gateway_api.errors import NotAcceptable
 
-ResponseT = TypeVar("ResponseT", bound=Response)
+_VARIES = "varies_on_accept"  # in the request's state: the answer's form depends on Accept
 
 
 def _split(text: str, sep: str) -> Iterator[str]:
@@ -86,10 +87,33 @@ def parameters(accept: str | None, media: str) -> dict[str, str]:
     return best
 
 
-def varies(response: ResponseT) -> ResponseT:
-    """A response whose form the Accept header chose says so (RFC 9110 12.5.5): a cache keeps one per form."""
-    response.headers["Vary"] = "Accept"
-    return response
+def _accept(request: Request) -> str | None:
+    request.scope.setdefault("state", {})[_VARIES] = True
+    return request.headers.get("accept")
+
+
+# The Accept header, for a route whose answer it chooses: read this way, whatever the route answers (406
+# included) says that it varies with Accept (RFC 9110 12.5.5), so a shared cache keeps one answer per form.
+AcceptHeader = Annotated[str | None, Depends(_accept)]
+
+
+class VaryOnAccept:
+    """ASGI middleware: `Vary: Accept` on the answer of every request whose route read AcceptHeader."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_varied(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.start" and scope.get("state", {}).get(_VARIES):
+                MutableHeaders(scope=message).add_vary_header("Accept")
+            await send(message)
+
+        await self.app(scope, receive, send_varied)
 
 
 def negotiate(accept: str | None, kinds: dict[str, str]) -> str:

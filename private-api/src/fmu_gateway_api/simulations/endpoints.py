@@ -23,7 +23,7 @@ from fmu_gateway_api.deps import ContextDep, CurrentAccount, SessionDep, json_bo
 from fmu_gateway_api.errors import Conflict
 from fmu_gateway_api.fmus.models import Model
 from fmu_gateway_api.kit import uow
-from fmu_gateway_api.kit.negotiation import negotiate, parameters, varies
+from fmu_gateway_api.kit.negotiation import AcceptHeader, negotiate, parameters
 from fmu_gateway_api.kit.waiters import Waiter
 from fmu_gateway_api.simulations import columnar, service
 from fmu_gateway_api.simulations.dispatcher import Dispatcher
@@ -270,46 +270,45 @@ def cancel_simulation(simulation_id: SimId, ctx: ContextDep, session: SessionDep
 @router.get("/v1/simulations/{simulation_id}/result", operation_id="getSimulationResult",
             responses={200: {"content": {"application/json": {}, "text/csv": {}, columnar.ARROW_STREAM: {},
                                          columnar.PARQUET: {}}}})
-def get_result(simulation_id: SimId, request: Request, ctx: ContextDep, session: SessionDep,
+def get_result(simulation_id: SimId, accept: AcceptHeader, ctx: ContextDep, session: SessionDep,
                caller: CurrentAccount,
                format: Annotated[str | None, Query(pattern="^(json|csv|arrow|parquet)$")] = None) -> Response:
     """The stored Arrow table, rendered as asked: JSON and CSV column by column while they are sent; Arrow
     as stored (zstd buffers) when the client lists that codec, else uncompressed."""
     sim = service.get(session, caller, simulation_id)
-    accept = request.headers.get("accept")
     kind = format or negotiate(accept, _RESULT_KINDS)
     if kind == "arrow":  # the stored stream as it is when the client takes zstd buffers: nothing re-encoded
-        return varies(Response(columnar.arrow_download(_stored_result(ctx, sim), _arrow_codecs(accept)),
+        return Response(columnar.arrow_download(_stored_result(ctx, sim), _arrow_codecs(accept)),
                         media_type=columnar.ARROW_STREAM,
-                        headers={"Content-Disposition": f'attachment; filename="{sim.id}.arrow"'}))
+                        headers={"Content-Disposition": f'attachment; filename="{sim.id}.arrow"'})
     table = _load_result(ctx, sim)
     if kind == "csv":
-        return varies(StreamingResponse(iterate_in_threadpool(columnar.csv_chunks(table)),
-                                        media_type="text/csv; charset=utf-8",
-                                        headers={"Content-Disposition": f'attachment; filename="{sim.id}.csv"'}))
+        return StreamingResponse(iterate_in_threadpool(columnar.csv_chunks(table)),
+                                 media_type="text/csv; charset=utf-8",
+                                 headers={"Content-Disposition": f'attachment; filename="{sim.id}.csv"'})
     if kind == "parquet":
-        return varies(Response(columnar.parquet_bytes(table), media_type=columnar.PARQUET,
-                               headers={"Content-Disposition": f'attachment; filename="{sim.id}.parquet"'}))
-    return varies(StreamingResponse(iterate_in_threadpool(columnar.json_chunks(table, {"simulation_id": sim.id})),
-                                    media_type="application/json"))
+        return Response(columnar.parquet_bytes(table), media_type=columnar.PARQUET,
+                        headers={"Content-Disposition": f'attachment; filename="{sim.id}.parquet"'})
+    return StreamingResponse(iterate_in_threadpool(columnar.json_chunks(table, {"simulation_id": sim.id})),
+                             media_type="application/json")
 
 
 @router.get("/v1/simulations/{simulation_id}/log", operation_id="getSimulationLog",
             responses={200: {"content": {"text/plain": {}, "application/json": {}}}, 204: {}})
-def get_log(simulation_id: SimId, request: Request, session: SessionDep, caller: CurrentAccount,
+def get_log(simulation_id: SimId, accept: AcceptHeader, session: SessionDep, caller: CurrentAccount,
             format: Annotated[str | None, Query(pattern="^(text|json)$")] = None,
             tail: Annotated[int | None, Query(ge=1, le=100_000)] = None) -> Response:
     """The FMU's log messages, then the sandbox's stdout and stderr (capped per run)."""
     sim = service.get(session, caller, simulation_id)
     lines, truncated = service.log_lines(sim, tail)
-    kind = format or negotiate(request.headers.get("accept"), _LOG_KINDS)
+    kind = format or negotiate(accept, _LOG_KINDS)
     if kind == "text":
         if not lines:
-            return varies(Response(status_code=status.HTTP_204_NO_CONTENT))
-        return varies(Response("\n".join(lines) + "\n", media_type="text/plain; charset=utf-8"))
+            return Response(status_code=status.HTTP_204_NO_CONTENT)
+        return Response("\n".join(lines) + "\n", media_type="text/plain; charset=utf-8")
     doc = SimulationLog(simulation_id=sim.id, status=sim.status, lines=lines,  # type: ignore[arg-type]
                         truncated=truncated)
-    return varies(Response(doc.model_dump_json(), media_type="application/json"))
+    return Response(doc.model_dump_json(), media_type="application/json")
 
 
 _RESULT_KINDS = {"application/json": "json", "text/csv": "csv", columnar.ARROW_STREAM: "arrow",

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Path, Query, Request, Response, status
+from fastapi import APIRouter, Header, Path, Query, Response, status
 from fastapi.responses import StreamingResponse
 
 from fmu_gateway_api.deps import ContextDep, CurrentAccount, SessionDep, json_body
 from fmu_gateway_api.kit import uow
-from fmu_gateway_api.kit.negotiation import negotiate, varies
+from fmu_gateway_api.kit.negotiation import AcceptHeader, negotiate
 from fmu_gateway_api.sweeps import service
 from fmu_gateway_api.sweeps.schemas import SweepCreate, SweepOut, SweepQuote, SweepTable
 
@@ -60,13 +60,13 @@ _TABLE_KINDS = {"application/json": "json", "text/csv": "csv", "*/*": "json", "a
 
 @router.get("/v1/sweeps/{sweep_id}/results", operation_id="getSweepResults",
             responses={200: {"content": {"application/json": {}, "text/csv": {}}}})
-def get_sweep_results(sweep_id: SweepId, request: Request, session: SessionDep, caller: CurrentAccount,
+def get_sweep_results(sweep_id: SweepId, accept: AcceptHeader, session: SessionDep, caller: CurrentAccount,
                       format: Annotated[str | None, Query(pattern="^(json|csv)$")] = None) -> Response:
     sweep = service.get(session, caller, sweep_id)
-    kind = format or negotiate(request.headers.get("accept"), _TABLE_KINDS)
+    kind = format or negotiate(accept, _TABLE_KINDS)
     state, rows = service.table(session, sweep)
     if kind == "csv":
-        return varies(StreamingResponse(service.csv_chunks(sweep, rows), media_type="text/csv; charset=utf-8",
-                                        headers={"Content-Disposition": f'attachment; filename="{sweep.id}.csv"'}))
+        return StreamingResponse(service.csv_chunks(sweep, rows), media_type="text/csv; charset=utf-8",
+                                 headers={"Content-Disposition": f'attachment; filename="{sweep.id}.csv"'})
     doc = SweepTable(sweep_id=sweep.id, status=state, parameters=sweep.parameters, kpis=sweep.kpis, rows=rows)
-    return varies(Response(doc.model_dump_json(), media_type="application/json"))
+    return Response(doc.model_dump_json(), media_type="application/json")
