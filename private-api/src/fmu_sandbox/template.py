@@ -375,21 +375,26 @@ class Template:
             self.send({"ev": "assigned", "id": job_id, "uid": slot.uid})
         self.fill_pool(now=False)
 
-    def on_events(self, slot: Slot) -> None:
-        if slot.events_r < 0:  # a stale readiness event of a slot retired earlier in this round
-            return
+    def _drain(self, slot: Slot, pipe: str, size: int) -> bytes:
+        """What one of a slot's pipes (`events_r`, `status_r`) holds now, b"" when nothing; the pipe closed
+        (and no longer watched) once it ends or fails."""
+        fd: int = getattr(slot, pipe)
+        if fd < 0:  # a stale readiness event of a slot retired earlier in this round
+            return b""
         try:
-            data = os.read(slot.events_r, 1 << 16)
+            data = os.read(fd, size)
         except BlockingIOError:
-            return
+            return b""
         except OSError:
             data = b""
         if not data:
-            self.sel.unregister(slot.events_r)
-            os.close(slot.events_r)
-            slot.events_r = -1
-            return
-        for line in slot.events.feed(data):
+            self.sel.unregister(fd)
+            os.close(fd)
+            setattr(slot, pipe, -1)
+        return data
+
+    def on_events(self, slot: Slot) -> None:
+        for line in slot.events.feed(self._drain(slot, "events_r", 1 << 16)):
             self._event(slot, line)
 
     def _event(self, slot: Slot, line: bytes) -> None:
@@ -429,20 +434,7 @@ class Template:
 
 
     def on_status(self, slot: Slot) -> None:
-        if slot.status_r < 0:
-            return
-        try:
-            data = os.read(slot.status_r, 4096)
-        except BlockingIOError:
-            return
-        except OSError:
-            data = b""
-        if not data:
-            self.sel.unregister(slot.status_r)
-            os.close(slot.status_r)
-            slot.status_r = -1
-            return
-        for line in slot.status.feed(data):
+        for line in slot.status.feed(self._drain(slot, "status_r", 4096)):
             word, _, rest = line.partition(b" ")
             if word == b"fail":
                 sys.stderr.write(f"sandbox template: a slot failed to start: {rest.decode(errors='replace')}\n")
