@@ -17,6 +17,7 @@ from typing import IO, Any
 from fmu_sandbox.modeldescription import (
     DefaultExperiment,
     ModelDescriptionError,
+    ParsedModelDescription,
     Variable,
     jsonable,
     parse_model_description,
@@ -65,21 +66,13 @@ class ArchiveRejected(Exception):
 
 
 @dataclass(frozen=True)
-class FmuDescription:
-    fmi_version: str
-    model_name: str
-    instantiation_token: str
-    description: str | None
-    generation_tool: str | None
-    interfaces: tuple[str, ...]
-    model_identifiers: dict[str, str]
-    platforms: tuple[str, ...]
-    has_sources: bool
-    needs_build: bool
-    default_experiment: DefaultExperiment | None
-    variables: tuple[Variable, ...]
-    states: tuple[str, ...]
-    warnings: tuple[str, ...] = ()
+class FmuDescription(ParsedModelDescription):
+    """What the model description says, and the archive's layout: its platforms, whether it ships sources
+    and whether it needs them built (no Linux binary)."""
+
+    platforms: tuple[str, ...] = ()
+    has_sources: bool = False
+    needs_build: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         """The description as JSON-able data (lists, dicts, str, numbers, bools, None)."""
@@ -227,22 +220,8 @@ def _describe(xml: bytes, names: list[str], limits: ArchiveLimits) -> FmuDescrip
         raise ArchiveRejected("fmu-no-linux-binary", f"the FMU has no Linux binary "
                               f"({expected_binary(names, md.fmi_version, md.model_identifiers)}) and no sources "
                               "to build one from")
-    return FmuDescription(
-        fmi_version=md.fmi_version,
-        model_name=md.model_name,
-        instantiation_token=md.instantiation_token,
-        description=md.description,
-        generation_tool=md.generation_tool,
-        interfaces=md.interfaces,
-        model_identifiers=md.model_identifiers,
-        platforms=_platforms(names),
-        has_sources=has_sources,
-        needs_build=not has_binary,
-        default_experiment=md.default_experiment,
-        variables=md.variables,
-        states=md.states,
-        warnings=md.warnings,
-    )
+    return FmuDescription(**vars(md), platforms=_platforms(names), has_sources=has_sources,
+                          needs_build=not has_binary)
 
 
 def expected_binary(names: list[str], fmi_version: str, model_identifiers: dict[str, str]) -> str:
