@@ -14,9 +14,6 @@ SUITES ?= private-api open-sdk deploy
 # the parallel part, in one process. The deploy suite keeps one process: its session fixtures build the
 # images and synthesize the stack once.
 XDIST ?= -n auto --dist loadfile
-# ALONE=skip leaves the tests marked alone out, ALONE=only runs just them (.ci/run: lanes side by side, then
-# each lane's alone tests with nothing beside them).
-ALONE ?= after
 DEPLOY_ARGS ?=
 DEPLOY_ENV ?= production
 SERVICE ?= all
@@ -46,15 +43,11 @@ run: install models
 
 # `make test SUITES="private-api open-sdk"` runs some of them (.ci/run gives each lane its own).
 test: install models
-ifneq ($(ALONE),only)
-	$(if $(filter private-api,$(SUITES)),$(PY) -m pytest private-api/tests $(XDIST) $(if $(XDIST)$(filter skip,$(ALONE)),--alone=skip) $(PYTEST_ARGS) $(PRIVATE_API_ARGS))
+	$(if $(filter private-api,$(SUITES)),$(PY) -m pytest private-api/tests $(XDIST) $(if $(XDIST),--alone=skip) $(PYTEST_ARGS) $(PRIVATE_API_ARGS))
+	$(if $(and $(XDIST),$(filter private-api,$(SUITES))),$(PY) -m pytest private-api/tests --alone=only $(PYTEST_ARGS) $(PRIVATE_API_ARGS))
 	$(if $(filter open-sdk,$(SUITES)),$(PY) -m pytest open-sdk/tests $(XDIST) $(PYTEST_ARGS))
 	$(if $(filter deploy,$(SUITES)),$(MAKE) --no-print-directory deploy-tools)
 	$(if $(filter deploy,$(SUITES)),$(PY) -m pytest deploy/tests $(PYTEST_ARGS))
-endif
-ifneq ($(ALONE),skip)
-	$(if $(and $(or $(XDIST),$(filter only,$(ALONE))),$(filter private-api,$(SUITES))),$(PY) -m pytest private-api/tests --alone=only $(PYTEST_ARGS) $(PRIVATE_API_ARGS))
-endif
 
 bench: install models
 	$(PY) bench/bench_sandbox.py

@@ -73,14 +73,16 @@ class Gateway:
 
 @pytest.fixture(scope="module", params=BACKENDS)
 def gw(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Gateway]:
-    """Used by a module of this folder, it runs every one of that module's tests on each backend."""
+    """Used by a module of this folder, it runs every one of that module's tests on each backend; on the
+    lane's database, or on a SQLite file of its own for a module marked database_independent."""
     backend = request.param
     if backend == "docker":
         reason = docker_missing(Settings().runner_image)
         if reason:
             pytest.skip(reason)
     suite = request.module.__name__.rpartition(".")[2].removeprefix("test_")
-    with own_database(postgres_url()) as db:
+    independent = request.node.get_closest_marker("database_independent") is not None
+    with own_database(None if independent else postgres_url()) as db:
         settings = make_settings(tmp_path_factory.mktemp(f"{suite}-{backend}"), db, runner=backend,
                                  runner_memory_mb=MEMORY_MB, runner_tmpfs_mb=64, runner_warm_pool=1,
                                  runner_concurrency=3, build_timeout_s=60, sandbox_require="strict")

@@ -20,6 +20,9 @@ import pytest
 from tests.conftest import hostile_fmu
 from tests.runners.conftest import Gateway
 
+# The sandbox against FMPy, the same whatever the database: their gateway runs on SQLite, in one lane.
+pytestmark = pytest.mark.database_independent
+
 _FMPY = """
 import json, os, sys
 import fmpy

@@ -21,8 +21,9 @@ from tests.conftest import library_fmu
 from tests.runners.conftest import Gateway
 
 # Time bounds (a run of 10,000 output files ends in < 15 s, a cancel stops a run in < 10 s) that another
-# test process next to it on two cores pushed past: with xdist these run alone, after the rest.
-pytestmark = pytest.mark.alone
+# test process next to it on two cores pushed past: with xdist these run alone, after the rest. What they
+# attack is the sandbox, the same whatever the database: their gateway runs on SQLite (database_independent).
+pytestmark = [pytest.mark.alone, pytest.mark.database_independent]
 
 def last(sim: dict[str, Any], name: str) -> Any:
     assert sim["status"] == "succeeded", sim["error"]
