@@ -20,10 +20,12 @@ import pytest
 from tests.conftest import library_fmu
 from tests.runners.conftest import Gateway
 
-# Time bounds (a run of 10,000 output files ends in < 15 s, a cancel stops a run in < 10 s) that another
-# test process next to it on two cores pushed past: with xdist these run alone, after the rest. What they
-# attack is the sandbox, the same whatever the database: their gateway runs on SQLite (database_independent).
-pytestmark = [pytest.mark.alone, pytest.mark.database_independent]
+# What these attack is the sandbox, the same whatever the database: their gateway runs on SQLite, in one lane.
+pytestmark = pytest.mark.database_independent
+# The tests with a time bound (a run of 10,000 output files ends in < 15 s, a cancel stops a run in < 10 s,
+# a daemon is gone 10 s after its run) that another test process next to them on two cores pushed past:
+# with xdist they run alone, after the rest, on a gateway of their own.
+alone = pytest.mark.alone
 
 def last(sim: dict[str, Any], name: str) -> Any:
     assert sim["status"] == "succeeded", sim["error"]
@@ -98,6 +100,7 @@ def test_nothing_crosses_from_one_tenant_to_the_next_on_a_reused_uid(gw: Gateway
     assert not [p for p in Path("/var/tmp").iterdir() if p.name.startswith("fmugw-marker-")]
 
 
+@alone
 def test_a_daemon_forked_at_load_dies_with_its_run(gw: Gateway) -> None:
     auth = gw.account()
     fmu_id = gw.fmu(auth, "Daemon")
@@ -137,6 +140,7 @@ def test_an_exit_code_never_makes_a_run_free(gw: Gateway, code: int) -> None:
 
 
 # -- the output directory -------------------------------------------------------------------------------------
+@alone
 @pytest.mark.parametrize(("trick", "outcome"), [
     (1, "succeeded"),   # out/progress replaced by a FIFO (refused: no FIFOs in a run directory)
     (2, "model-error"),  # result files as FIFOs, then exit(0)
@@ -165,6 +169,7 @@ def test_tricks_in_the_output_directory_fail_only_their_own_run(gw: Gateway, tri
     assert again["status"] == "succeeded"
 
 
+@alone
 def test_a_long_run_shows_progress_and_stops_on_cancel_after_every_trick(gw: Gateway) -> None:
     auth = gw.account()
     fmu_id = gw.fmu(auth, "OutTricks")
@@ -190,6 +195,7 @@ def test_a_long_run_shows_progress_and_stops_on_cancel_after_every_trick(gw: Gat
 
 
 # -- processes ------------------------------------------------------------------------------------------------
+@alone
 def test_killing_every_process_it_can_ends_only_its_own_run(gw: Gateway) -> None:
     auth = gw.account()
     fmu_id = gw.fmu(auth, "KillAll")
