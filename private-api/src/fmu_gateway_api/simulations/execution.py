@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Container
+from collections.abc import Callable, Container
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -104,17 +104,8 @@ def store(ctx: Context, worker_id: str, sim: Simulation, outcome: RunOutcome, mo
         # Only while this worker still holds the job (a lost lease means someone else runs it now).
         ended = SimulationRepository(session).finish(sim_id, worker=worker_id, **values)
         if ended:
-            # The cost is settled in the same transaction that ends the run: a refund when we failed.
-            billing.finalize(session, ctx, sim, refund=platform)
-            freed(ctx, session, sim.account_id)
-            for key, value in values.items():  # the row as it ends (sim is detached: nothing is written)
-                setattr(sim, key, value)
-            if sim.callback_url or sim.sweep_id:
-                callbacks.simulation_ended(session, ctx, sim)
-            # In this order, once committed: the waiting request here gets the run in memory, then
-            # every other process hears that it ended.
-            after_commit(session, lambda: _hand_off(ctx, sim, doc, phases))
-            ctx.bus.publish(session, "done", sim_id)
+            settle(ctx, session, sim, values, refund=platform,
+                   hand_off=lambda: _hand_off(ctx, sim, doc, phases))
     if ended:
         phases["stored"] = time.perf_counter()
         RUNS.labels(values["status"], runner_name).inc()
@@ -130,6 +121,22 @@ def _hand_off(ctx: Context, sim: Simulation, doc: pa.Table | None,
     ctx.waiters.resolve(("simulation", sim.id), Finished(sim, doc, phases))
 
 
+def settle(ctx: Context, session: Session, sim: Simulation, values: dict[str, Any], *, refund: bool,
+           hand_off: Callable[[], None] | None = None) -> None:
+    """In the transaction that ended `sim` with `values`: its cost settled (refunded when the failure was the
+    service's), its account's held-back jobs woken, its callback queued; once committed, in this order, the
+    request waiting here handed the run (`hand_off`), then every other process told that it ended."""
+    billing.finalize(session, ctx, sim, refund=refund)
+    freed(ctx, session, sim.account_id)
+    for key, value in values.items():  # the row as it ends (as `finish` wrote it)
+        setattr(sim, key, value)
+    if sim.callback_url or sim.sweep_id:
+        callbacks.simulation_ended(session, ctx, sim)
+    if hand_off is not None:
+        after_commit(session, hand_off)
+    ctx.bus.publish(session, "done", sim.id)
+
+
 def freed(ctx: Context, session: Session, account_id: str) -> None:
     """A run of this account ended: its queued jobs (held back by its tier's concurrent-run limit) may
     start now; say so, in the transaction that ends the run."""
@@ -139,15 +146,10 @@ def freed(ctx: Context, session: Session, account_id: str) -> None:
 
 def fail(ctx: Context, worker_id: str, sim: Simulation, error: dict[str, Any]) -> None:
     """A run the service itself could not carry through: failed, refunded when the error is the platform's."""
+    values: dict[str, Any] = {"status": "failed", "finished_at": utcnow(), "error": error}
     with unit_of_work(ctx.sessions) as session:
-        if SimulationRepository(session).finish(sim.id, worker=worker_id, status="failed",
-                                                finished_at=utcnow(), error=error):
-            found = SimulationRepository(session).get(sim.id)
-            assert found is not None
-            billing.finalize(session, ctx, found, refund=bool(error.get("platform")))
-            freed(ctx, session, sim.account_id)
-            callbacks.simulation_ended(session, ctx, found)
-            ctx.bus.publish(session, "done", sim.id)
+        if SimulationRepository(session).finish(sim.id, worker=worker_id, **values):
+            settle(ctx, session, sim, values, refund=bool(error.get("platform")))
 
 
 def progress(runner: Runner, sim_id: str) -> float | None:

@@ -11,15 +11,14 @@ import socket
 import time
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
-from fmu_gateway_api.billing import service as billing
-from fmu_gateway_api.callbacks import service as callbacks
 from fmu_gateway_api.context import Context
 from fmu_gateway_api.fmus import ingests
 from fmu_gateway_api.fmus.repository import IngestRepository
 from fmu_gateway_api.kit.uow import unit_of_work
 from fmu_gateway_api.runners.scaffold import pid_alive
-from fmu_gateway_api.simulations.execution import freed
+from fmu_gateway_api.simulations.execution import settle
 from fmu_gateway_api.simulations.repository import SimulationRepository
 from fmu_gateway_api.tables import utcnow
 
@@ -49,13 +48,13 @@ def reap(ctx: Context, worker_id: str, at_start: bool, wake_at: Callable[[dateti
                 log.warning("requeueing %s: its worker %s stopped renewing it", sim.id, sim.worker)
                 if repo.requeue(sim.id, worker=sim.worker):
                     requeued = True
-            elif repo.finish(sim.id, worker=sim.worker, status="failed", finished_at=now,
-                             error={"type": "worker-lost", "detail": "the worker running this simulation "
-                                    "stopped twice; it was not run again", "platform": True}):
-                billing.finalize(session, ctx, sim, refund=True)
-                freed(ctx, session, sim.account_id)
-                callbacks.simulation_ended(session, ctx, sim)
-                ctx.bus.publish(session, "done", sim.id)
+            else:
+                values: dict[str, Any] = {
+                    "status": "failed", "finished_at": now,
+                    "error": {"type": "worker-lost", "detail": "the worker running this simulation stopped twice; "
+                              "it was not run again", "platform": True}}
+                if repo.finish(sim.id, worker=sim.worker, **values):
+                    settle(ctx, session, sim, values, refund=True)
         ingest_repo = IngestRepository(session)
         for row in ingest_repo.running():
             lease = aware(row.lease_expires_at)
