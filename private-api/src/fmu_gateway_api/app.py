@@ -24,7 +24,6 @@ from fmu_gateway_api.fmus.endpoints import router as fmus_router
 from fmu_gateway_api.health.endpoints import router as health_router
 from fmu_gateway_api.internal.endpoints import router as internal_router
 from fmu_gateway_api.kit.bodylimit import BodyLimit, Limit
-from fmu_gateway_api.kit.negotiation import VaryOnAccept
 from fmu_gateway_api.kit.routing import literal_paths_win
 from fmu_gateway_api.library.endpoints import router as library_router
 from fmu_gateway_api.migrate import pending, upgrade
@@ -105,7 +104,6 @@ def create_app(settings: Settings | None = None, *, migrate: bool | None = None,
 
     app = FastAPI(title="FMU Gateway", version=__version__, lifespan=lifespan,
                   openapi_url=None, docs_url=None, redoc_url=None)
-    app.add_middleware(VaryOnAccept)
     app.add_middleware(BodyLimit, limit=body_limit(settings), budget=settings.max_json_bytes_in_flight)
     app.add_middleware(RequestContext)  # outside BodyLimit: a refused body is logged with its request id
     install_error_handlers(app)

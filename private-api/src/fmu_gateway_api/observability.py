@@ -17,6 +17,8 @@ from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 
+from fmu_gateway_api.kit.negotiation import vary
+
 request_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_id", default=None)
 _SANE_ID = re.compile(r"^[A-Za-z0-9._:-]{1,100}$")
 
@@ -93,8 +95,9 @@ def _route_template(scope: dict[str, Any]) -> str:
 
 
 class RequestContext:
-    """ASGI middleware: request id in, request id out, latency by route template, and the moment the
-    request arrived (`request.state.started_at`, for Server-Timing). Plain ASGI: no extra task per request."""
+    """ASGI middleware: request id in, request id out, latency by route template, the moment the request
+    arrived (`request.state.started_at`, for Server-Timing), and `Vary: Accept` where the route negotiated
+    (kit.negotiation). Plain ASGI: no extra task per request."""
 
     def __init__(self, app: Any) -> None:
         self.app = app
@@ -119,6 +122,7 @@ class RequestContext:
             if message["type"] == "http.response.start":
                 status = message["status"]
                 message["headers"] = [*message.get("headers", ()), (b"x-request-id", rid.encode())]
+                vary(scope, message)
             await send(message)
 
         try:

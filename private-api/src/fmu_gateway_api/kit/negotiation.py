@@ -97,23 +97,11 @@ def _accept(request: Request) -> str | None:
 AcceptHeader = Annotated[str | None, Depends(_accept)]
 
 
-class VaryOnAccept:
-    """ASGI middleware: `Vary: Accept` on the answer of every request whose route read AcceptHeader."""
-
-    def __init__(self, app: Any) -> None:
-        self.app = app
-
-    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-
-        async def send_varied(message: dict[str, Any]) -> None:
-            if message["type"] == "http.response.start" and scope.get("state", {}).get(_VARIES):
-                MutableHeaders(scope=message).add_vary_header("Accept")
-            await send(message)
-
-        await self.app(scope, receive, send_varied)
+def vary(scope: dict[str, Any], message: dict[str, Any]) -> None:
+    """On the start of an answer (`http.response.start`): `Vary: Accept` when its route read AcceptHeader.
+    Called by the one send wrapper every request already has (observability.RequestContext)."""
+    if scope.get("state", {}).get(_VARIES):
+        MutableHeaders(scope=message).add_vary_header("Accept")
 
 
 def negotiate(accept: str | None, kinds: dict[str, str]) -> str:
