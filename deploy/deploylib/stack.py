@@ -34,6 +34,16 @@ def node_environment() -> dict[str, str]:
     }
 
 
+def offline_environment(env: dict[str, str]) -> dict[str, str]:
+    """No way to reach AWS: before it runs the app, the CLI looks up the credentials' account (STS
+    GetCallerIdentity, then cached per access key under ~/.cdk), so a synth with credentials in the
+    environment calls AWS the first time on a machine. Without credentials it synthesizes account-agnostic."""
+    dropped = {k: v for k, v in env.items()
+               if not k.startswith("AWS_") or k in ("AWS_REGION", "AWS_DEFAULT_REGION")}
+    return {**dropped, "AWS_SHARED_CREDENTIALS_FILE": os.devnull, "AWS_CONFIG_FILE": os.devnull,
+            "AWS_EC2_METADATA_DISABLED": "true"}
+
+
 def cdk(
     verb: str,
     *,
@@ -69,6 +79,8 @@ def cdk(
     else:
         command += ["--quiet"]
     env = node_environment()
+    if verb != "deploy":
+        env = offline_environment(env)
     if region:
         env["AWS_REGION"] = env["AWS_DEFAULT_REGION"] = region
     say(f"  cdk {verb} {stack_name}")
