@@ -121,7 +121,9 @@ def test_api_container_is_healthy_and_ready_on_postgres(
         while time.monotonic() < deadline:
             container.reload()
             if container.status == "exited":
-                pytest.fail("the API container exited:\n" + container.logs().decode(errors="replace")[-3000:])
+                logs = container.logs().decode(errors="replace").splitlines()
+                said = [line for line in logs if "sandbox" in line.lower()][:20]  # the first words on it
+                pytest.fail("the API container exited:\n" + "\n".join([*said, "...", *logs[-15:]]))
             try:
                 status, body = _get(f"http://127.0.0.1:{port}/v1/ready")
             except (OSError, ValueError):
@@ -196,7 +198,9 @@ def test_the_api_container_builds_a_source_only_fmu_in_its_sandbox(
         while time.monotonic() < deadline:
             container.reload()
             if container.status == "exited":
-                pytest.fail("the API container exited:\n" + container.logs().decode(errors="replace")[-3000:])
+                logs = container.logs().decode(errors="replace").splitlines()
+                said = [line for line in logs if "sandbox" in line.lower()][:20]  # the first words on it
+                pytest.fail("the API container exited:\n" + "\n".join([*said, "...", *logs[-15:]]))
             try:
                 if _get(f"{base}/v1/ready")[0] == 200:
                     break

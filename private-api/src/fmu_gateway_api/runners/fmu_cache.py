@@ -183,7 +183,7 @@ class FmuCache:
                 raise SandboxUnavailable("the ingest sandbox did not start")
             run.reaped.wait(30)  # nothing of it may be alive while we look at what it left
             if run.error or run.setup_error or run.template_died or not run.started:
-                raise SandboxUnavailable(f"the ingest sandbox failed: {run.error or run.setup_error or 'it died'}")
+                raise SandboxUnavailable(f"the ingest sandbox failed: {run.fate()}")
             result = self._result(run.exit_status, run_dir, sha256)
             if evict:
                 self._evict(keep=sha256)

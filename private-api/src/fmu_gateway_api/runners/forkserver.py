@@ -49,6 +49,20 @@ class SandboxRun:
     reaped: threading.Event = field(default_factory=threading.Event)
     changed: threading.Event = field(default_factory=threading.Event)  # said done, or ended
 
+    def fate(self) -> str:
+        """What ended a run that never passed the gate, in words (for the service's own errors)."""
+        if self.setup_error or self.error:
+            return str(self.setup_error or self.error)
+        if self.template_died:
+            return "the sandbox template died"
+        if self.exit_signal is not None:
+            return f"its process was killed by signal {self.exit_signal} before its sandbox was set up"
+        if self.exit_code is not None:
+            return f"its process exited with code {self.exit_code} before its sandbox was set up"
+        if self.lost:
+            return "its process vanished without an exit status"
+        return "timeout" if not self.ended.is_set() else "it ended without a word"
+
     @property
     def exit_status(self) -> int | None:
         """In `subprocess` form: negative for a signal."""

@@ -95,7 +95,7 @@ class SandboxHost:
         try:
             run = conn.submit(job_id, "probe", str(run_dir), None, run_limits(self.settings, 10), {})
             if not wait_until(run, time.monotonic() + 60) or not run.started:
-                raise SandboxRefused(f"the sandbox probe did not run: {run.setup_error or run.error or 'timeout'}")
+                raise SandboxRefused(f"the sandbox probe did not run: {run.fate()}")
             run.reaped.wait(10)
             return dict(run.layers or {})
         finally:
