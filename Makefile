@@ -47,7 +47,7 @@ test: install models
 	$(if $(and $(XDIST),$(filter private-api,$(SUITES))),$(PY) -m pytest private-api/tests --alone=only $(PYTEST_ARGS) $(PRIVATE_API_ARGS))
 	$(if $(filter open-sdk,$(SUITES)),$(PY) -m pytest open-sdk/tests $(XDIST) $(PYTEST_ARGS))
 	$(if $(filter deploy,$(SUITES)),$(MAKE) --no-print-directory deploy-tools)
-	$(if $(filter deploy,$(SUITES)),$(PY) -m pytest deploy/tests $(PYTEST_ARGS))
+	$(if $(filter deploy,$(SUITES)),$(PY) -m pytest deploy/tests $(XDIST) $(PYTEST_ARGS))
 
 bench: install models
 	$(PY) bench/bench_sandbox.py
