@@ -26,7 +26,7 @@ import type {
 
 export const VERSION = "0.1.0";
 /** The contract version this SDK's types were generated from (shared-specs/openapi.yaml info.version). */
-export const CONTRACT_VERSION = "0.8.1";
+export const CONTRACT_VERSION = "0.8.2";
 export const DEFAULT_URL = "http://127.0.0.1:8000";
 export const URL_ENV = "FMU_GATEWAY_URL";
 export const KEY_ENV = "FMU_GATEWAY_API_KEY";

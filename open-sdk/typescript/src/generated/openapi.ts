@@ -630,8 +630,9 @@ export interface paths {
         post?: never;
         /**
          * Cancel a sweep
-         * @description Every case still queued is cancelled and refunded at once; cases already running finish (they are
-         *     paid for, and their results stay in the table).
+         * @description Every case still queued is cancelled and refunded at once, and so is every case a worker has claimed
+         *     in a batch but not begun (its status turns `cancelled` when the worker stops the batch there); cases
+         *     already running finish (they are paid for, and their results stay in the table).
          */
         delete: operations["cancelSweep"];
         options?: never;
@@ -1339,7 +1340,9 @@ export interface components {
                 [key: string]: number | null;
             } | null;
             /**
-             * @description FMU sha256, FMPy version, runner, solver settings, wall and CPU time. A cached result
+             * @description FMU sha256, FMPy version, runner, solver settings, wall and CPU time, the sandbox's isolation
+             *     layers. A sweep's case that ran in one sandbox with other cases of its sweep (one after the other,
+             *     each its own FMU instance) says so in `batch` (`cases`, its `index` among them). A cached result
              *     (`cached: true`) is an earlier identical run's: of this account (`cached_from` names that
              *     simulation), or, for library models only, of any account (no `cached_from`).
              */

@@ -34,7 +34,9 @@ class Simulation:
         request (SimulationRequest): The canonical request with every default filled in.
         kpis (None | SimulationKpisType0):
         provenance (None | SimulationProvenanceType0): FMU sha256, FMPy version, runner, solver settings, wall and CPU
-            time. A cached result
+            time, the sandbox's isolation
+            layers. A sweep's case that ran in one sandbox with other cases of its sweep (one after the other,
+            each its own FMU instance) says so in `batch` (`cases`, its `index` among them). A cached result
             (`cached: true`) is an earlier identical run's: of this account (`cached_from` names that
             simulation), or, for library models only, of any account (no `cached_from`).
         error (None | SimulationError):

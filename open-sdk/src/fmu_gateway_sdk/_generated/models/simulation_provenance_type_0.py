@@ -11,7 +11,9 @@ T = TypeVar("T", bound="SimulationProvenanceType0")
 
 @_attrs_define
 class SimulationProvenanceType0:
-    """FMU sha256, FMPy version, runner, solver settings, wall and CPU time. A cached result
+    """FMU sha256, FMPy version, runner, solver settings, wall and CPU time, the sandbox's isolation
+    layers. A sweep's case that ran in one sandbox with other cases of its sweep (one after the other,
+    each its own FMU instance) says so in `batch` (`cases`, its `index` among them). A cached result
     (`cached: true`) is an earlier identical run's: of this account (`cached_from` names that
     simulation), or, for library models only, of any account (no `cached_from`).
 

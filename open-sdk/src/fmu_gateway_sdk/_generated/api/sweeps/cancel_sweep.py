@@ -78,8 +78,9 @@ def sync_detailed(
 ) -> Response[Problem | Sweep]:
     """Cancel a sweep
 
-     Every case still queued is cancelled and refunded at once; cases already running finish (they are
-    paid for, and their results stay in the table).
+     Every case still queued is cancelled and refunded at once, and so is every case a worker has claimed
+    in a batch but not begun (its status turns `cancelled` when the worker stops the batch there); cases
+    already running finish (they are paid for, and their results stay in the table).
 
     Args:
         sweep_id (str):
@@ -110,8 +111,9 @@ def sync(
 ) -> Problem | Sweep | None:
     """Cancel a sweep
 
-     Every case still queued is cancelled and refunded at once; cases already running finish (they are
-    paid for, and their results stay in the table).
+     Every case still queued is cancelled and refunded at once, and so is every case a worker has claimed
+    in a batch but not begun (its status turns `cancelled` when the worker stops the batch there); cases
+    already running finish (they are paid for, and their results stay in the table).
 
     Args:
         sweep_id (str):
@@ -137,8 +139,9 @@ async def asyncio_detailed(
 ) -> Response[Problem | Sweep]:
     """Cancel a sweep
 
-     Every case still queued is cancelled and refunded at once; cases already running finish (they are
-    paid for, and their results stay in the table).
+     Every case still queued is cancelled and refunded at once, and so is every case a worker has claimed
+    in a batch but not begun (its status turns `cancelled` when the worker stops the batch there); cases
+    already running finish (they are paid for, and their results stay in the table).
 
     Args:
         sweep_id (str):
@@ -167,8 +170,9 @@ async def asyncio(
 ) -> Problem | Sweep | None:
     """Cancel a sweep
 
-     Every case still queued is cancelled and refunded at once; cases already running finish (they are
-    paid for, and their results stay in the table).
+     Every case still queued is cancelled and refunded at once, and so is every case a worker has claimed
+    in a batch but not begun (its status turns `cancelled` when the worker stops the batch there); cases
+    already running finish (they are paid for, and their results stay in the table).
 
     Args:
         sweep_id (str):
