@@ -80,6 +80,9 @@ class Settings(BaseSettings):
     heavy_min_timeout_s: float = Field(default=120.0, gt=0)
     heavy_concurrency: int = Field(default=64, ge=1)
     runner_concurrency: int = Field(default_factory=lambda: max(2, os.cpu_count() or 2))
+    # Cases of one sweep that one sandbox runs one after the other (fork, layers and the FMU's load paid
+    # once); at most the account's concurrent runs shared among this process's runner slots. 1: never.
+    sweep_batch: int = Field(default=8, ge=1, le=64)
     # A claimed job's lease: its worker renews it every third of this while the job runs; a job whose lease
     # passes unrenewed (its worker died) runs once more elsewhere, or fails and is refunded.
     job_lease_s: float = Field(default=30.0, ge=1.0)

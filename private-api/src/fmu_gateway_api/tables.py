@@ -129,6 +129,9 @@ class Simulation(Base):
     # A case of a sweep: the sweep and the case's place in it (its row in the sweep's table)
     sweep_id: Mapped[str | None] = mapped_column(ForeignKey("sweeps.id", ondelete="CASCADE"))
     sweep_case: Mapped[int | None] = mapped_column(Integer)
+    # A case that runs in one sandbox with others of its sweep (a batch): the batch's first case. A batch
+    # counts as one of its account's concurrent runs: it runs one case at a time.
+    batch_of: Mapped[str | None] = mapped_column(String(40))
     callback_url: Mapped[str | None] = mapped_column(String(2000))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     started_at: Mapped[datetime | None]
@@ -138,6 +141,7 @@ class Simulation(Base):
         Index("ix_simulations_status_created", "status", "created_at"),
         Index("ix_simulations_request_hash", "request_hash", "status"),
         Index("ix_simulations_sweep", "sweep_id", "sweep_case"),
+        Index("ix_simulations_sweep_queue", "sweep_id", "status", "sweep_case"),
     )
 
 

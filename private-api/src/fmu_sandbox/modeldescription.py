@@ -67,6 +67,8 @@ class ParsedModelDescription:
     variables: tuple[Variable, ...]
     states: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
+    # the interfaces whose model can be instantiated only once per process (never run two in one process)
+    once_per_process: tuple[str, ...] = ()
 
 
 class ModelTooLarge(ModelDescriptionError):
@@ -265,9 +267,12 @@ def parse_model_description(xml: bytes, max_variables: int | None = None) -> Par
             raise _invalid(f"the variable name {sv.name!r} (line {sv.sourceline}) is used more than once")
         names.add(sv.name)
     identifiers: dict[str, str] = {}
+    once: list[str] = []
     for interface, impl in (("ModelExchange", md.modelExchange), ("CoSimulation", md.coSimulation)):
         if impl is not None:
             identifiers[interface] = str(impl.modelIdentifier)
+            if getattr(impl, "canBeInstantiatedOnlyOncePerProcess", False):
+                once.append(interface)
     if not identifiers:
         scheduled = " (ScheduledExecution alone is not supported)" if md.scheduledExecution else ""
         raise ModelDescriptionError(
@@ -294,6 +299,7 @@ def parse_model_description(xml: bytes, max_variables: int | None = None) -> Par
         variables=tuple(_variable(sv) for sv in md.modelVariables),
         states=tuple(_states(md)),
         warnings=_warnings([p for p in problems if "is not unique" not in p]),
+        once_per_process=tuple(once),
     )
 
 

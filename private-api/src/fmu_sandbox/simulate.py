@@ -10,6 +10,8 @@ module was imported by the template, and reporting an error can never hide the m
     out/error.json     instead of both, when the model failed: {"kind", "message", "trace", "log"}
     out/fmu.log        the FMU's log messages as they come (the first LOG_FILE_BYTES), for a run that
                        dies before it can write either file (a crash, a kill, a timeout)
+
+A batch (cases of one sweep, see `run_batch`) writes each case's files to c<case>/ beside out/.
 """
 
 from __future__ import annotations
@@ -215,7 +217,7 @@ class TextColumns:
         return {name: [row[i] for row in recorder.text_rows] for i, name in enumerate(names)}
 
 
-def run(message: dict[str, Any], out: str, events: int) -> int:
+def run(message: dict[str, Any], out: str, events: int, model_description: Any = None) -> int:
     import fmpy  # its `simulation` module comes with it
     import numpy as np
 
@@ -244,6 +246,7 @@ def run(message: dict[str, Any], out: str, events: int) -> int:
             step_finished=Progress(events, float(job["start_time"]), float(job["stop_time"])).step,
             debug_logging=bool(job.get("debug_logging")),
             remote_platform=None,  # never wine or WSL: a model runs natively or not at all
+            model_description=model_description,
         )
     except MemoryError:
         return _failed(out, "memory", "the model ran out of memory "
@@ -276,6 +279,30 @@ def run(message: dict[str, Any], out: str, events: int) -> int:
         })
     except BaseException as exc:  # noqa: BLE001 - a full disk, a file limit, a model that broke its output
         return _failed(out, "output", f"the result could not be written: {_message(exc)}", _trace(), log)
+    return EXIT_OK
+
+
+def run_batch(message: dict[str, Any], out: str, events: int) -> int:
+    """The cases of one sweep, one after the other in this process. Each is announced on the events pipe
+    ("c <case>") before it starts and writes what a single run writes to out/, to c<case>/ beside it (made
+    by the supervisor). A case the model fails does not stop the next; a model that ends the process ends
+    the batch there, and the supervisor puts the cases it never reached back in the queue. The model's
+    library stays loaded from one case to the next, as FMI allows unless the model says it can be
+    instantiated only once per process (such models are never batched). The model description is read once
+    for all cases (FMPy reads it again for each run otherwise)."""
+    import fmpy
+
+    try:
+        description = fmpy.read_model_description(str(message["fmu_dir"]), validate=False)
+    except Exception:  # noqa: BLE001 - then each case reads it, and fails, as a single run would
+        description = None
+    for case, job in enumerate(message["jobs"]):
+        case_out = os.path.join(os.path.dirname(out), f"c{case}")
+        try:
+            os.write(events, b"c %d\n" % case)
+        except OSError:  # a full pipe (the model wrote too much): the supervisor counts the case as not run
+            pass
+        run({**message, "job": job}, case_out, events, description)
     return EXIT_OK
 
 

@@ -19,13 +19,16 @@ warden is a subreaper that forks the job process and, when it ends, reports its 
 descendant.
 
 Protocol (JSON lines). Supervisor -> template:
-    {"op": "run", "id", "kind", "run_dir", "fmu_dir", "limits", "job"}   {"op": "kill", "id"}
+    {"op": "run", "id", "kind", "run_dir", "fmu_dir", "limits", "job" | "jobs"}   {"op": "kill", "id"}
 Template -> supervisor:
     {"ev": "ready", ...capabilities}    {"ev": "assigned", "id", "uid"}   {"ev": "started", "id", "layers"}
     {"ev": "setup-failed", "id", "reason"}   {"ev": "progress", "id", "value"}   {"ev": "done", "id"}
-    {"ev": "exit", "id", "code" | "signal" | "lost"}   {"ev": "reaped", "id"}   {"ev": "error", "id", "reason"}
-Everything a job process says after "started" comes from model code: the template accepts only progress
-numbers and "done" from it, each line short, and never blocks on it.
+    {"ev": "case", "id", "index"}   {"ev": "exit", "id", "code" | "signal" | "lost"}   {"ev": "reaped", "id"}
+    {"ev": "error", "id", "reason"}
+A "batch" job (kind "batch", "jobs": the cases of one sweep) runs its cases one after the other in the one
+process, each announced by "case" (see simulate.run_batch). Everything a job process says after "started"
+comes from model code: the template accepts only progress numbers, the next case's number and "done" from
+it, each line short, and never blocks on it.
 """
 
 from __future__ import annotations
@@ -111,6 +114,8 @@ class Slot:
     status: LineReader = field(default_factory=lambda: LineReader(_LINE_CAP))
     last_progress: float = 0.0
     kill_at: float | None = None
+    cases: int = 0  # a batch's number of cases, and the case it said it runs now
+    case: int = -1
     direct: bool = False  # the job process itself is the template's child (and its namespace's init)
 
 
@@ -358,10 +363,10 @@ class Template:
                 run_dir = str(message["run_dir"])
                 if slot.uid is not None:
                     # The supervisor made these moments ago; nothing of a run is in them yet.
-                    for path in (run_dir, os.path.join(run_dir, "out")):
+                    for path in (run_dir, os.path.join(run_dir, "out"), *_case_dirs(message)):
                         os.lchown(path, slot.uid, slot.uid)
                 payload = encode({k: message.get(k) for k in ("id", "kind", "run_dir", "fmu_dir", "limits",
-                                                              "job", "read_only")})
+                                                              "job", "jobs", "read_only")})
                 _write_all(slot.job_w, payload)
                 os.close(slot.job_w)
                 slot.job_w = -1
@@ -370,6 +375,8 @@ class Template:
                 self._terminate(slot, force=True)
                 continue
             slot.state, slot.job_id = "running", job_id
+            jobs = message.get("jobs")
+            slot.cases = len(jobs) if message.get("kind") == "batch" and isinstance(jobs, list) else 0
             self.by_job[job_id] = slot
             self.jobs_served += 1
             self.send({"ev": "assigned", "id": job_id, "uid": slot.uid})
@@ -418,8 +425,13 @@ class Template:
                 self.send({"ev": "setup-failed", "id": slot.job_id,
                            "reason": rest.decode("utf-8", "replace")[:400]})
             return
-        # Model code from here on: a number or "done", at most a few times a second.
-        if word == b"p":
+        # Model code from here on: a number, the next case or "done", at most a few times a second.
+        if word == b"c":  # a batch's next case (only ever the next one, never past the last)
+            if rest == str(slot.case + 1).encode() and slot.case + 1 < slot.cases:
+                slot.case += 1
+                slot.last_progress = 0.0
+                self.send({"ev": "case", "id": slot.job_id, "index": slot.case})
+        elif word == b"p":
             now = time.monotonic()
             if now - slot.last_progress >= 0.2:
                 try:
@@ -681,7 +693,7 @@ def _job(t: Template, uid: int | None, job_r: int, events_w: int, report: layers
     # ---- the gate: model code from here on ----
     from fmu_sandbox import ingest, simulate
 
-    runner = {"simulate": simulate.run, "ingest": ingest.run, "probe": _probe}.get(kind)
+    runner = {"simulate": simulate.run, "batch": simulate.run_batch, "ingest": ingest.run, "probe": _probe}.get(kind)
     try:
         code = runner(message, out, events_w) if runner else 2
     except BaseException as exc:  # noqa: BLE001 - the model broke our code (or a bug of ours): its failure
@@ -754,8 +766,9 @@ def _probe(message: dict[str, Any], out: str, events: int) -> int:
 def _lock_in(t: Template, message: dict[str, Any], run_dir: str, kind: str, report: layers.Layers) -> None:
     if kind == "ingest":  # unpacks and builds in its run directory
         rules: list[tuple[str, int]] = [(run_dir, layers.READ_WRITE_EXEC)]
-    else:  # writes its results to out/ and scratch to its private /tmp, nothing else
+    else:  # writes its results to out/ (a batch: and each case's c<i>/) and scratch to its private /tmp
         rules = [(run_dir, layers.FS_READ_FILE | layers.FS_READ_DIR), (os.path.join(run_dir, "out"), layers.READ_WRITE)]
+        rules += [(path, layers.READ_WRITE) for path in _case_dirs(message)]
     fmu_dir = message.get("fmu_dir")
     if fmu_dir:
         rules.append((str(fmu_dir), layers.READ_ONLY))
@@ -780,6 +793,14 @@ def _lock_in(t: Template, message: dict[str, Any], run_dir: str, kind: str, repo
         t.seccomp.load(report)
     elif strict:
         raise OSError("seccomp is required (strict) but not available")
+
+
+def _case_dirs(message: dict[str, Any]) -> list[str]:
+    """A batch's case directories (c0, c1, ... in its run directory, made by the supervisor)."""
+    jobs = message.get("jobs")
+    if message.get("kind") != "batch" or not isinstance(jobs, list):
+        return []
+    return [os.path.join(str(message["run_dir"]), f"c{i}") for i in range(len(jobs))]
 
 
 _PARENT = os.getppid()

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import library_fmu
+from tests.conftest import library_fmu, wait_for_end
 from tests.runners.conftest import Gateway
 
 # What these attack is the sandbox, the same whatever the database: their gateway runs on SQLite, in one lane.
@@ -247,6 +247,43 @@ def test_a_hostile_model_fails_alone_and_is_charged(gw: Gateway, name: str, extr
     assert gw.balance(auth) == before - 2
 
 
+@pytest.mark.parametrize(("name", "slug", "timeout_s"), [("Crash", "model-crashed", 20.0),
+                                                     ("Hang", "simulation-timeout", 2.0)])
+def test_a_case_that_breaks_its_batch_fails_alone_and_its_batch_mates_run(gw: Gateway, name: str, slug: str,
+                                                                          timeout_s: float) -> None:
+    """A sweep's cases run several to a sandbox, one after the other. A case that crashes the sandbox or
+    hangs fails as it would alone, charged: a crash after other cases ran in its process is run again on
+    its own first (what counts is the case alone); a hang has its own timeout. The cases its batch never
+    reached run later; every other case succeeds with its single run's result, in the layers of any run."""
+    auth = gw.account(credits=40)
+    fmu_id = gw.fmu(auth, name)
+    before = gw.balance(auth)
+    bad = {2, 6}
+    triggers = [0.5 if case in bad else 50.0 for case in range(10)]
+    body = {"base": {"fmu_id": fmu_id, "interface": "CoSimulation", "stop_time": 1.0, "timeout_s": timeout_s,
+                     "cache": False, "kpis": [{"variable": "x", "kind": "final"}]},
+            "cases": [{"trigger_time": t} for t in triggers]}
+
+    def sweep() -> list[dict[str, Any]]:
+        created = gw.client.post("/v1/sweeps", headers=auth, json=body)
+        assert created.status_code == 201, created.text
+        rows = gw.client.get(f"/v1/sweeps/{created.json()['id']}/results", headers=auth).json()["rows"]
+        for row in rows:
+            assert wait_for_end(gw.app.state.ctx, row["simulation_id"], timeout_s=120) is not None
+        return [gw.client.get(f"/v1/simulations/{row['simulation_id']}", headers=auth).json() for row in rows]
+
+    sims = gw.healthy_during(sweep)
+    for case, sim in enumerate(sims):
+        if case in bad:
+            assert (sim["status"], sim["error"]["type"]) == ("failed", slug), sim["error"]
+        else:
+            assert sim["status"] == "succeeded" and sim["kpis"] == {"final(x)": pytest.approx(1.0)}, sim["error"]
+            layers = sim["provenance"]["isolation"]
+            assert layers["landlock"] is True and layers["seccomp"] is True and layers["no_new_privs"] is True
+    assert any((sim["provenance"].get("batch") or {}).get("cases", 1) > 1 for sim in sims)
+    assert gw.balance(auth) == before - len(triggers)  # every case charged once, the broken ones too
+
+
 @pytest.mark.parametrize(("name", "extra"), [
     ("ForkBomb", {"start_values": {"child_seconds": 30}}),
     ("DiskFill", {}),
@@ -274,7 +311,7 @@ def test_contained_and_the_next_run_is_clean(gw: Gateway, name: str, extra: dict
 def test_non_finite_outputs_come_back(gw: Gateway) -> None:
     auth = gw.account()
     sim = gw.simulate(auth, gw.fmu(auth, "NonFinite"))
-    assert sim["status"] == "succeeded"
+    assert sim["status"] == "succeeded", (sim["error"], sim["provenance"])
     # spelled out, as the contract says (JSON has no literal for them)
     assert [last(sim, n) for n in ("nan_out", "pinf_out", "ninf_out")] == ["NaN", "Infinity", "-Infinity"]
     assert last(sim, "x") == pytest.approx(1.0)

@@ -1,5 +1,6 @@
 """Server-side sweeps: one quote, admission all or nothing (or exactly max_cases), cases run as ordinary
-queued simulations in parallel, a table equal to the single runs, cancel refunds what has not run."""
+queued simulations in parallel (several to a sandbox, one after the other, unless the model forbids it), a
+table equal to the single runs, cancel refunds what has not run."""
 
 from __future__ import annotations
 
@@ -13,8 +14,10 @@ from sqlalchemy import func, select
 from fmu_gateway_api.kit.uow import unit_of_work
 from fmu_gateway_api.tables import Simulation, Sweep
 from tests.billing.conftest import drain, ledger_consistent
-from tests.conftest import account_id, grant, new_account, set_tier, wait_for_end
+from tests.conftest import account_id, grant, library_fmu, new_account, set_tier, wait_for_end
 from tests.contract_client import ContractClient
+from tests.fmus.test_quirks import patched
+from tests.fmus.test_upload_api import post_fmu
 
 BASE = {"fmu_id": "lib:BouncingBall", "stop_time": 1.0, "kpis": [{"variable": "h", "kind": "max"},
                                                                   {"variable": "v", "kind": "final"}]}
@@ -135,8 +138,41 @@ def test_a_sweep_the_balance_cannot_pay_is_refused_before_anything_runs(client: 
     assert ledger_consistent(ctx, account) == (0, 0)
 
 
+def test_cases_share_sandboxes_unless_the_model_allows_one_instance_per_process(client: ContractClient,
+                                                                               raw_client: TestClient) -> None:
+    """Cases of one sweep run several to a sandbox, one after the other, each its own instance (provenance
+    `batch`); a model that declares canBeInstantiatedOnlyOncePerProcess gets a sandbox per case. Either way
+    each case's result is its single run's."""
+    ctx = ctx_of(raw_client)
+    auth = funded(client, raw_client, 40)
+    plain = post_fmu(client, auth, library_fmu("BouncingBall", 2).read_bytes())
+    once = post_fmu(client, auth, patched("BouncingBall", 2, lambda md: md.replace(
+        "<CoSimulation", '<CoSimulation canBeInstantiatedOnlyOncePerProcess="true"', 1)), "once.fmu")
+    assert plain.status_code == once.status_code == 201, (plain.text, once.text)
+    values = [round(0.5 + 0.05 * i, 2) for i in range(8)]
+    for fmu_id, shared in ((plain.json()["id"], True), (once.json()["id"], False)):
+        base = {"fmu_id": fmu_id, "interface": "CoSimulation", "stop_time": 3.0, "cache": False,
+                "kpis": [{"variable": "h", "kind": "max"}]}
+        created = client.post("/v1/sweeps", headers=auth, json={"base": base, "cases": [{"e": e} for e in values]})
+        assert created.status_code == 201, created.text
+        table = wait_for_sweep(ctx, client, auth, created.json()["id"])
+        assert [row["status"] for row in table["rows"]] == ["succeeded"] * len(values)
+        batches = [client.get(f"/v1/simulations/{row['simulation_id']}", headers=auth).json()["provenance"].get("batch")
+                   for row in table["rows"]]
+        if shared:  # the first claim takes its share of the 8 queued cases over the worker's slots: two or more
+            assert any(b is not None and b["cases"] >= 2 for b in batches), batches
+        else:
+            assert batches == [None] * len(values)
+        singles = [client.post("/v1/simulations", headers=auth, json={**base, "start_values": {"e": e}}).json()
+                   for e in values]
+        assert [row["kpis"] for row in table["rows"]] == [sim["kpis"] for sim in singles]
+        assert all("batch" not in sim["provenance"] for sim in singles)
+    assert balance(client, auth) == 40 - 4 * len(values)
+
+
 def test_cancel_mid_sweep_refunds_what_has_not_run(client: ContractClient, raw_client: TestClient) -> None:
-    """Free tier: two cases run at a time, so most of 30 long cases are still queued when the cancel comes."""
+    """Free tier: two runs at a time, so most of 30 long cases have not begun when the cancel comes: the queued
+    ones are refunded at once, those a worker claimed in a batch as its sandbox reaches them."""
     ctx = ctx_of(raw_client)
     auth = funded(client, raw_client, 30)
     body = {"base": {"fmu_id": "lib:VanDerPol", "interface": "CoSimulation", "stop_time": 1500.0,
@@ -148,12 +184,13 @@ def test_cancel_mid_sweep_refunds_what_has_not_run(client: ContractClient, raw_c
     assert cancelled.status_code == 202
     after = cancelled.json()
     assert after["status"] == "cancelled"
-    refunded = after["counts"]["cancelled"]
-    # At most two cases run at a time (the tier's concurrent runs) and each takes a while: most were queued.
-    assert refunded >= 20
-    assert balance(client, auth) == refunded
+    at_once = after["counts"]["cancelled"]
+    assert at_once >= 30 - 2 * ctx.settings.sweep_batch and balance(client, auth) == at_once
 
     table = wait_for_sweep(ctx, client, auth, sweep["id"])
+    refunded = sum(1 for row in table["rows"] if row["status"] == "cancelled")
+    # At most two batches begin a case at a time and each case takes a while: most never began.
+    assert refunded >= 20 and refunded >= at_once
     ran = [row for row in table["rows"] if row["status"] != "cancelled"]
     assert len(ran) == 30 - refunded
     assert all(row["status"] == "succeeded" for row in ran)  # running cases finish, paid and kept

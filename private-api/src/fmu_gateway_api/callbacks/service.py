@@ -91,8 +91,9 @@ def _enqueue(session: Session, ctx: Context, *, account_id: str, event: str, ref
         ctx.bus.publish(session, "outbox")
 
 
-def simulation_ended(session: Session, ctx: Context, sim: Simulation) -> None:
-    """In the transaction that ended `sim`: its callback, and its sweep's when it was the sweep's last case."""
+def simulation_ended(session: Session, ctx: Context, sim: Simulation, *, sweep: bool = True) -> None:
+    """In the transaction that ended `sim`: its callback, and (`sweep`) its sweep's when it was the sweep's
+    last case."""
     if sim.callback_url:
         data = {"id": sim.id, "object": "simulation", "status": sim.status, "fmu_id": sim.fmu_id,
                 "cached": sim.cached, "kpis": sim.kpis,
@@ -102,7 +103,7 @@ def simulation_ended(session: Session, ctx: Context, sim: Simulation) -> None:
                 "result_url": f"/v1/simulations/{sim.id}/result" if sim.status == "succeeded" else None}
         _enqueue(session, ctx, account_id=sim.account_id, event="simulation.ended", reference=sim.id,
                  url=sim.callback_url, data=data)
-    if sim.sweep_id:
+    if sim.sweep_id and sweep:
         sweep_progressed(session, ctx, sim.sweep_id)
 
 

@@ -53,6 +53,9 @@ class StoredDescription(_Strict):
     default_experiment: StoredExperiment | None = None
     variables: list[StoredVariable]
     states: list[Name] = []
+    # interfaces whose model can be instantiated only once per process; None: not known (stored before
+    # this was read), which counts as "once" (such a model's sweep cases never share a process)
+    once_per_process: list[Literal["ModelExchange", "CoSimulation"]] | None = None
     # schema quirks the upload was accepted with (see fmu_sandbox.modeldescription)
     warnings: Annotated[list[Annotated[str, Field(max_length=2000)]], Field(max_length=50)] = []
 

@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from fmu_gateway_api.runners.base import JobSpec, RunFailure
+from fmu_gateway_api.runners.base import JobSpec, RunFailure, RunOutcome
 from fmu_gateway_api.runners.forkserver import SandboxRun, TemplateConnection
 from fmu_gateway_api.runners.local import SandboxHost
 from fmu_gateway_api.runners.scaffold import SandboxPaths, SandboxRunner, pid_alive
@@ -99,11 +99,14 @@ class DockerRunner(SandboxRunner):
     def _new_workdir(self, tag: str) -> Path:
         workdir = self.scratch.new_run(tag)
         for d in (workdir, workdir / "out"):
-            if self._as_root:
-                os.chown(d, RUNNER_UID, RUNNER_UID)
-            else:  # the container's user must write there; the 0o711 parents keep others from finding it
-                d.chmod(0o777)
+            self._hand_over(d)
         return workdir
+
+    def _hand_over(self, directory: Path) -> None:
+        if self._as_root:
+            os.chown(directory, RUNNER_UID, RUNNER_UID)
+        else:  # the container's user must write there; the 0o711 parents keep others from finding it
+            directory.chmod(0o777)
 
     def _start(self, tag: str) -> _Box:
         from docker.types import LogConfig, Mount
@@ -251,8 +254,7 @@ class DockerRunner(SandboxRunner):
         return {"image": image or self._image_id, "image_name": self.settings.runner_image,
                 "container": "docker"}
 
-    def run(self, job: JobSpec) -> Any:
-        outcome = super().run(job)
+    def _adjust(self, outcome: RunOutcome) -> RunOutcome:
         isolation = outcome.provenance.get("isolation")
         if isinstance(isolation, dict):
             if isolation.pop("oom_killed", False) and outcome.failure is not None:

@@ -37,6 +37,8 @@ class SandboxRun:
     setup_error: str | None = None
     error: str | None = None
     progress: float | None = None
+    case: int = -1  # a batch: the case it runs now (its word, only ever the next one), since when
+    case_started_at: float | None = None
     said_done: bool = False  # the model's word: a hint to read results, never proof of anything
     exit_code: int | None = None
     exit_signal: int | None = None
@@ -90,7 +92,8 @@ class TemplateConnection:
 
     # -- requests ------------------------------------------------------------------------------------
     def submit(self, job_id: str, kind: str, run_dir: str, fmu_dir: str | None, limits: dict[str, Any],
-               job: dict[str, Any], read_only: list[str] | None = None) -> SandboxRun:
+               job: dict[str, Any], read_only: list[str] | None = None,
+               jobs: list[dict[str, Any]] | None = None) -> SandboxRun:
         run = SandboxRun(job_id)
         with self._lock:
             if self.dead.is_set():
@@ -98,7 +101,8 @@ class TemplateConnection:
             self.runs[job_id] = run
         try:
             self._send(encode({"op": "run", "id": job_id, "kind": kind, "run_dir": run_dir, "fmu_dir": fmu_dir,
-                               "limits": limits, "job": job, "read_only": read_only or []}))
+                               "limits": limits, "job": job, "read_only": read_only or [],
+                               **({"jobs": jobs} if jobs is not None else {})}))
         except OSError as exc:
             with self._lock:
                 self.runs.pop(job_id, None)
@@ -148,6 +152,10 @@ class TemplateConnection:
             value = m.get("value")
             if isinstance(value, int | float):
                 run.progress = float(value)
+        elif ev == "case":
+            index = m.get("index")
+            if isinstance(index, int) and index == run.case + 1:
+                run.case, run.case_started_at, run.progress = index, now, None
         elif ev == "done":
             run.said_done = True
             run.changed.set()

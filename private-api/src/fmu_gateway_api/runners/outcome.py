@@ -129,6 +129,11 @@ def cancelled() -> RunOutcome:
     return RunOutcome(None, RunFailure("simulation-cancelled", "the simulation was cancelled"))
 
 
+def cancelled_unstarted() -> RunOutcome:
+    """Cancelled before its sandbox reached it (a batch's later case): nothing of it ran, refunded."""
+    return RunOutcome(None, RunFailure("simulation-cancelled", "cancelled before it started", platform=True))
+
+
 def out_of_memory(memory_mb: int, stream_log: str = "") -> RunOutcome:
     """The kernel's OOM killer stopped the sandbox at its memory (cgroup) limit."""
     return RunOutcome(None, RunFailure(
@@ -174,6 +179,23 @@ def tree_size(root: Path, cap: int) -> int:
             if total > cap:
                 return total
     return total
+
+
+def exists(path: Path) -> bool:
+    """Something is at `path` itself (a link counts; it is never followed)."""
+    try:
+        os.lstat(path)
+    except OSError:
+        return False
+    return True
+
+
+def is_directory(path: Path) -> bool:
+    """A directory at `path` itself (never through a link)."""
+    try:
+        return stat.S_ISDIR(os.lstat(path).st_mode)
+    except OSError:
+        return False
 
 
 def open_regular(path: Path) -> IO[bytes]:

@@ -150,6 +150,12 @@ class SandboxPaths:
     fmu_dir: str | None
 
 
+def _case_dir(run_dir: Path, case: int) -> Path:
+    """Where a batch's case writes what a single run writes to out/: beside out/, in the run directory the
+    sandbox may not change (Landlock), so that no case directory can be swapped for a link."""
+    return run_dir / f"c{case}"
+
+
 class SandboxRunner:
     """The run/cancel/close path of every template-based backend (local fork-server, Docker)."""
 
@@ -158,8 +164,9 @@ class SandboxRunner:
     def __init__(self, settings: Settings, scratch: Scratch) -> None:
         self.settings = settings
         self.scratch = scratch
-        self._running: dict[str, tuple[TemplateConnection, SandboxRun]] = {}
+        self._running: dict[str, tuple[TemplateConnection, SandboxRun, int]] = {}  # job -> its run, its case
         self._cancelled: set[str] = set()
+        self._pending_cancel: set[str] = set()  # batch cases to stop when (if) the sandbox reaches them
         self._lock = threading.Lock()
         self._closed = False
         self.janitor = Janitor()
@@ -173,76 +180,119 @@ class SandboxRunner:
     def _release(self, handle: Any, run: SandboxRun | None) -> None:
         """After the run (its outcome is known): give the template back or throw it away."""
 
+    def _hand_over(self, directory: Path) -> None:
+        """A directory made for a run, made writable for the sandbox where the template cannot (a container's
+        user); a local template hands it to the run's own uid itself."""
+
     def _template_death(self, run: SandboxRun) -> RunFailure:
         return RunFailure("sandbox-failed", "the sandbox template stopped during the run", platform=True)
 
     def _provenance(self, handle: Any) -> dict[str, Any]:
         return {}
 
+    def _adjust(self, outcome: RunOutcome) -> RunOutcome:
+        """A backend's last word on one outcome (after the run was released)."""
+        return outcome
+
     # -- Runner ----------------------------------------------------------------------------------------
     def run(self, job: JobSpec) -> RunOutcome:
+        outcome = self._run_jobs([job])[0]
+        assert outcome is not None  # a single run always has its outcome
+        return outcome
+
+    def run_batch(self, jobs: list[JobSpec]) -> list[RunOutcome | None]:
+        """Cases of one sweep (one account, one FMU) in one sandbox, one after the other (see
+        fmu_sandbox.simulate.run_batch): fork, layers and the FMU's load are paid once. Each case's outcome
+        is what its own run would have given, its timeout its own; None for a case the sandbox never reached
+        (the model ended the process in an earlier case, an earlier case timed out or was cancelled): the
+        caller queues those again, to run on their own."""
+        return self._run_jobs(jobs) if len(jobs) > 1 else [self.run(jobs[0])]
+
+    def _run_jobs(self, jobs: list[JobSpec]) -> list[RunOutcome | None]:
         t0 = time.perf_counter()
+        first, batch = jobs[0], len(jobs) > 1
+        run_id = f"{first.job_id}+{len(jobs) - 1}" if batch else first.job_id
         run_dir: Path | None = None
         handle: Any = None
         srun: SandboxRun | None = None
         conn: TemplateConnection | None = None
         try:
             try:
-                conn, run_dir, paths, handle = self._acquire(job)
-                limits = run_limits(self.settings, job.timeout_s)
-                srun = conn.submit(job.job_id, "simulate", paths.run_dir, paths.fmu_dir, limits,
-                                   job.to_sandbox())
+                conn, run_dir, paths, handle = self._acquire(first)
+                for i in range(len(jobs) if batch else 0):  # each case's out/ (see _case_dir)
+                    _case_dir(run_dir, i).mkdir(mode=0o700)
+                    self._hand_over(_case_dir(run_dir, i))
+                limits = run_limits(self.settings, sum(j.timeout_s for j in jobs))
+                if batch:
+                    srun = conn.submit(run_id, "batch", paths.run_dir, paths.fmu_dir, limits, {},
+                                       jobs=[j.to_sandbox() for j in jobs])
+                else:
+                    srun = conn.submit(run_id, "simulate", paths.run_dir, paths.fmu_dir, limits, first.to_sandbox())
             except (TemplateGone, OSError) as exc:
-                log.error("no sandbox for %s: %s", job.job_id, exc)
-                return oc.platform_failure(f"no sandbox could be started: {exc}")
+                log.error("no sandbox for %s: %s", run_id, exc)
+                return [oc.platform_failure(f"no sandbox could be started: {exc}") for _ in jobs]
             with self._lock:
-                self._running[job.job_id] = (conn, srun)
-            outcome = self._wait(job, conn, srun, run_dir)
+                for i, job in enumerate(jobs):
+                    self._running[job.job_id] = (conn, srun, i)
+            outcomes = self._wait(jobs, conn, srun, run_dir)
             collected = time.monotonic()
-            outcome.provenance.update({"runner": self.name, **self._provenance(handle),
-                                       "total_wall_time_s": round(time.perf_counter() - t0, 6)})
-            if srun.started_at is not None and srun.ended_at is not None:
-                outcome.provenance["sandbox_ms"] = {
-                    "start": round((srun.started_at - srun.submitted_at) * 1000, 2),
-                    "run": round((srun.ended_at - srun.started_at) * 1000, 2),
-                    "collect": round((collected - srun.ended_at) * 1000, 2)}
-            if srun.layers is not None:
-                outcome.provenance["isolation"] = srun.layers
-            return outcome
+            for i, outcome in enumerate(outcomes):
+                if outcome is None:
+                    continue
+                outcome.provenance.update({"runner": self.name, **self._provenance(handle),
+                                           "total_wall_time_s": round(time.perf_counter() - t0, 6)})
+                if batch:
+                    outcome.provenance["batch"] = {"cases": len(jobs), "index": i}
+                elif srun.started_at is not None and srun.ended_at is not None:
+                    outcome.provenance["sandbox_ms"] = {
+                        "start": round((srun.started_at - srun.submitted_at) * 1000, 2),
+                        "run": round((srun.ended_at - srun.started_at) * 1000, 2),
+                        "collect": round((collected - srun.ended_at) * 1000, 2)}
         finally:
             with self._lock:
-                self._running.pop(job.job_id, None)
-                self._cancelled.discard(job.job_id)
+                for job in jobs:
+                    self._running.pop(job.job_id, None)
+                    self._cancelled.discard(job.job_id)
+                    self._pending_cancel.discard(job.job_id)
             self._release(handle, srun)
             if run_dir is not None:
-                self._cleanup(conn, srun, run_dir, job.job_id)
+                self._cleanup(conn, srun, run_dir, run_id)
+        for outcome in outcomes:
+            if outcome is not None and srun.layers is not None:
+                outcome.provenance["isolation"] = dict(srun.layers)
+        return [self._adjust(o) if o is not None else None for o in outcomes]
 
-    def _wait(self, job: JobSpec, conn: TemplateConnection, run: SandboxRun, run_dir: Path) -> RunOutcome:
+    def _wait(self, jobs: list[JobSpec], conn: TemplateConnection, run: SandboxRun,
+              run_dir: Path) -> list[RunOutcome | None]:
+        """Each case's outcome once the run has ended (or its result is in): the cases before the one it
+        reached by their files, that one by how the run ended, the cases after it None (not run)."""
+        batch = len(jobs) > 1
         out = run_dir / "out"
         limit = self.settings.runner_max_output_bytes
         too_large = timed_out = start_timeout = False
         next_check = time.monotonic() + _CHECK_S
         early_tried = False
+        ids = {job.job_id for job in jobs}
         while not run.ended.is_set():
-            if run.said_done and not early_tried and run.started:
-                # The job process said it wrote its result and is exiting; read it now rather than after
-                # the process has torn down (its exit status only matters when the result is not there).
+            if run.said_done and not early_tried and run.started and run.case == (len(jobs) - 1 if batch else -1):
+                # The job process said it wrote its results and is exiting; read them now rather than after
+                # the process has torn down (its exit status only matters when the last result is not there).
                 early_tried = True
-                early = oc.collect(0, out, "", memory_mb=self.settings.runner_memory_mb, max_output_bytes=limit,
-                                   outputs=job.outputs)
-                if early.ok:
-                    self._end_soon(conn, run, job.job_id)
-                    early.log = oc.read_tail(out / "console.log", _CONSOLE_CAP) + early.log
-                    return early
+                early = [self._collect(out, i, 0, "", job, batch) for i, job in enumerate(jobs)]
+                if early[-1].ok:
+                    self._end_soon(conn, run, run.job_id)
+                    early[-1].log = oc.read_tail(out / "console.log", _CONSOLE_CAP) + early[-1].log
+                    return list(early)
             run.changed.wait(0.1)
             run.changed.clear()
             now = time.monotonic()
-            if job.job_id in self._cancelled:
+            if ids & self._cancelled or jobs[max(run.case, 0)].job_id in self._pending_cancel:
                 break
             if not run.started and now - run.submitted_at > START_TIMEOUT_S:
                 start_timeout = True
                 break
-            if run.started and run.started_at is not None and now - run.started_at > job.timeout_s:
+            since = run.case_started_at if run.case >= 0 else run.started_at
+            if run.started and since is not None and now - since > jobs[max(run.case, 0)].timeout_s:
                 timed_out = True
                 break
             if now >= next_check:
@@ -252,31 +302,64 @@ class SandboxRunner:
                     too_large = True
                     break
         if not run.ended.is_set():
-            conn.kill(job.job_id)
+            conn.kill(run.job_id)
             run.ended.wait(30)
         console = oc.read_tail(out / "console.log", _CONSOLE_CAP)
-        if job.job_id in self._cancelled:  # what the kill did to a run not yet started is ours, not an error
-            return oc.cancelled()
-        if run.error or run.setup_error:
-            return oc.platform_failure(f"the sandbox could not start the run: {run.error or run.setup_error}")
-        if start_timeout or not run.ended.is_set():
-            return oc.platform_failure(f"the sandbox did not start the run within {START_TIMEOUT_S:g} s")
-        if timed_out:
-            return oc.timed_out(job.timeout_s, oc.fmu_log(out) + console)
-        if too_large:
-            return oc.output_too_large(limit, console)
-        if run.template_died:
-            failure = self._template_death(run)
-            return RunOutcome(None, failure, log=oc.fmu_log(out) + console)
-        if not run.started:
-            return oc.platform_failure("the sandbox ended before the model ran")
-        if run.lost:
-            return RunOutcome(None, RunFailure("model-crashed", "the run's processes were killed"),
-                              log=oc.fmu_log(out) + console)
-        status = run.exit_status
-        assert status is not None
+        cancelled = [job.job_id in self._cancelled for job in jobs]
+        pending = [job.job_id in self._pending_cancel for job in jobs]
+        if not run.started:  # nothing of the model ran: every case as one run
+            if any(cancelled) or any(pending):  # what the kill did to a run not yet started is ours, not an error
+                return [oc.cancelled() if c else oc.cancelled_unstarted() if p else None
+                        for c, p in zip(cancelled, pending, strict=True)]
+            if run.error or run.setup_error:
+                failure = f"the sandbox could not start the run: {run.fate()}"
+            elif start_timeout or not run.ended.is_set():
+                failure = f"the sandbox did not start the run within {START_TIMEOUT_S:g} s"
+            elif run.template_died:
+                return [RunOutcome(None, self._template_death(run), log=console) for _ in jobs]
+            else:
+                failure = "the sandbox ended before the model ran"
+            return [oc.platform_failure(failure) for _ in jobs]
+        reached = max(run.case, 0)
+        outcomes: list[RunOutcome | None] = [self._collect(out, i, 0, "", jobs[i], batch) for i in range(reached)]
+        case_out = _case_dir(run_dir, reached) if batch else out
+        job = jobs[reached]
+        ended: RunOutcome | None
+        if cancelled[reached]:
+            ended = oc.cancelled()
+        elif pending[reached]:  # stopped as it began
+            ended = oc.cancelled_unstarted()
+        elif any(cancelled):  # stopped for another case's cancel: this one goes back to the queue
+            ended = None
+        elif timed_out:
+            ended = oc.timed_out(job.timeout_s, oc.fmu_log(case_out) + console)
+        elif too_large:
+            ended = oc.output_too_large(limit, console)
+        elif run.template_died:
+            ended = RunOutcome(None, self._template_death(run), log=oc.fmu_log(case_out) + console)
+        elif run.lost:
+            ended = RunOutcome(None, RunFailure("model-crashed", "the run's processes were killed"),
+                               log=oc.fmu_log(case_out) + console)
+        else:
+            status = run.exit_status
+            assert status is not None
+            ended = self._collect(out, reached, status, console, job, batch)
+        outcomes.append(ended)
+        outcomes += [oc.cancelled_unstarted() if c or p else None
+                     for c, p in zip(cancelled[reached + 1:], pending[reached + 1:], strict=True)]
+        return outcomes
+
+    def _collect(self, out: Path, case: int, status: int, console: str, job: JobSpec, batch: bool) -> RunOutcome:
+        """One case's outcome from its files. In a batch, a process that went on past a case (or exited 0)
+        says nothing of that case: its code is what its files say (error.json: the model's error)."""
+        if batch:
+            out = _case_dir(out.parent, case)
+            if not oc.is_directory(out):  # Landlock keeps the run directory as we made it; this, in depth
+                return RunOutcome(None, RunFailure("model-error", "the case's output directory was replaced"))
+            if status == 0 and oc.exists(out / "error.json"):
+                status = oc.EXIT_MODEL_ERROR
         return oc.collect(status, out, console, memory_mb=self.settings.runner_memory_mb,
-                          max_output_bytes=limit, outputs=job.outputs)
+                          max_output_bytes=self.settings.runner_max_output_bytes, outputs=job.outputs)
 
     def _end_soon(self, conn: TemplateConnection, run: SandboxRun, job_id: str) -> None:
         """A run whose result is in: it must end by itself at once, or be killed."""
@@ -288,15 +371,31 @@ class SandboxRunner:
         self.janitor.clean(conn, run, run_dir, job_id)
 
     def cancel(self, job_id: str) -> bool:
+        """Stop a run; a batch's case its sandbox has not reached yet is stopped as it begins (refunded),
+        and the cases before it run on."""
+        if self.cancel_pending(job_id):
+            return True
         with self._lock:
             entry = self._running.get(job_id)
             if entry is None:
                 return False
             self._cancelled.add(job_id)
-        entry[0].kill(job_id)
+        entry[0].kill(entry[1].job_id)
+        return True
+
+    def cancel_pending(self, job_id: str) -> bool:
+        """Cancel a batch's case only if its sandbox has not reached it yet (it is then refunded); a case
+        that runs now, or ran, goes on (a sweep's cancel lets running cases finish)."""
+        with self._lock:
+            entry = self._running.get(job_id)
+            if entry is None or entry[2] <= max(entry[1].case, 0):
+                return False
+            self._pending_cancel.add(job_id)
         return True
 
     def progress(self, job_id: str) -> float | None:
         with self._lock:
             entry = self._running.get(job_id)
-        return entry[1].progress if entry else None
+        if entry is None or entry[2] != max(entry[1].case, 0):  # a batch's case that runs now, or none
+            return None
+        return entry[1].progress

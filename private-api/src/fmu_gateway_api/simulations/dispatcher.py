@@ -35,7 +35,7 @@ from fmu_gateway_api.fmus.repository import IngestRepository
 from fmu_gateway_api.kit.bus import RESYNC
 from fmu_gateway_api.kit.uow import unit_of_work
 from fmu_gateway_api.observability import request_id_var
-from fmu_gateway_api.runners.base import Runner
+from fmu_gateway_api.runners.base import Runner, RunOutcome
 from fmu_gateway_api.simulations import columnar, execution, leases
 from fmu_gateway_api.simulations.execution import Ready
 from fmu_gateway_api.simulations.repository import SimulationRepository
@@ -154,7 +154,7 @@ class Dispatcher:
         self._stop.set()
         self.wake()
         with self._lock:
-            handed = [sim.id for sim, _units, _phases in self._ready]
+            handed = [sim.id for sims, _model, _phases in self._ready for sim in sims]
             self._ready.clear()
         if handed:  # admitted for this process, never started: back to the queue
             with unit_of_work(self.ctx.sessions) as session:
@@ -202,13 +202,21 @@ class Dispatcher:
         self.wake()
 
     def _on_cancel(self, payload: str) -> None:
+        """`id`: stop that job; `pending:id`: a sweep's case claimed in a batch, only if its sandbox has not
+        reached it yet (see SandboxRunner.cancel_pending)."""
         if payload == RESYNC:
             self._resync.set()
             return
+        sim_id = payload.removeprefix("pending:")
         with self._lock:
-            here = payload in self._running
-        if here:
-            self._runner(payload).cancel(payload)
+            here = sim_id in self._running
+        if not here:
+            return
+        runner = self._runner(sim_id)
+        if sim_id == payload:
+            runner.cancel(sim_id)
+        elif (cancel_pending := getattr(runner, "cancel_pending", None)) is not None:
+            cancel_pending(sim_id)
 
     def _on_started(self, payload: str) -> None:
         if payload == RESYNC:
@@ -257,7 +265,7 @@ class Dispatcher:
     def hand(self, sim: Simulation, model: Model | None) -> None:
         """Run a job admitted as running for this process (its transaction has committed)."""
         with self._lock:
-            self._ready.append((sim, model, {"claimed": time.perf_counter()}))
+            self._ready.append(([sim], model, {"claimed": time.perf_counter()}))
         with self._wake:  # one thread takes it; the others sleep on
             self._signals += 1
             self._wake.notify()
@@ -282,6 +290,13 @@ class Dispatcher:
             claimed = None
         if claimed is None:
             self.release()
+        elif self._maybe["standard"].is_set():
+            # There may be more, and the other threads may have looked while this one claimed (and gone to
+            # sleep): with room here, wake them now that the claim has committed.
+            with self._lock:
+                room = self._busy < self._capacity
+            if room:
+                self.wake()
         return claimed
 
     def _loop(self) -> None:
@@ -327,7 +342,7 @@ class Dispatcher:
                 continue
             with self._lock:
                 self._heavy_busy += 1
-            threading.Thread(target=self._run_heavy, args=(claimed,), name=f"heavy-{claimed[0].id}",
+            threading.Thread(target=self._run_heavy, args=(claimed,), name=f"heavy-{claimed[0][0].id}",
                              daemon=True).start()
 
     def _run_heavy(self, claimed: Ready) -> None:
@@ -342,14 +357,16 @@ class Dispatcher:
     def _run(self, claimed: Ready, runner: Runner | None = None) -> None:
         """A claimed job run to its end (by the heavy runner when given); one the service itself fails while
         running it is failed and refunded."""
-        sim, model, phases = claimed
+        sims, model, phases = claimed
         try:
-            self._execute(sim, model, phases, runner)
+            self._execute(sims, model, phases, runner)
         except Exception:
-            log.exception("%s %s failed in the dispatcher", "job" if runner is None else "heavy job", sim.id)
-            execution.fail(self.ctx, self.worker_id, sim, {
-                "type": "internal-error", "detail": "the service failed while running this simulation",
-                "platform": True})
+            log.exception("%s %s failed in the dispatcher", "job" if runner is None else "heavy job",
+                          ", ".join(sim.id for sim in sims))
+            for sim in sims:
+                execution.fail(self.ctx, self.worker_id, sim, {
+                    "type": "internal-error", "detail": "the service failed while running this simulation",
+                    "platform": True})
 
     def _looking(self, queue: str) -> bool:
         """Whether to look at `queue` now (and the flag taken down first: a notification that comes while
@@ -376,13 +393,33 @@ class Dispatcher:
                 phases = {"claimed": time.perf_counter()}
                 sim = SimulationRepository(session).get(sim_id)
                 assert sim is not None
+                model = execution.fmu_model(self.ctx, session, sim)
+                sims = [sim]
+                most = self._batch_room(sim, model, lane)
+                if most:
+                    sims += SimulationRepository(session).claim_cases(sim, self.worker_id, now, self.lease_until(now),
+                                                                      most, spread=self._capacity)
                 with self._lock:
-                    self._running.add(sim_id)
-                self.ctx.bus.publish(session, "started", sim_id)
-                return sim, execution.fmu_model(self.ctx, session, sim), phases
+                    self._running.update(s.id for s in sims)
+                for s in sims:
+                    self.ctx.bus.publish(session, "started", s.id)
+                return sims, model, phases
         except BaseException:
             self._maybe[lane].set()  # not looked at after all
             raise
+
+    def _batch_room(self, sim: Simulation, model: Model | None, lane: str) -> int:
+        """How many more cases of `sim`'s sweep may run with it in one sandbox (see runners.scaffold.run_batch):
+        none unless it is a sweep's case on its first try, on this host's own sandboxes, with no input
+        signals (each case's would travel in the one message), of a model known to allow more than one
+        instance per process."""
+        batch = self.ctx.settings.sweep_batch
+        once = (model.description.get("once_per_process") if model is not None else None)
+        if (batch <= 1 or sim.sweep_id is None or sim.attempts != 1 or lane != "standard" or once is None
+                or sim.request.get("interface") in once or sim.request.get("inputs")
+                or not hasattr(self.runner, "run_batch")):
+            return 0
+        return batch - 1
 
     def _claim_ingest(self) -> str | None:
         if self.ctx.sandbox is None or not self._looking("ingest"):
@@ -411,32 +448,53 @@ class Dispatcher:
             with self._lock:
                 self._ingesting.discard(sha256)
 
-    def _execute(self, sim: Simulation, model: Model | None, phases: dict[str, float],
+    def _execute(self, sims: list[Simulation], model: Model | None, phases: dict[str, float],
                  runner: Runner | None = None) -> None:
-        sim_id = sim.id
+        """One job, or a batch of one sweep's cases (one FMU) in one sandbox; a case the batch never reached
+        goes back to the queue, its attempt not counted."""
+        first = sims[0]
         runner = runner or self.runner
-        request_id_var.set(sim.request_id)  # this thread's log lines carry the request that started the job
+        request_id_var.set(first.request_id)  # this thread's log lines carry the request that started the job
         assert self.ctx.sandbox is not None
         fmus = self.ctx.sandbox.fmus
-        fmus.hold(sim.fmu_sha256)  # before it is looked up: the cache never evicts what a run is about to read
+        fmus.hold(first.fmu_sha256)  # before it is looked up: the cache never evicts what a run is about to read
         try:
             with self._lock:
-                self._running.add(sim_id)
-                self._runner_of[sim_id] = runner
-            spec = execution.job_spec(self.ctx, sim)
+                for sim in sims:
+                    self._running.add(sim.id)
+                    self._runner_of[sim.id] = runner
+            specs = [execution.job_spec(self.ctx, sim) for sim in sims]
             phases["run"] = time.perf_counter()
-            outcome = runner.run(spec)
+            outcomes = runner.run_batch(specs) if len(specs) > 1 else [runner.run(specs[0])]  # type: ignore[attr-defined]
         finally:
-            fmus.drop(sim.fmu_sha256)
+            fmus.drop(first.fmu_sha256)
             with self._lock:
-                self._running.discard(sim_id)
-                self._runner_of.pop(sim_id, None)
+                for sim in sims:
+                    self._running.discard(sim.id)
+                    self._runner_of.pop(sim.id, None)
         phases["ran"] = time.perf_counter()
-        if outcome.failure is not None and outcome.failure.retry_after_s is not None:
-            self._put_off(sim_id, outcome.failure.retry_after_s, outcome.failure.detail)
+        failure = outcomes[0].failure if len(sims) == 1 and outcomes[0] is not None else None
+        if failure is not None and failure.retry_after_s is not None:
+            self._put_off(first.id, failure.retry_after_s, failure.detail)
             return
-        execution.store(self.ctx, self.worker_id, sim, outcome, model, phases, runner.name,
-                        self._requeue)
+        # Back to the queue: a batch's cases its sandbox never reached (their attempt not counted), and the
+        # cases that failed after another case had run in their process, to run again on their own (their
+        # attempt counted: never batched again): the outcome of a case alone is what counts and is charged.
+        not_reached = [sim for sim, outcome in zip(sims, outcomes, strict=True) if outcome is None]
+        alone = [sim for i, (sim, outcome) in enumerate(zip(sims, outcomes, strict=True))
+                 if i > 0 and outcome is not None and _rerun_alone(outcome)]
+        if not_reached or alone:
+            with unit_of_work(self.ctx.sessions) as session:
+                for sim in not_reached:
+                    SimulationRepository(session).requeue(sim.id, worker=self.worker_id, attempt_counts=False)
+                for sim in alone:
+                    log.info("simulation %s failed in a batch; it runs again on its own", sim.id)
+                    SimulationRepository(session).requeue(sim.id, worker=self.worker_id)
+                self.ctx.bus.publish(session, "jobs")
+        execution.store(self.ctx, self.worker_id,
+                        [(sim, outcome) for sim, outcome in zip(sims, outcomes, strict=True)
+                         if outcome is not None and sim not in alone],
+                        model, phases, runner.name, self._requeue)
 
     def _put_off(self, sim_id: str, delay_s: float, why: str) -> None:
         """The runner could not start the job yet: back to the queue, not before the delay, its attempt not
@@ -448,3 +506,11 @@ class Dispatcher:
                 log.warning("simulation %s put back in the queue for %.1f s: %s", sim_id, delay_s, why)
         self._wake_at(not_before)
 
+
+def _rerun_alone(outcome: RunOutcome) -> bool:
+    """A batch's case (not its first) whose failure may come from the cases before it in its process (a
+    leak, state a model kept): the model's own failures, not a timeout (each case has its own), a cancel
+    or the service's failure."""
+    failure = outcome.failure
+    return (failure is not None and not failure.platform
+            and failure.slug not in ("simulation-timeout", "simulation-cancelled"))

@@ -8,6 +8,7 @@ import logging
 import time
 from collections.abc import Callable, Container
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import pyarrow as pa
@@ -39,7 +40,8 @@ class Finished:
     phases: dict[str, float] = field(default_factory=dict)
 
 
-Ready = tuple[Simulation, Model | None, dict[str, float]]
+# Jobs to run: one simulation, or a batch of one sweep's cases (one FMU), with its model and phase times
+Ready = tuple[list[Simulation], Model | None, dict[str, float]]
 
 
 def job_spec(ctx: Context, sim: Simulation) -> JobSpec:
@@ -58,12 +60,46 @@ def job_spec(ctx: Context, sim: Simulation) -> JobSpec:
     )
 
 
-def store(ctx: Context, worker_id: str, sim: Simulation, outcome: RunOutcome, model: Model | None,
+def store(ctx: Context, worker_id: str, ended: list[tuple[Simulation, RunOutcome]], model: Model | None,
           phases: dict[str, float], runner_name: str, requeue: Container[str]) -> None:
-    """The run's outcome stored and its cost settled in the transaction that ends it, while this worker still
-    holds the job; then the waiting request here and every other process told. A job in `requeue` (its
-    process is shutting down) goes back to the queue instead, untouched."""
-    sim_id = sim.id
+    """Runs' outcomes (one run's, or a batch's cases) stored and their costs settled in the one transaction
+    that ends them, while this worker still holds them; then the waiting request here and every other
+    process told. A job in `requeue` (its process is shutting down) goes back to the queue instead,
+    untouched."""
+    built = [_ending(ctx, sim, outcome, model) for sim, outcome in ended]
+    stored: list[tuple[Simulation, dict[str, Any], RunOutcome]] = []
+    with unit_of_work(ctx.sessions) as session:
+        for (sim, _), (values, doc, outcome) in zip(ended, built, strict=True):
+            if sim.id in requeue:  # shutting down: hand the job to the next process, untouched
+                SimulationRepository(session).requeue(sim.id, worker=worker_id)
+                ctx.bus.publish(session, "jobs")
+                log.warning("requeued %s at shutdown", sim.id)
+                continue
+            # Only while this worker still holds the job (a lost lease means someone else runs it now).
+            if not SimulationRepository(session).finish(sim.id, worker=worker_id, **values):
+                log.warning("simulation %s ended here but is no longer this worker's; its outcome is dropped",
+                            sim.id)
+                continue
+            platform = outcome.failure is not None and outcome.failure.platform
+            settle(ctx, session, sim, values, refund=platform, hand_off=partial(_hand_off, ctx, sim, doc, phases),
+                   each=False)
+            stored.append((sim, values, outcome))
+        if stored:  # one account, one sweep (a batch's cases): their queue and end looked at once
+            first = stored[0][0]
+            freed(ctx, session, first.account_id)
+            if first.sweep_id:
+                callbacks.sweep_progressed(session, ctx, first.sweep_id)
+    for sim, values, outcome in stored:
+        phases["stored"] = time.perf_counter()
+        RUNS.labels(values["status"], runner_name).inc()
+        log.info("simulation %s %s in %.3f s", sim.id, values["status"],
+                 outcome.provenance.get("total_wall_time_s", 0.0))
+
+
+def _ending(ctx: Context, sim: Simulation, outcome: RunOutcome,
+            model: Model | None) -> tuple[dict[str, Any], pa.Table | None, RunOutcome]:
+    """The row's values as the run ends, its result table, and the outcome (a result the sandbox wrote that
+    cannot be stored is the model's error)."""
     r = sim.request
     provenance: dict[str, Any] = {
         "fmu_sha256": sim.fmu_sha256,
@@ -94,25 +130,7 @@ def store(ctx: Context, worker_id: str, sim: Simulation, outcome: RunOutcome, mo
         cancelled = failure.slug == "simulation-cancelled"
         values.update(status="cancelled" if cancelled else "failed",
                       error={"type": failure.slug, "detail": failure.detail, "platform": failure.platform})
-    platform = outcome.failure is not None and outcome.failure.platform
-    with unit_of_work(ctx.sessions) as session:
-        if sim_id in requeue:  # shutting down: hand the job to the next process, untouched
-            SimulationRepository(session).requeue(sim_id, worker=worker_id)
-            ctx.bus.publish(session, "jobs")
-            log.warning("requeued %s at shutdown", sim_id)
-            return
-        # Only while this worker still holds the job (a lost lease means someone else runs it now).
-        ended = SimulationRepository(session).finish(sim_id, worker=worker_id, **values)
-        if ended:
-            settle(ctx, session, sim, values, refund=platform,
-                   hand_off=lambda: _hand_off(ctx, sim, doc, phases))
-    if ended:
-        phases["stored"] = time.perf_counter()
-        RUNS.labels(values["status"], runner_name).inc()
-        log.info("simulation %s %s in %.3f s", sim_id, values["status"],
-                 outcome.provenance.get("total_wall_time_s", 0.0))
-    else:
-        log.warning("simulation %s ended here but is no longer this worker's; its outcome is dropped", sim_id)
+    return values, doc, outcome
 
 
 def _hand_off(ctx: Context, sim: Simulation, doc: pa.Table | None,
@@ -122,16 +140,19 @@ def _hand_off(ctx: Context, sim: Simulation, doc: pa.Table | None,
 
 
 def settle(ctx: Context, session: Session, sim: Simulation, values: dict[str, Any], *, refund: bool,
-           hand_off: Callable[[], None] | None = None) -> None:
+           hand_off: Callable[[], None] | None = None, each: bool = True) -> None:
     """In the transaction that ended `sim` with `values`: its cost settled (refunded when the failure was the
     service's), its account's held-back jobs woken, its callback queued; once committed, in this order, the
-    request waiting here handed the run (`hand_off`), then every other process told that it ended."""
+    request waiting here handed the run (`hand_off`), then every other process told that it ended. A
+    transaction that ends several runs of one account and sweep (`each=False`, see `store`) looks at the
+    account's queue and the sweep's end once, itself."""
     billing.finalize(session, ctx, sim, refund=refund)
-    freed(ctx, session, sim.account_id)
+    if each:
+        freed(ctx, session, sim.account_id)
     for key, value in values.items():  # the row as it ends (as `finish` wrote it)
         setattr(sim, key, value)
-    if sim.callback_url or sim.sweep_id:
-        callbacks.simulation_ended(session, ctx, sim)
+    if sim.callback_url or (sim.sweep_id and each):
+        callbacks.simulation_ended(session, ctx, sim, sweep=each)
     if hand_off is not None:
         after_commit(session, hand_off)
     ctx.bus.publish(session, "done", sim.id)

@@ -6,7 +6,7 @@ import hashlib
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, text, update
+from sqlalchemy import bindparam, func, select, text, update
 from sqlalchemy.orm import defer
 
 from fmu_gateway_api.kit.repository import Repository
@@ -14,7 +14,9 @@ from fmu_gateway_api.tables import Simulation
 
 _SET_RUNNING = ("status = 'running', worker = :worker, started_at = :now, attempts = attempts + 1, "
                 "lease_expires_at = :lease")
-_COUNT_RUNNING = text("SELECT count(*) FROM simulations WHERE account_id = :a AND status = 'running'")
+# Runs at once: a batch of sweep cases runs one case at a time, so it counts once
+_RUNNING_RUNS = "count(DISTINCT COALESCE(batch_of, id))"
+_COUNT_RUNNING = text(f"SELECT {_RUNNING_RUNS} FROM simulations WHERE account_id = :a AND status = 'running'")
 _START_QUEUED = text(f"UPDATE simulations SET {_SET_RUNNING} WHERE id = :id AND status = 'queued'")
 
 
@@ -41,7 +43,7 @@ def _next_queued(limits: dict[str, int], extra: str = "") -> str:
     return f"""
         SELECT s.id, s.account_id, a.tier FROM simulations s JOIN accounts a ON a.id = s.account_id
         WHERE s.status = 'queued' AND s.lane = :lane AND (s.not_before IS NULL OR s.not_before <= :now) {extra}
-          AND (SELECT count(*) FROM simulations r WHERE r.account_id = s.account_id AND r.status = 'running')
+          AND (SELECT {_RUNNING_RUNS} FROM simulations r WHERE r.account_id = s.account_id AND r.status = 'running')
               < {limit}
         ORDER BY s.created_at LIMIT 1"""
 
@@ -112,6 +114,35 @@ class SimulationRepository(Repository):
             skip.append(account_id)
         return None
 
+    def claim_cases(self, first: Simulation, worker: str, now: datetime, lease: datetime,
+                    most: int, spread: int = 1) -> list[Simulation]:
+        """Up to `most` more cases of `first`'s sweep for the batch `first` (claimed in this transaction)
+        starts: queued, never tried before, in case order; running for `worker` when this returns. The batch
+        counts as one run of its account (see _RUNNING_RUNS), as `first` already does. It takes no more than
+        its share of the sweep's queued cases over `spread` slots, so that a small sweep runs on them all."""
+        if most <= 0 or first.sweep_id is None:
+            return []
+        queued = int(self.session.scalar(select(func.count()).where(
+            Simulation.sweep_id == first.sweep_id, Simulation.status == "queued")) or 0)
+        most = min(most, -(-(queued + 1) // max(spread, 1)) - 1)
+        if most <= 0:
+            return []
+        found = select(Simulation.id).where(
+            Simulation.sweep_id == first.sweep_id, Simulation.status == "queued", Simulation.lane == first.lane,
+            Simulation.attempts == 0, Simulation.not_before.is_(None)).order_by(Simulation.sweep_case).limit(most)
+        if self.postgres:
+            found = found.with_for_update(skip_locked=True)
+        ids = list(self.session.scalars(found))
+        if not ids:
+            return []
+        claim = text(f"UPDATE simulations SET {_SET_RUNNING}, batch_of = :first WHERE id IN :ids "
+                     "AND status = 'queued'").bindparams(bindparam("ids", expanding=True))
+        self.session.execute(claim, {"worker": worker, "now": now, "lease": lease, "first": first.id, "ids": ids})
+        self.session.execute(text("UPDATE simulations SET batch_of = :first WHERE id = :first"), {"first": first.id})
+        first.batch_of = first.id
+        return list(self.session.scalars(select(Simulation).where(Simulation.id.in_(ids))
+                                         .order_by(Simulation.sweep_case)))
+
     def start_admitted(self, sim_id: str, account_id: str, limit: int, worker: str, now: datetime,
                        lease: datetime) -> bool:
         """Mark a job admitted in this transaction as running for `worker` (no trip through the queue), if its
@@ -175,7 +206,7 @@ class SimulationRepository(Repository):
         if worker is not None:
             query = query.where(Simulation.worker == worker)
         values: dict[str, Any] = {"status": "queued", "worker": None, "started_at": None, "lease_expires_at": None,
-                                  "progress": None, "not_before": not_before}
+                                  "progress": None, "not_before": not_before, "batch_of": None}
         if not attempt_counts:
             values["attempts"] = Simulation.attempts - 1
         result = self.session.execute(query.values(**values))

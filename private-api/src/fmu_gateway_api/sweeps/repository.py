@@ -60,6 +60,10 @@ class SweepRepository(Repository):
             cancelled.extend(result.scalars())
         return list(self.session.scalars(select(Simulation).where(Simulation.id.in_(cancelled))))
 
+    def running_cases(self, sweep_id: str) -> list[str]:
+        return list(self.session.scalars(select(Simulation.id).where(Simulation.sweep_id == sweep_id,
+                                                                     Simulation.status == "running")))
+
     def request_cancel(self, sweep_id: str, now: datetime) -> bool:
         """Mark the sweep cancelled; False when it already was."""
         result = self.session.execute(update(Sweep).where(Sweep.id == sweep_id, Sweep.cancel_requested_at.is_(None))

@@ -217,7 +217,8 @@ def _status(sweep: Sweep, counts: dict[str, int]) -> SweepStatus:
 
 
 def cancel(session: Session, ctx: Context, caller: Caller, sweep_id: str) -> Sweep:
-    """Cancel every case still queued (each refunded as a cancelled simulation is); running cases finish."""
+    """Cancel every case still queued (each refunded as a cancelled simulation is), and every case a worker
+    claimed in a batch that its sandbox has not begun (refunded the same way); running cases finish."""
     sweep = get(session, caller, sweep_id)
     counts, _ = SweepRepository(session).counts(sweep.id)
     status = _status(sweep, counts)
@@ -228,6 +229,8 @@ def cancel(session: Session, ctx: Context, caller: Caller, sweep_id: str) -> Swe
     for sim in SweepRepository(session).cancel_queued(sweep.id, now):
         billing.finalize(session, ctx, sim, refund=True)
         ctx.bus.publish(session, "done", sim.id)
+    for sim_id in SweepRepository(session).running_cases(sweep.id):  # claimed in a batch, maybe not begun
+        ctx.bus.publish(session, "cancel", f"pending:{sim_id}")
     callbacks.sweep_progressed(session, ctx, sweep.id)
     session.refresh(sweep)
     return sweep
