@@ -53,6 +53,14 @@ def _jwt_keys() -> str:
     return json.dumps([{"kid": "image-test", "private_key_pem": pem.decode()}])
 
 
+def _exited_report(container: Any) -> str:
+    """Why an API container that should serve has exited: what it said about its sandbox (the first
+    words on it), then the tail of its log."""
+    logs = container.logs().decode(errors="replace").splitlines()
+    said = [line for line in logs if "sandbox" in line.lower()][:20]
+    return "the API container exited:\n" + "\n".join([*said, "...", *logs[-15:]])
+
+
 def _get(url: str) -> tuple[int, dict[str, Any]]:
     try:
         with urllib.request.urlopen(url, timeout=5) as resp:
@@ -121,9 +129,7 @@ def test_api_container_is_healthy_and_ready_on_postgres(
         while time.monotonic() < deadline:
             container.reload()
             if container.status == "exited":
-                logs = container.logs().decode(errors="replace").splitlines()
-                said = [line for line in logs if "sandbox" in line.lower()][:20]  # the first words on it
-                pytest.fail("the API container exited:\n" + "\n".join([*said, "...", *logs[-15:]]))
+                pytest.fail(_exited_report(container))
             try:
                 status, body = _get(f"http://127.0.0.1:{port}/v1/ready")
             except (OSError, ValueError):
@@ -198,9 +204,7 @@ def test_the_api_container_builds_a_source_only_fmu_in_its_sandbox(
         while time.monotonic() < deadline:
             container.reload()
             if container.status == "exited":
-                logs = container.logs().decode(errors="replace").splitlines()
-                said = [line for line in logs if "sandbox" in line.lower()][:20]  # the first words on it
-                pytest.fail("the API container exited:\n" + "\n".join([*said, "...", *logs[-15:]]))
+                pytest.fail(_exited_report(container))
             try:
                 if _get(f"{base}/v1/ready")[0] == 200:
                     break
