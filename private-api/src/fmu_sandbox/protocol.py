@@ -4,7 +4,15 @@ this module too (it speaks the supervisor's side)."""
 from __future__ import annotations
 
 import json
+import os
 from typing import Any
+
+
+def case_dir(run_dir: str, case: int) -> str:
+    """Where a batch's case writes what a single run writes to out/: c<case> beside out/, in the run
+    directory the sandbox may not change (Landlock), so that no case directory can be swapped for a link.
+    The supervisor makes it; the sandbox writes it (see fmu_sandbox.simulate.run_batch)."""
+    return os.path.join(run_dir, f"c{case}")
 
 
 def encode(message: dict[str, Any]) -> bytes:

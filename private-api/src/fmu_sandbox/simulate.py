@@ -24,6 +24,8 @@ import time
 import traceback
 from typing import Any
 
+from fmu_sandbox.protocol import case_dir
+
 EXIT_OK = 0
 EXIT_MODEL_ERROR = 3
 LOG_TAIL_CHARS = 20_000
@@ -297,7 +299,7 @@ def run_batch(message: dict[str, Any], out: str, events: int) -> int:
     except Exception:  # noqa: BLE001 - then each case reads it, and fails, as a single run would
         description = None
     for case, job in enumerate(message["jobs"]):
-        case_out = os.path.join(os.path.dirname(out), f"c{case}")
+        case_out = case_dir(str(message["run_dir"]), case)
         try:
             os.write(events, b"c %d\n" % case)
         except OSError:  # a full pipe (the model wrote too much): the supervisor counts the case as not run

@@ -44,7 +44,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fmu_sandbox import layers
-from fmu_sandbox.protocol import LineReader, decode, encode
+from fmu_sandbox.protocol import LineReader, case_dir, decode, encode
 
 EXIT_SETUP = 70
 _LINE_CAP = 2048
@@ -796,11 +796,11 @@ def _lock_in(t: Template, message: dict[str, Any], run_dir: str, kind: str, repo
 
 
 def _case_dirs(message: dict[str, Any]) -> list[str]:
-    """A batch's case directories (c0, c1, ... in its run directory, made by the supervisor)."""
+    """A batch's case directories (protocol.case_dir), made by the supervisor."""
     jobs = message.get("jobs")
     if message.get("kind") != "batch" or not isinstance(jobs, list):
         return []
-    return [os.path.join(str(message["run_dir"]), f"c{i}") for i in range(len(jobs))]
+    return [case_dir(str(message["run_dir"]), i) for i in range(len(jobs))]
 
 
 _PARENT = os.getppid()

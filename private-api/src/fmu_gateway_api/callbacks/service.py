@@ -91,9 +91,15 @@ def _enqueue(session: Session, ctx: Context, *, account_id: str, event: str, ref
         ctx.bus.publish(session, "outbox")
 
 
-def simulation_ended(session: Session, ctx: Context, sim: Simulation, *, sweep: bool = True) -> None:
-    """In the transaction that ended `sim`: its callback, and (`sweep`) its sweep's when it was the sweep's
-    last case."""
+def simulation_ended(session: Session, ctx: Context, sim: Simulation) -> None:
+    """In the transaction that ended `sim`: its callback, and its sweep's when it was the sweep's last case."""
+    simulation_callback(session, ctx, sim)
+    if sim.sweep_id:
+        sweep_progressed(session, ctx, sim.sweep_id)
+
+
+def simulation_callback(session: Session, ctx: Context, sim: Simulation) -> None:
+    """In the transaction that ended `sim`: its own callback, when it asked for one."""
     if sim.callback_url:
         data = {"id": sim.id, "object": "simulation", "status": sim.status, "fmu_id": sim.fmu_id,
                 "cached": sim.cached, "kpis": sim.kpis,
@@ -103,8 +109,6 @@ def simulation_ended(session: Session, ctx: Context, sim: Simulation, *, sweep: 
                 "result_url": f"/v1/simulations/{sim.id}/result" if sim.status == "succeeded" else None}
         _enqueue(session, ctx, account_id=sim.account_id, event="simulation.ended", reference=sim.id,
                  url=sim.callback_url, data=data)
-    if sim.sweep_id and sweep:
-        sweep_progressed(session, ctx, sim.sweep_id)
 
 
 def sweep_progressed(session: Session, ctx: Context, sweep_id: str) -> None:

@@ -25,6 +25,7 @@ from fmu_gateway_api.runners import outcome as oc
 from fmu_gateway_api.runners.base import JobSpec, RunFailure, RunOutcome
 from fmu_gateway_api.runners.forkserver import SandboxRun, TemplateConnection, TemplateGone
 from fmu_gateway_api.settings import Settings
+from fmu_sandbox.protocol import case_dir
 
 log = logging.getLogger(__name__)
 START_TIMEOUT_S = 60.0
@@ -151,9 +152,7 @@ class SandboxPaths:
 
 
 def _case_dir(run_dir: Path, case: int) -> Path:
-    """Where a batch's case writes what a single run writes to out/: beside out/, in the run directory the
-    sandbox may not change (Landlock), so that no case directory can be swapped for a link."""
-    return run_dir / f"c{case}"
+    return Path(case_dir(str(run_dir), case))
 
 
 class SandboxRunner:
@@ -282,7 +281,7 @@ class SandboxRunner:
                 if early[-1].ok:
                     self._end_soon(conn, run, run.job_id)
                     early[-1].log = oc.read_tail(out / "console.log", _CONSOLE_CAP) + early[-1].log
-                    return list(early)
+                    return list(early)  # (typed as the list of outcomes or None)
             run.changed.wait(0.1)
             run.changed.clear()
             now = time.monotonic()

@@ -81,14 +81,11 @@ def store(ctx: Context, worker_id: str, ended: list[tuple[Simulation, RunOutcome
                             sim.id)
                 continue
             platform = outcome.failure is not None and outcome.failure.platform
-            settle(ctx, session, sim, values, refund=platform, hand_off=partial(_hand_off, ctx, sim, doc, phases),
-                   each=False)
+            _settle_run(ctx, session, sim, values, refund=platform,
+                        hand_off=partial(_hand_off, ctx, sim, doc, phases))
             stored.append((sim, values, outcome))
-        if stored:  # one account, one sweep (a batch's cases): their queue and end looked at once
-            first = stored[0][0]
-            freed(ctx, session, first.account_id)
-            if first.sweep_id:
-                callbacks.sweep_progressed(session, ctx, first.sweep_id)
+        if stored:  # one account, one sweep (a batch's cases): looked at once, after every case ended
+            _runs_ended(ctx, session, stored[0][0])
     for sim, values, outcome in stored:
         phases["stored"] = time.perf_counter()
         RUNS.labels(values["status"], runner_name).inc()
@@ -140,22 +137,32 @@ def _hand_off(ctx: Context, sim: Simulation, doc: pa.Table | None,
 
 
 def settle(ctx: Context, session: Session, sim: Simulation, values: dict[str, Any], *, refund: bool,
-           hand_off: Callable[[], None] | None = None, each: bool = True) -> None:
+           hand_off: Callable[[], None] | None = None) -> None:
     """In the transaction that ended `sim` with `values`: its cost settled (refunded when the failure was the
-    service's), its account's held-back jobs woken, its callback queued; once committed, in this order, the
-    request waiting here handed the run (`hand_off`), then every other process told that it ended. A
-    transaction that ends several runs of one account and sweep (`each=False`, see `store`) looks at the
-    account's queue and the sweep's end once, itself."""
+    service's), its callback queued, its account's held-back jobs woken, its sweep's end looked at; once
+    committed, in this order, the request waiting here handed the run (`hand_off`), then every other process
+    told that it ended."""
+    _settle_run(ctx, session, sim, values, refund=refund, hand_off=hand_off)
+    _runs_ended(ctx, session, sim)
+
+
+def _settle_run(ctx: Context, session: Session, sim: Simulation, values: dict[str, Any], *, refund: bool,
+                hand_off: Callable[[], None] | None) -> None:
+    """What is the run's own in `settle` (a transaction that ends a batch's cases does it for each)."""
     billing.finalize(session, ctx, sim, refund=refund)
-    if each:
-        freed(ctx, session, sim.account_id)
     for key, value in values.items():  # the row as it ends (as `finish` wrote it)
         setattr(sim, key, value)
-    if sim.callback_url or (sim.sweep_id and each):
-        callbacks.simulation_ended(session, ctx, sim, sweep=each)
+    callbacks.simulation_callback(session, ctx, sim)
     if hand_off is not None:
         after_commit(session, hand_off)
     ctx.bus.publish(session, "done", sim.id)
+
+
+def _runs_ended(ctx: Context, session: Session, sim: Simulation) -> None:
+    """What is its account's and sweep's in `settle` (once for a batch, after all its cases ended)."""
+    freed(ctx, session, sim.account_id)
+    if sim.sweep_id:
+        callbacks.sweep_progressed(session, ctx, sim.sweep_id)
 
 
 def freed(ctx: Context, session: Session, account_id: str) -> None:
