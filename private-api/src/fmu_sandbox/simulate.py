@@ -25,6 +25,7 @@ import traceback
 from typing import Any
 
 from fmu_sandbox.protocol import case_dir
+from fmu_sandbox.protocol import kept_description as kept_description_path
 
 EXIT_OK = 0
 EXIT_MODEL_ERROR = 3
@@ -231,6 +232,8 @@ def run(message: dict[str, Any], out: str, events: int, model_description: Any =
     fmpy.simulation.Recorder = text.recorder_class(fmpy_recorder)
     wall0, cpu0 = time.perf_counter(), time.process_time()
     try:
+        if model_description is None:
+            model_description = kept_description(str(message["fmu_dir"]))
         result = fmpy.simulate_fmu(
             str(message["fmu_dir"]),
             validate=False,
@@ -295,7 +298,8 @@ def run_batch(message: dict[str, Any], out: str, events: int) -> int:
     import fmpy
 
     try:
-        description = fmpy.read_model_description(str(message["fmu_dir"]), validate=False)
+        description = kept_description(str(message["fmu_dir"])) or fmpy.read_model_description(
+            str(message["fmu_dir"]), validate=False)
     except Exception:  # noqa: BLE001 - then each case reads it, and fails, as a single run would
         description = None
     for case, job in enumerate(message["jobs"]):
@@ -306,6 +310,24 @@ def run_batch(message: dict[str, Any], out: str, events: int) -> int:
             pass
         run({**message, "job": job}, case_out, events, description)
     return EXIT_OK
+
+
+def kept_description(fmu_dir: str) -> Any:
+    """FMPy's reading of this FMU's model description as its ingest kept it (protocol.kept_description), or
+    None when there is none for this FMPy (then FMPy parses the XML, as it always did). Unpickled after the
+    gate: the file is this FMU's own (its ingest sandbox wrote it), in a process that runs its code anyway."""
+    import pickle
+
+    import fmpy
+
+    try:
+        with open(kept_description_path(fmu_dir), "rb") as fh:
+            kept = pickle.load(fh)
+    except Exception:  # noqa: BLE001 - absent (an FMU cached before it was kept, an ECS task) or unreadable
+        return None
+    if not isinstance(kept, dict) or kept.get("fmpy") != fmpy.__version__:
+        return None
+    return kept.get("description")
 
 
 def _near_memory_limit(message: dict[str, Any]) -> bool:
@@ -369,7 +391,8 @@ def rehearse(fmu_dir: str) -> None:
 
     try:
         result = fmpy.simulate_fmu(fmu_dir, validate=False, fmi_type="CoSimulation", stop_time=0.05,
-                                   logger=LogTail(), step_finished=Progress(-1, 0.0, 0.05).step, remote_platform=None)
+                                   logger=LogTail(), step_finished=Progress(-1, 0.0, 0.05).step, remote_platform=None,
+                                   model_description=kept_description(fmu_dir))
         np.save(io.BytesIO(), result, allow_pickle=False)
         json.dumps({"fmpy_version": fmpy.__version__, "log": ""}, ensure_ascii=True).encode("ascii")
     except Exception:  # noqa: BLE001 - a rehearsal that fails only means a colder run

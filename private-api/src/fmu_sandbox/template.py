@@ -44,7 +44,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fmu_sandbox import layers
-from fmu_sandbox.protocol import LineReader, case_dir, decode, encode
+from fmu_sandbox.protocol import LineReader, case_dir, decode, encode, kept_description
 
 EXIT_SETUP = 70
 _LINE_CAP = 2048
@@ -772,6 +772,9 @@ def _lock_in(t: Template, message: dict[str, Any], run_dir: str, kind: str, repo
     fmu_dir = message.get("fmu_dir")
     if fmu_dir:
         rules.append((str(fmu_dir), layers.READ_ONLY))
+        kept = kept_description(str(fmu_dir))
+        if os.path.isfile(kept):  # FMPy's reading of its model description, when its ingest kept one
+            rules.append((kept, layers.FS_READ_FILE))
     for path in message.get("read_only") or []:
         rules.append((str(path), layers.READ_ONLY))
     if t.cfg.tmp_is_private and not report.namespaces:

@@ -115,6 +115,44 @@ def test_a_library_that_does_not_load_is_model_load_failed(gw: Gateway, name: st
     assert again["status"] == "succeeded"
 
 
+def test_runs_read_the_model_description_their_ingest_kept(gw: Gateway) -> None:
+    """FMPy's reading of the model description is kept once, beside the cached FMU (ours and read-only, as
+    the FMU is), and every run loads it instead of parsing the XML again: with the cached XML turned into
+    garbage after the upload, a run still gives FMPy's numbers for the FMU as uploaded."""
+    auth = gw.account()
+    original = Path(_path("SetLocale", 3))
+    data = _with_entry(original, "documentation/kept.txt", b"this FMU's bytes are its own")  # its own cache entry
+    response = gw.upload(auth, data=data, name="Kept.fmu")
+    assert response.status_code in (200, 201), response.text
+    fmus = gw.app.state.ctx.sandbox.fmus
+    sha = response.json()["sha256"]
+    kept = Path(f"{fmus.path(sha)}.fmpy")
+    assert kept.is_file() and kept.stat().st_mode & 0o022 == 0
+    if os.geteuid() == 0:
+        assert kept.stat().st_uid == 0  # not a sandbox uid that a later run may get
+    xml = fmus.path(sha) / "modelDescription.xml"
+    xml.chmod(0o644)
+    xml.write_text("<not a model description")
+    sim = gw.simulate(auth, response.json()["id"], outputs=["x", "setlocale_calls"])
+    assert sim["status"] == "succeeded", sim["error"]
+    direct = fmpy_directly(str(original), sim["request"])
+    for column in direct["columns"]:
+        assert np.array_equal(np.asarray(sim["result"]["data"][column], dtype=float),
+                              np.asarray(direct["data"][column])), column
+
+
+def _with_entry(src: Path, name: str, data: bytes) -> bytes:
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            zout.writestr(info, zin.read(info))
+        zout.writestr(name, data)
+    return buf.getvalue()
+
+
 def _raised(make: Any) -> BaseException:
     try:
         make()

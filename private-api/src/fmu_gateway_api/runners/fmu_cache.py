@@ -28,6 +28,7 @@ from fmu_gateway_api.runners import outcome as oc
 from fmu_gateway_api.runners.forkserver import LocalTemplate, TemplateGone, wait_until
 from fmu_gateway_api.runners.scaffold import START_TIMEOUT_S, Scratch
 from fmu_gateway_api.settings import Settings
+from fmu_sandbox.protocol import KEPT_DESCRIPTION_FILE, kept_description
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +38,7 @@ KNOWN_SLUGS = {"fmu-not-a-zip", "fmu-too-many-entries", "fmu-unsafe-path", "fmu-
 _DIAGNOSTIC = re.compile(
     r"(?:^|[\s(])(?:\S*/)?fmu/(sources/[\w./+-]{1,200}):(\d+)(?::(\d+))?: (fatal error|error|warning|note): (.*)$")
 _KEPT_LINES = 20
+_KEPT_DESCRIPTION_CAP = 64 << 20
 _LINE_CAP = 300
 
 
@@ -143,6 +145,7 @@ class FmuCache:
                 log.info("evicting unpacked FMU %s (%d bytes) from the cache", sha, size)
                 shutil.rmtree(self.path(sha), ignore_errors=True)
                 (self.scratch.fmus / f"{sha}.size").unlink(missing_ok=True)
+                Path(kept_description(str(self.path(sha)))).unlink(missing_ok=True)
                 total -= size
             finally:
                 lock.release()
@@ -204,6 +207,7 @@ class FmuCache:
             if not isinstance(data, dict) or not isinstance(data.get("description"), dict):
                 raise IngestRejected("fmu-invalid-model-description", "the FMU could not be described")
             path = self._install(run_dir / "fmu", sha256)
+            self._keep_description(out / KEPT_DESCRIPTION_FILE, path)
             return Ingested(path, data["description"], bool(data.get("built_from_sources")))
         if status == 3:
             raw = oc.read_capped(out / "error.json", 1 << 20)
@@ -262,6 +266,23 @@ class FmuCache:
         with self._guard:
             self._sizes[sha256] = total
         return target
+
+
+    def _keep_description(self, written: Path, fmu_dir: Path) -> None:
+        """FMPy's reading of the model description, as the ingest sandbox pickled it, kept beside the cached
+        FMU (ours and read-only, as the FMU is) for its runs; a file that is not there, not regular or too
+        large is left out, and the runs parse the XML themselves. Only runs of this FMU ever unpickle it,
+        inside their sandboxes: it is evidence from the attacker, as the FMU's binary is."""
+        target = Path(kept_description(str(fmu_dir)))
+        raw = oc.read_capped(written, _KEPT_DESCRIPTION_CAP + 1)
+        if raw is None or len(raw) > _KEPT_DESCRIPTION_CAP or target.exists():
+            return
+        part = target.with_name(f"{target.name}.{os.getpid()}-{threading.get_ident()}.part")
+        fd = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(raw)
+        os.chmod(part, 0o644)
+        os.replace(part, target)
 
 
 def zip_tree(root: Path, fh: Any) -> None:
