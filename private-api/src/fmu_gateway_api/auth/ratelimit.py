@@ -35,6 +35,8 @@ class Decision:
 
 
 class RateLimiter(Protocol):
+    waits: bool  # a hit waits on the network (then never on the event loop)
+
     def hit(self, bucket: str, limit: int, now: float | None = None, window_s: int = WINDOW_S) -> Decision: ...
 
 
@@ -47,6 +49,8 @@ def _decide(current: int, previous: int, limit: int, now: float, window_s: int) 
 
 
 class MemoryRateLimiter:
+    waits = False
+
     def __init__(self, clock: Callable[[], float] = time.time) -> None:
         self._clock = clock
         self._counts: dict[tuple[str, int, int], int] = {}  # (bucket, window length, window number)
@@ -68,6 +72,8 @@ class MemoryRateLimiter:
 
 
 class RedisRateLimiter:
+    waits = True
+
     def __init__(self, url: str) -> None:
         from fmu_gateway_api.kit.extras import require
 
