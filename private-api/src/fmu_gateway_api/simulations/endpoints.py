@@ -19,6 +19,7 @@ from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
 
 from fmu_gateway_api.auth.edge import Caller
 from fmu_gateway_api.billing import service as billing
+from fmu_gateway_api.billing.pricing import Tier
 from fmu_gateway_api.context import Context
 from fmu_gateway_api.deps import ContextDep, CurrentAccount, SessionDep, json_body
 from fmu_gateway_api.errors import Conflict
@@ -101,47 +102,51 @@ class _Admitted:
 def _admit(ctx: Context, caller: Caller, body: SimulationCreate, idempotency_key: str | None,
            payment_token: str | None, loop: asyncio.AbstractEventLoop) -> _Admitted:
     """Admission in a unit of work of its own, committed before anything waits: a cached result at once;
-    else a paid job, admitted running for this process when it has room (handed over in memory), or queued
-    for any dispatcher (the bus wakes them). A replayed request waits for the run it made first."""
+    else a paid job, inserted running for this process when it has room (handed over in memory once
+    committed), or queued for any dispatcher (the bus wakes them). A replayed request waits for the run it
+    made first."""
     dispatcher = ctx.dispatcher
+    reserved: list[datetime] = []  # when this request holds one of the dispatcher's slots: since then
+
+    def start(session: Session, sim: Simulation, tier: Tier) -> bool:
+        if sim.lane != "standard" or dispatcher is None or not dispatcher.reserve():
+            return False
+        now = utcnow()
+        if service.start_here(session, sim, tier, dispatcher.worker_id, now, dispatcher.lease_until(now)):
+            reserved.append(now)
+            return True
+        dispatcher.release()
+        return False
+
+    waiter: Waiter | None = None
+    key: tuple[str, str] | None = None
     with uow.unit_of_work(ctx.sessions) as session:
         try:
-            admission = service.submit(session, ctx, caller, body, idempotency_key=idempotency_key,
-                                       payment_token=payment_token)
-        except billing.PaymentRequired as exc:
-            # Nothing of the refused request survives; then the offer (balance, checkout link) in its own
-            # units of work, with Stripe called outside any transaction.
-            uow.rollback(session)
-            billing.offer_checkout(ctx, exc)
-            raise
-        sim = admission.simulation
-        fresh = sim.status == "queued" and not admission.replayed
-        key = ("simulation", sim.id)
-        waiter = ctx.waiters.expect(key, loop) if sim.status not in TERMINAL else None  # before anything ends
-        reserved = fresh and sim.lane == "standard" and dispatcher is not None and dispatcher.reserve()
-        try:
-            now = utcnow()
-            here = False
-            if reserved:
+            try:
+                admission = service.submit(session, ctx, caller, body, idempotency_key=idempotency_key,
+                                           payment_token=payment_token, start=start)
+            except billing.PaymentRequired as exc:
+                # Nothing of the refused request survives; then the offer (balance, checkout link) in its
+                # own units of work, with Stripe called outside any transaction.
+                uow.rollback(session)
+                billing.offer_checkout(ctx, exc)
+                raise
+            sim = admission.simulation
+            key = ("simulation", sim.id)
+            waiter = ctx.waiters.expect(key, loop) if sim.status not in TERMINAL else None  # before anything ends
+            if admission.started:
                 assert dispatcher is not None
-                here = service.start_here(session, admission, dispatcher.worker_id, now,
-                                          dispatcher.lease_until(now))
-                if not here:
-                    dispatcher.release()
-                    reserved = False
-            if here:
-                assert dispatcher is not None
-                model = admission.fmu.model
+                model, now = admission.fmu.model, reserved[0]
                 uow.after_commit(session, lambda: _start_here(session, dispatcher, sim, now, model))
                 ctx.bus.publish(session, "started", sim.id)
-            elif fresh:
+            elif sim.status == "queued" and not admission.replayed:
                 ctx.bus.publish(session, "jobs")
             uow.commit(session)
         except BaseException:
             if reserved:
                 assert dispatcher is not None
                 dispatcher.release()
-            if waiter is not None:
+            if waiter is not None and key is not None:
                 ctx.waiters.forget(key, waiter)
             raise
         return _Admitted(sim, admission.replayed, waiter)
@@ -151,7 +156,6 @@ def _start_here(session: Session, dispatcher: Dispatcher, sim: Simulation, now: 
                 model: Model) -> None:
     """After the admission committed: hand the job to this process's dispatcher (admitted running here)."""
     session.expunge(sim)  # the dispatcher owns it now; this request's session must not write it
-    sim.status, sim.worker, sim.attempts, sim.started_at = "running", dispatcher.worker_id, 1, now
     dispatcher.hand(sim, model)
 
 

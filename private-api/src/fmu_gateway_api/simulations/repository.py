@@ -18,7 +18,6 @@ _SET_RUNNING = ("status = 'running', worker = :worker, started_at = :now, attemp
 _RUNNING_RUNS = "count(DISTINCT COALESCE(batch_of, id))"
 _COUNT_RUNNING = text(f"SELECT {_RUNNING_RUNS} FROM simulations WHERE account_id = :a AND status = 'running'")
 _HAS_QUEUED = text("SELECT 1 FROM simulations WHERE account_id = :a AND status = 'queued' LIMIT 1")
-_START_QUEUED = text(f"UPDATE simulations SET {_SET_RUNNING} WHERE id = :id AND status = 'queued'")
 
 
 _CLAIM_LOCK_NS = 0x464D55  # "FMU": the advisory-lock namespace of job claims
@@ -144,20 +143,15 @@ class SimulationRepository(Repository):
         return list(self.session.scalars(select(Simulation).where(Simulation.id.in_(ids))
                                          .order_by(Simulation.sweep_case)))
 
-    def start_admitted(self, sim_id: str, account_id: str, limit: int, worker: str, now: datetime,
-                       lease: datetime) -> bool:
-        """Mark a job admitted in this transaction as running for `worker` (no trip through the queue), if its
-        account is under its concurrent-run limit; False leaves it queued. The same guard as a claim: SQLite's
-        BEGIN IMMEDIATE serialises writers; on PostgreSQL the account's advisory lock is tried, never waited for."""
+    def has_room(self, account_id: str, limit: int) -> bool:
+        """May a job of this account start now, under its tier's concurrent-run limit? The same guard as a
+        claim: SQLite's BEGIN IMMEDIATE serialises writers; on PostgreSQL the account's advisory lock is tried
+        (held to the end of the transaction), never waited for."""
         if self.postgres and not self.session.scalar(text("SELECT pg_try_advisory_xact_lock(:ns, :key)"),
                                            {"ns": _CLAIM_LOCK_NS, "key": _lock_key(account_id)}):
             return False
-        running = self.session.scalar(_COUNT_RUNNING,
-                                 {"a": account_id})
-        if int(running or 0) >= limit:
-            return False
-        result = self.session.execute(_START_QUEUED, {"worker": worker, "now": now, "id": sim_id, "lease": lease})
-        return bool(result.rowcount)  # type: ignore[attr-defined]
+        running = self.session.connection().execute(_COUNT_RUNNING, {"a": account_id}).scalar()
+        return int(running or 0) < limit
 
     def _mark_running(self, sim_id: str, worker: str, now: datetime, lease: datetime) -> str:
         self.session.execute(text(f"UPDATE simulations SET {_SET_RUNNING} WHERE id = :id AND status = 'queued'"),

@@ -6,7 +6,7 @@ import hashlib
 import importlib.metadata
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -48,6 +48,11 @@ class Admission:
     fmu: ResolvedFmu
     tier: Tier
     replayed: bool = False
+    started: bool = False  # inserted running for the `start` that submit was given
+
+
+# Asked by submit, for a paid job about to be inserted, whether it starts at once (see start_here)
+Start = Callable[[Session, Simulation, Tier], bool]
 
 
 def _bad(detail: str, variable: str | None = None, slug: str | None = None) -> InvalidRequest:
@@ -304,8 +309,10 @@ def quote(session: Session, ctx: Context, caller: Caller, req: SimulationCreate)
 
 
 def submit(session: Session, ctx: Context, caller: Caller, req: SimulationCreate, *,
-           idempotency_key: str | None = None, payment_token: str | None = None) -> Admission:
-    """Admit a simulation: a cached result at once, else a paid, queued job (or 402, nothing changed)."""
+           idempotency_key: str | None = None, payment_token: str | None = None,
+           start: Start | None = None) -> Admission:
+    """Admit a simulation: a cached result at once, else a paid job (or 402, nothing changed), inserted
+    running when `start` takes it, else queued."""
     key = idempotency.Key(caller.account_id, "createSimulation", idempotency_key,
                           req.model_dump(mode="json") if idempotency_key else None)
     earlier = key.replay(session)
@@ -331,11 +338,12 @@ def submit(session: Session, ctx: Context, caller: Caller, req: SimulationCreate
         if hit.account_id == caller.account_id:  # never another account's simulation id
             sim.provenance["cached_from"] = hit.id
     billing.charge(session, ctx, sim, tier, payment_token)
+    started = hit is None and start is not None and start(session, sim, tier)
     SimulationRepository(session).add(sim)
     key.remember(session, sim.id)
     if hit is not None:
         callbacks.simulation_ended(session, ctx, sim)
-    return Admission(simulation=sim, fmu=fmu, tier=tier)
+    return Admission(simulation=sim, fmu=fmu, tier=tier, started=started)
 
 
 def lane_of(ctx: Context, timeout_s: float) -> str:
@@ -344,12 +352,15 @@ def lane_of(ctx: Context, timeout_s: float) -> str:
     return "heavy" if heavy else "standard"
 
 
-def start_here(session: Session, admission: Admission, worker: str, now: datetime, lease: datetime) -> bool:
-    """Mark a job just admitted (in this transaction) as running for this process's dispatcher, when its
-    account has room under its tier's concurrent-run limit; else it stays queued for any dispatcher."""
-    sim = admission.simulation
-    return SimulationRepository(session).start_admitted(sim.id, sim.account_id, admission.tier.concurrent_runs,
-                                                        worker, now, lease)
+def start_here(session: Session, sim: Simulation, tier: Tier, worker: str, now: datetime,
+               lease: datetime) -> bool:
+    """A paid job, not yet inserted, starts running for this process's dispatcher (`worker`) as it is
+    inserted, when its account has room under its tier's concurrent-run limit (no trip through the queue);
+    else it is inserted queued, for any dispatcher."""
+    if not SimulationRepository(session).has_room(sim.account_id, tier.concurrent_runs):
+        return False
+    sim.status, sim.worker, sim.attempts, sim.started_at, sim.lease_expires_at = "running", worker, 1, now, lease
+    return True
 
 
 def get(session: Session, caller: Caller, sim_id: str) -> Simulation:
