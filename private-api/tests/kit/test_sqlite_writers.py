@@ -15,6 +15,9 @@ from fmu_gateway_api.db import make_engine, make_session_factory
 from fmu_gateway_api.kit.uow import unit_of_work
 from tests.conftest import make_settings
 
+# SQLite itself, whatever the lane's database
+pytestmark = pytest.mark.database_independent
+
 
 @pytest.fixture
 def engine(tmp_path: Path) -> Iterator[Engine]:
