@@ -57,9 +57,10 @@ def bearer_token(request: Request) -> str | None:
 
 
 async def _edge(request: Request, response: Response, ctx: Context, credential: str) -> Caller:
-    """The caller, on the event loop when nothing on the way waits (its key's record is in this process's
-    cache, the rate limiter is this process's own); else in a worker thread, with a short unit of work of
-    its own (the request's transaction, if it has one, is its own business)."""
+    """The caller, on the event loop when nothing on the way waits (an API key whose record is in this
+    process's cache, a rate limiter of this process's own); else in a worker thread (the database, a token's
+    signature check, Redis), with a short unit of work of its own (the request's transaction, if it has one,
+    is its own business)."""
     known = ctx.edge.known(credential)
     if known is None or (ctx.settings.rate_limit_enabled and ctx.rate_limiter.waits):
         return await run_in_threadpool(_edge_waiting, request, response, ctx, credential, known)
