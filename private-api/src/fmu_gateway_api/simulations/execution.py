@@ -68,6 +68,7 @@ def store(ctx: Context, worker_id: str, ended: list[tuple[Simulation, RunOutcome
     untouched."""
     built = [_ending(ctx, sim, outcome, model) for sim, outcome in ended]
     stored: list[tuple[Simulation, dict[str, Any], RunOutcome]] = []
+    queued: bool | None = None  # the account's queued jobs, as the last case's end saw them
     with unit_of_work(ctx.sessions) as session:
         for (sim, _), (values, doc, outcome) in zip(ended, built, strict=True):
             if sim.id in requeue:  # shutting down: hand the job to the next process, untouched
@@ -76,16 +77,18 @@ def store(ctx: Context, worker_id: str, ended: list[tuple[Simulation, RunOutcome
                 log.warning("requeued %s at shutdown", sim.id)
                 continue
             # Only while this worker still holds the job (a lost lease means someone else runs it now).
-            if not SimulationRepository(session).finish(sim.id, worker=worker_id, **values):
+            ended_here = SimulationRepository(session).finish(sim.id, worker=worker_id, **values)
+            if ended_here is None:
                 log.warning("simulation %s ended here but is no longer this worker's; its outcome is dropped",
                             sim.id)
                 continue
+            queued = ended_here.queued
             platform = outcome.failure is not None and outcome.failure.platform
             _settle_run(ctx, session, sim, values, refund=platform,
                         hand_off=partial(_hand_off, ctx, sim, doc, phases))
             stored.append((sim, values, outcome))
         if stored:  # one account, one sweep (a batch's cases): looked at once, after every case ended
-            _runs_ended(ctx, session, stored[0][0])
+            _runs_ended(ctx, session, stored[0][0], queued)
     for sim, values, outcome in stored:
         phases["stored"] = time.perf_counter()
         RUNS.labels(values["status"], runner_name).inc()
@@ -158,17 +161,20 @@ def _settle_run(ctx: Context, session: Session, sim: Simulation, values: dict[st
     ctx.bus.publish(session, "done", sim.id)
 
 
-def _runs_ended(ctx: Context, session: Session, sim: Simulation) -> None:
-    """What is its account's and sweep's in `settle` (once for a batch, after all its cases ended)."""
-    freed(ctx, session, sim.account_id)
+def _runs_ended(ctx: Context, session: Session, sim: Simulation, queued: bool | None = None) -> None:
+    """What is its account's and sweep's in `settle` (once for a batch, after all its cases ended); `queued`:
+    whether the account has queued jobs, when the transaction knows already."""
+    freed(ctx, session, sim.account_id, queued)
     if sim.sweep_id:
         callbacks.sweep_progressed(session, ctx, sim.sweep_id)
 
 
-def freed(ctx: Context, session: Session, account_id: str) -> None:
+def freed(ctx: Context, session: Session, account_id: str, queued: bool | None = None) -> None:
     """A run of this account ended: its queued jobs (held back by its tier's concurrent-run limit) may
     start now; say so, in the transaction that ends the run."""
-    if SimulationRepository(session).has_queued(account_id):
+    if queued is None:
+        queued = SimulationRepository(session).has_queued(account_id)
+    if queued:
         ctx.bus.publish(session, "jobs")
 
 

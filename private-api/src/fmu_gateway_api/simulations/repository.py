@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, func, select, text, update
+from sqlalchemy import Table, bindparam, func, literal, select, text, update
 from sqlalchemy.orm import defer
 
 from fmu_gateway_api.kit.repository import Repository
@@ -46,6 +47,13 @@ def _next_queued(limits: dict[str, int], extra: str = "") -> str:
           AND (SELECT {_RUNNING_RUNS} FROM simulations r WHERE r.account_id = s.account_id AND r.status = 'running')
               < {limit}
         ORDER BY s.created_at LIMIT 1"""
+
+
+@dataclass(frozen=True)
+class Ended:
+    """A job `finish` ended, and whether its account had jobs queued then."""
+
+    queued: bool
 
 
 class SimulationRepository(Repository):
@@ -170,17 +178,22 @@ class SimulationRepository(Repository):
         ).first()
         return str(row[0]) if row else None
 
-    def finish(self, sim_id: str, worker: str | None = None, **values: Any) -> bool:
-        """End a running job once (held by `worker`, when given); False when it had already ended
-        (cancelled, finished elsewhere) or was taken from this worker (its lease expired)."""
+    def finish(self, sim_id: str, worker: str | None = None, **values: Any) -> Ended | None:
+        """End a running job once (held by `worker`, when given); None when it had already ended (cancelled,
+        finished elsewhere) or was taken from this worker (its lease expired)."""
         # A plain (Core) UPDATE on the session's connection: nothing in the session mirrors the row, so the
-        # ORM's bulk-update path (synchronising loaded objects) would only cost time on every run's end.
+        # ORM's bulk-update path (synchronising loaded objects) would only cost time on every run's end. It
+        # says too whether the account has jobs waiting (what `freed` needs to know), in the same statement.
         table = cast(Table, Simulation.__table__)
+        other = table.alias("waiting")
+        waiting = (select(literal(1)).where(other.c.account_id == table.c.account_id, other.c.status == "queued")
+                   .limit(1).scalar_subquery())
         query = update(table).where(table.c.id == sim_id, table.c.status == "running")
         if worker is not None:
             query = query.where(table.c.worker == worker)
-        result = self.session.connection().execute(query.values(**values, lease_expires_at=None))
-        return bool(result.rowcount)
+        row = self.session.connection().execute(
+            query.values(**values, lease_expires_at=None).returning(waiting)).first()
+        return None if row is None else Ended(queued=row[0] is not None)
 
     def running_jobs(self) -> list[Simulation]:
         return list(self.session.scalars(select(Simulation).where(Simulation.status == "running")
