@@ -15,7 +15,7 @@ def case_dir(run_dir: str, case: int) -> str:
     return os.path.join(run_dir, f"c{case}")
 
 
-def kept_description(fmu_dir: str) -> str:
+def kept_description_path(fmu_dir: str) -> str:
     """Where FMPy's own reading of an unpacked FMU's model description is kept (pickled), beside the FMU in
     the read-only cache: its ingest sandbox writes it once, and each run of that FMU loads it instead of
     parsing the XML again (see fmu_sandbox.simulate.kept_description)."""

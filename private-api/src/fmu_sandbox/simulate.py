@@ -24,8 +24,7 @@ import time
 import traceback
 from typing import Any
 
-from fmu_sandbox.protocol import case_dir
-from fmu_sandbox.protocol import kept_description as kept_description_path
+from fmu_sandbox.protocol import case_dir, kept_description_path
 
 EXIT_OK = 0
 EXIT_MODEL_ERROR = 3
@@ -313,7 +312,7 @@ def run_batch(message: dict[str, Any], out: str, events: int) -> int:
 
 
 def kept_description(fmu_dir: str) -> Any:
-    """FMPy's reading of this FMU's model description as its ingest kept it (protocol.kept_description), or
+    """FMPy's reading of this FMU's model description as its ingest kept it (protocol.kept_description_path), or
     None when there is none for this FMPy (then FMPy parses the XML, as it always did). Unpickled after the
     gate: the file is this FMU's own (its ingest sandbox wrote it), in a process that runs its code anyway."""
     import pickle

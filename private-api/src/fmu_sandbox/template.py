@@ -44,7 +44,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fmu_sandbox import layers
-from fmu_sandbox.protocol import LineReader, case_dir, decode, encode, kept_description
+from fmu_sandbox.protocol import LineReader, case_dir, decode, encode, kept_description_path
 
 EXIT_SETUP = 70
 _LINE_CAP = 2048
@@ -772,7 +772,7 @@ def _lock_in(t: Template, message: dict[str, Any], run_dir: str, kind: str, repo
     fmu_dir = message.get("fmu_dir")
     if fmu_dir:
         rules.append((str(fmu_dir), layers.READ_ONLY))
-        kept = kept_description(str(fmu_dir))
+        kept = kept_description_path(str(fmu_dir))
         if os.path.isfile(kept):  # FMPy's reading of its model description, when its ingest kept one
             rules.append((kept, layers.FS_READ_FILE))
     for path in message.get("read_only") or []:

@@ -28,7 +28,7 @@ from fmu_gateway_api.runners import outcome as oc
 from fmu_gateway_api.runners.forkserver import LocalTemplate, TemplateGone, wait_until
 from fmu_gateway_api.runners.scaffold import START_TIMEOUT_S, Scratch
 from fmu_gateway_api.settings import Settings
-from fmu_sandbox.protocol import KEPT_DESCRIPTION_FILE, kept_description
+from fmu_sandbox.protocol import KEPT_DESCRIPTION_FILE, kept_description_path
 
 log = logging.getLogger(__name__)
 
@@ -145,7 +145,7 @@ class FmuCache:
                 log.info("evicting unpacked FMU %s (%d bytes) from the cache", sha, size)
                 shutil.rmtree(self.path(sha), ignore_errors=True)
                 (self.scratch.fmus / f"{sha}.size").unlink(missing_ok=True)
-                Path(kept_description(str(self.path(sha)))).unlink(missing_ok=True)
+                Path(kept_description_path(str(self.path(sha)))).unlink(missing_ok=True)
                 total -= size
             finally:
                 lock.release()
@@ -273,7 +273,7 @@ class FmuCache:
         FMU (ours and read-only, as the FMU is) for its runs; a file that is not there, not regular or too
         large is left out, and the runs parse the XML themselves. Only runs of this FMU ever unpickle it,
         inside their sandboxes: it is evidence from the attacker, as the FMU's binary is."""
-        target = Path(kept_description(str(fmu_dir)))
+        target = Path(kept_description_path(str(fmu_dir)))
         raw = oc.read_capped(written, _KEPT_DESCRIPTION_CAP + 1)
         if raw is None or len(raw) > _KEPT_DESCRIPTION_CAP or target.exists():
             return

@@ -18,7 +18,17 @@ _SET_RUNNING = ("status = 'running', worker = :worker, started_at = :now, attemp
 # Runs at once: a batch of sweep cases runs one case at a time, so it counts once
 _RUNNING_RUNS = "count(DISTINCT COALESCE(batch_of, id))"
 _COUNT_RUNNING = text(f"SELECT {_RUNNING_RUNS} FROM simulations WHERE account_id = :a AND status = 'running'")
-_HAS_QUEUED = text("SELECT 1 FROM simulations WHERE account_id = :a AND status = 'queued' LIMIT 1")
+_TABLE = cast(Table, Simulation.__table__)
+_WAITING = _TABLE.alias("waiting")
+
+
+def _queued_of(account: Any) -> Any:
+    """A queued job of `account` (a parameter, or the account of the row an UPDATE ends), if any."""
+    return select(literal(1)).where(_WAITING.c.account_id == account, _WAITING.c.status == "queued").limit(1)
+
+
+_HAS_QUEUED = _queued_of(bindparam("a"))
+_ACCOUNT_HAS_QUEUED = _queued_of(_TABLE.c.account_id).scalar_subquery()  # what `finish` returns
 
 
 _CLAIM_LOCK_NS = 0x464D55  # "FMU": the advisory-lock namespace of job claims
@@ -184,15 +194,11 @@ class SimulationRepository(Repository):
         # A plain (Core) UPDATE on the session's connection: nothing in the session mirrors the row, so the
         # ORM's bulk-update path (synchronising loaded objects) would only cost time on every run's end. It
         # says too whether the account has jobs waiting (what `freed` needs to know), in the same statement.
-        table = cast(Table, Simulation.__table__)
-        other = table.alias("waiting")
-        waiting = (select(literal(1)).where(other.c.account_id == table.c.account_id, other.c.status == "queued")
-                   .limit(1).scalar_subquery())
-        query = update(table).where(table.c.id == sim_id, table.c.status == "running")
+        query = update(_TABLE).where(_TABLE.c.id == sim_id, _TABLE.c.status == "running")
         if worker is not None:
-            query = query.where(table.c.worker == worker)
+            query = query.where(_TABLE.c.worker == worker)
         row = self.session.connection().execute(
-            query.values(**values, lease_expires_at=None).returning(waiting)).first()
+            query.values(**values, lease_expires_at=None).returning(_ACCOUNT_HAS_QUEUED)).first()
         return None if row is None else Ended(queued=row[0] is not None)
 
     def running_jobs(self) -> list[Simulation]:
